@@ -1,0 +1,476 @@
+package dispool.pool;
+
+import dispool.host.Clock;
+import dispool.host.HostEvent;
+import dispool.host.QubeInfo;
+import dispool.host.QubesException;
+import dispool.host.QubesHost;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * dispool's engine: one pool of preloaded disposables per DVM template, on any {@link QubesHost}.
+ * This class wires the parts and is what the REST API, the CLI and benchmarks call; the preload
+ * lifecycle itself is in {@link PreloadLifecycle}, the per-pool decisions in {@link PoolReconciler}.
+ *
+ * <p>The knobs live on the host as Qubes features ({@link PreloadFeatures}); setting one here
+ * writes the feature, and the engine reacts to the feature event exactly as it does when a user
+ * runs {@code qvm-features}.
+ */
+public final class DispoolEngine implements AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(DispoolEngine.class.getName());
+
+    private final QubesHost host;
+    private final Clock clock;
+    private final EngineSettings settings;
+    private final PoolEvents events = new PoolEvents();
+    private final PreloadIndex index = new PreloadIndex();
+    private final Map<String, PoolRunner> runners = new ConcurrentHashMap<>();
+    private final ExecutorService workers = Executors.newCachedThreadPool(named("dispool-worker"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("dispool-timer"));
+    private final SettingsReader reader;
+    private final PreloadLifecycle lifecycle;
+    private final PoolReconciler reconciler;
+    private final Recovery recovery;
+    private final HostEventRouter router;
+    private volatile boolean suspended;
+    private volatile CompletableFuture<Void> drained;
+    private volatile Cancellable eventSubscription;
+
+    public DispoolEngine(QubesHost host, EngineSettings settings) {
+        this.host = host;
+        this.clock = host.clock();
+        this.settings = settings;
+        MemoryGate memory = new MemoryGate(host::availableMemory);
+        this.reader = new SettingsReader(host);
+        this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
+                (pool, reason) -> poolChanged(pool, reason));
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry());
+        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
+        this.router = new HostEventRouter(index, new RouterTarget());
+    }
+
+    /**
+     * Rebuilds every pool from the host (restart recovery), subscribes to host events, then fills.
+     * Throws when the host cannot be listed: nothing is touched while the host cannot be seen.
+     */
+    public void start() {
+        List<QubeInfo> qubes = host.listQubes();
+        for (String template : dvmTemplates(qubes)) {
+            Pool pool = poolFor(template);
+            pool.settings = reader.read(template);
+            recovery.recover(pool, qubes, pool.settings.fingerprint());
+        }
+        subscribeEvents();
+        long resync = clock.toWallNanos(settings.resyncInterval());
+        timers.scheduleWithFixedDelay(() -> markAll("periodic resync"), resync, resync, TimeUnit.NANOSECONDS);
+        index.pools().forEach(p -> runner(p.template).mark("service start"));
+    }
+
+    // ---------------------------------------------------------------- hand-out
+
+    /** Hands out a disposable of {@code template}: preloaded when one is ready, cold otherwise. */
+    public Uni<HandOut> handOut(String template) {
+        return Uni.createFrom().item(() -> handOutNow(template)).runSubscriptionOn(workers);
+    }
+
+    /** Hands out a disposable of the global {@code default_dispvm}. */
+    public Uni<HandOut> handOutDefault() {
+        return Uni.createFrom().item(() -> handOutNow(defaultDispvm())).runSubscriptionOn(workers);
+    }
+
+    private HandOut handOutNow(String template) {
+        Pool pool = requireDvmTemplate(template);
+        HandOut h = lifecycle.handOut(pool);
+        holdRefill(pool);
+        runner(template).mark("hand-out of " + h.name());
+        return h;
+    }
+
+    /** After a hand-out the refill waits preload-dispvm-delay; a negative delay waits for an empty pool. */
+    private void holdRefill(Pool pool) {
+        double delay = pool.settings.delaySeconds();
+        if (delay < 0) {
+            pool.refillWhenEmpty = true;
+        } else {
+            pool.refillNotBeforeNanos = clock.nanos() + (long) (delay * 1e9);
+        }
+    }
+
+    /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
+    public Uni<Void> removeDisposable(String name) {
+        PreloadFeatures.validateQubeName("name", name);
+        return Uni.createFrom().<Void>item(() -> {
+            Preload p = index.preload(name);
+            if (p != null) {
+                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a preload of " + p.template
+                        + ", not a handed-out disposable; lower preload-dispvm-max of " + p.template + " to remove it",
+                        "name", name, "only handed-out disposables");
+            }
+            QubeInfo q = hostCall(() -> host.qube(name), "name", name);
+            if (!q.isDispVm()) {
+                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a " + q.klass()
+                        + ", not a disposable: dispool removes only disposables", "name", name, "class DispVM");
+            }
+            lifecycle.killAndRemove(name);
+            return null;
+        }).runSubscriptionOn(workers);
+    }
+
+    // ---------------------------------------------------------------- knobs
+
+    /** Sets the template's preload-dispvm-max (validated first; nothing changes on bad input). */
+    public void setMax(String template, String value) {
+        int max = PreloadFeatures.validateMax(template, value);
+        requireDvmTemplate(template);
+        host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
+        knobChanged(template, "preload-dispvm-max set to " + max);
+    }
+
+    public void unsetMax(String template) {
+        requireDvmTemplate(template);
+        host.removeFeature(template, PreloadFeatures.MAX);
+        knobChanged(template, "preload-dispvm-max unset");
+    }
+
+    public GlobalSettings globalSettings() {
+        Optional<String> max = host.feature(PreloadFeatures.DOM0, PreloadFeatures.MAX);
+        String dflt = host.globalProperty(PreloadFeatures.DEFAULT_DISPVM);
+        return new GlobalSettings(max.map(v -> PreloadFeatures.hostMax(max)).orElse(null),
+                PreloadFeatures.hostThreshold(host.feature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD)),
+                PreloadFeatures.hostDelay(host.feature(PreloadFeatures.DOM0, PreloadFeatures.DELAY))
+                        .orElse(PreloadFeatures.DEFAULT_DELAY_SECONDS),
+                dflt.isEmpty() ? null : dflt,
+                host.availableMemory().isPresent() ? host.availableMemory().getAsLong() / MemoryGate.MIB : null);
+    }
+
+    /**
+     * Applies a change of the global knobs; every given value is validated before any is written.
+     * A null argument leaves that knob alone; {@code unsetGlobalMax} removes dom0's max.
+     */
+    public void updateGlobalSettings(String globalMax, boolean unsetGlobalMax, String threshold, String delay,
+            String defaultDispvm) {
+        Integer max = globalMax == null ? null : PreloadFeatures.validateMax(PreloadFeatures.DOM0, globalMax);
+        Long thr = threshold == null ? null : PreloadFeatures.validateThreshold(threshold);
+        Double del = delay == null ? null : PreloadFeatures.validateDelay(PreloadFeatures.DOM0, delay);
+        if (defaultDispvm != null) {
+            requireDvmTemplate(PreloadFeatures.validateQubeName("defaultDispvm", defaultDispvm));
+        }
+        if (unsetGlobalMax) {
+            host.removeFeature(PreloadFeatures.DOM0, PreloadFeatures.MAX);
+        } else if (max != null) {
+            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.MAX, max.toString());
+        }
+        if (thr != null) {
+            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD, thr.toString());
+        }
+        if (del != null) {
+            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.DELAY, delay.trim());
+        }
+        if (defaultDispvm != null) {
+            host.setGlobalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
+        }
+        index.pools().forEach(p -> knobChanged(p.template, "global settings changed"));
+    }
+
+    private void knobChanged(String template, String reason) {
+        Pool pool = poolFor(template);
+        pool.refillNotBeforeNanos = 0;
+        pool.refillWhenEmpty = false;
+        pool.backoff.succeeded();
+        runner(template).mark(reason);
+    }
+
+    // ---------------------------------------------------------------- suspend / resume
+
+    /**
+     * Drains every pool before the host sleeps (qubesd's {@code internal.SuspendPre}); completes
+     * when no preload is left, or fails after the suspend timeout naming what is left.
+     */
+    public Uni<Void> suspend() {
+        suspended = true;
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        drained = done;
+        markAll("host suspend");
+        checkDrained();
+        return Uni.createFrom().completionStage(done)
+                .ifNoItem().after(Duration.ofNanos(clock.toWallNanos(settings.suspendTimeout())))
+                .failWith(() -> new DispoolException(DispoolException.Kind.UNAVAILABLE, "host suspend: pools not drained after "
+                        + settings.suspendTimeout().toSeconds() + " s; still there: " + leftovers(), null));
+    }
+
+    /** Refills every pool after the host woke up (qubesd's {@code internal.SuspendPost}). */
+    public void resume() {
+        suspended = false;
+        drained = null;
+        index.pools().forEach(p -> knobChanged(p.template, "system resumed"));
+    }
+
+    public boolean isSuspended() {
+        return suspended;
+    }
+
+    private void checkDrained() {
+        CompletableFuture<Void> d = drained;
+        if (d != null && index.pools().stream().allMatch(p -> p.preloads.isEmpty())) {
+            d.complete(null);
+        }
+    }
+
+    private String leftovers() {
+        List<String> names = new ArrayList<>();
+        index.pools().forEach(p -> p.preloads.forEach(x -> names.add(String.valueOf(x))));
+        return names.isEmpty() ? "none" : String.join(", ", names);
+    }
+
+    // ---------------------------------------------------------------- views
+
+    public List<PoolView> pools() {
+        List<PoolView> out = new ArrayList<>();
+        index.pools().forEach(p -> out.add(view(p)));
+        out.sort(Comparator.comparing(PoolView::template));
+        return out;
+    }
+
+    public PoolView pool(String template) {
+        return view(requireDvmTemplate(template));
+    }
+
+    public PoolEvents events() {
+        return events;
+    }
+
+    public QubesHost host() {
+        return host;
+    }
+
+    private PoolView view(Pool pool) {
+        long now = clock.nanos();
+        List<PoolView.PreloadView> preloads = new ArrayList<>();
+        for (Preload p : pool.preloads) {
+            preloads.add(new PoolView.PreloadView(p.name, p.state, (now - p.createdNanos) / 1_000_000));
+        }
+        PoolSettings s = pool.settings;
+        int ready = 0;
+        int starting = 0;
+        for (Preload p : pool.preloads) {
+            ready += p.isFree() && p.state == PreloadState.READY ? 1 : 0;
+            starting += p.isFree() && p.state.isStarting() ? 1 : 0;
+        }
+        return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
+                preloads, ready, starting, pool.admission, pool.lastFailure, pool.backoff.failures(),
+                TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(now)), s.maxWarning());
+    }
+
+    // ---------------------------------------------------------------- pools and templates
+
+    /** The pool of a DVM template; the name is checked first, then the host, with errors saying what to do. */
+    private Pool requireDvmTemplate(String template) {
+        PreloadFeatures.validateQubeName("template", template);
+        Pool known = index.pool(template);
+        if (known != null && known.settings.dvmTemplate()) {
+            return known;
+        }
+        QubeInfo q = hostCall(() -> host.qube(template), "template", template);
+        PoolSettings s = reader.read(template);
+        if (!s.dvmTemplate()) {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, template + " (" + q.klass()
+                    + ") is not a DVM template: template_for_dispvms is not True; make it one with: qvm-prefs "
+                    + template + " template_for_dispvms True", "template", template, "template_for_dispvms=True");
+        }
+        Pool pool = poolFor(template);
+        pool.settings = s;
+        return pool;
+    }
+
+    private String defaultDispvm() {
+        String t = host.globalProperty(PreloadFeatures.DEFAULT_DISPVM);
+        if (t.isEmpty()) {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, "no default_dispvm is set: name a DVM template, "
+                    + "or set one with: qubes-prefs default_dispvm NAME", "default_dispvm", "", "a DVM template");
+        }
+        return t;
+    }
+
+    private static <T> T hostCall(java.util.function.Supplier<T> call, String field, String value) {
+        try {
+            return call.get();
+        } catch (QubesException e) {
+            if (e.is(QubesException.VM_NOT_FOUND)) {
+                throw new DispoolException(DispoolException.Kind.NOT_FOUND, "no qube named '" + value + "' on this host ("
+                        + e.getMessage() + ")", field, value, "an existing qube");
+            }
+            throw e;
+        }
+    }
+
+    private Pool poolFor(String template) {
+        return index.poolOrCreate(template, t -> new Pool(t, settings.backoff(), PoolSettings.none(0)));
+    }
+
+    private PoolRunner runner(String template) {
+        return runners.computeIfAbsent(template,
+                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock));
+    }
+
+    private PoolReconciler.Next reconcileTemplate(String template) {
+        Pool pool = index.pool(template);
+        if (pool == null) {
+            return PoolReconciler.Next.DONE;
+        }
+        PoolReconciler.Next next = reconciler.reconcile(pool, suspended);
+        if (!pool.settings.dvmTemplate()) {
+            index.dropIfEmpty(pool);
+        }
+        checkDrained();
+        return next;
+    }
+
+    private void poolChanged(Pool pool, String reason) {
+        runner(pool.template).mark(reason);
+        checkDrained();
+    }
+
+    /** Re-reads which qubes are DVM templates, then reconciles every pool. */
+    private void markAll(String reason) {
+        workers.execute(() -> {
+            try {
+                dvmTemplates(host.listQubes()).forEach(this::poolFor);
+            } catch (QubesException e) {
+                LOG.log(System.Logger.Level.WARNING, "could not list qubes (" + reason + "): " + e);
+            }
+            index.pools().forEach(p -> runner(p.template).mark(reason));
+        });
+    }
+
+    private List<String> dvmTemplates(List<QubeInfo> qubes) {
+        List<String> out = new ArrayList<>();
+        for (QubeInfo q : qubes) {
+            if ("AppVM".equals(q.klass()) && isDvmTemplate(q.name())) {
+                out.add(q.name());
+            }
+        }
+        return out;
+    }
+
+    private boolean isDvmTemplate(String qube) {
+        try {
+            return "True".equals(host.property(qube, "template_for_dispvms"));
+        } catch (QubesException e) {
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- host events
+
+    private void subscribeEvents() {
+        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
+        eventSubscription = host.events()
+                .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
+                .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
+                        + "); reconnecting"))
+                .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
+                .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
+    }
+
+    private void onHostEvent(HostEvent e) {
+        try {
+            router.route(e);
+        } catch (RuntimeException ex) {
+            LOG.log(System.Logger.Level.WARNING, "could not handle host event " + e.name() + " of " + e.subject(), ex);
+        }
+    }
+
+    private final class RouterTarget implements HostEventRouter.Target {
+        @Override
+        public void markAll(String reason) {
+            DispoolEngine.this.markAll(reason);
+        }
+
+        @Override
+        public void markTemplate(String template, String reason, boolean knobChanged) {
+            if (index.pool(template) != null) {
+                if (knobChanged) {
+                    knobChanged(template, reason);
+                } else {
+                    runner(template).mark(reason);
+                }
+                return;
+            }
+            workers.execute(() -> {
+                if (isDvmTemplate(template)) {
+                    knobChanged(template, reason);
+                }
+            });
+        }
+
+        @Override
+        public void templateChanged(String template, String property) {
+            Pool pool = index.pool(template);
+            pool.templateSuspect = true;
+            runner(template).mark(property + " of " + template + " changed");
+        }
+
+        @Override
+        public void preloadUnpaused(Preload p) {
+            Pool pool = index.pool(p.template);
+            if (pool != null) {
+                workers.execute(() -> lifecycle.usedElsewhere(pool, p));
+            }
+        }
+
+        @Override
+        public void preloadGone(Preload p, String reason) {
+            Pool pool = index.pool(p.template);
+            if (pool != null) {
+                lifecycle.discard(pool, p, reason);
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- shutdown
+
+    /**
+     * Stops reconciling and leaves the pools as they are: ready preloads stay paused on the host
+     * and are adopted by the next start; preloads interrupted mid-start are removed then.
+     */
+    @Override
+    public void close() {
+        Cancellable sub = eventSubscription;
+        if (sub != null) {
+            sub.cancel();
+        }
+        timers.shutdownNow();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        events.close();
+    }
+
+    private static ThreadFactory named(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

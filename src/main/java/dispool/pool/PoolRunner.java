@@ -1,0 +1,100 @@
+package dispool.pool;
+
+import dispool.host.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/**
+ * Runs one pool's reconciles one at a time. Events, API calls and timers only {@link #mark} the
+ * pool; marks that arrive during a run cause exactly one more run, never a second concurrent one.
+ * A run that fails is logged and retried after a pause, so the schedule never dies.
+ */
+final class PoolRunner {
+
+    private static final System.Logger LOG = System.getLogger(PoolRunner.class.getName());
+    private static final long FAILURE_RETRY_MS = 5_000;
+
+    private final String template;
+    private final Function<String, PoolReconciler.Next> reconcile;
+    private final Executor workers;
+    private final ScheduledExecutorService timers;
+    private final Clock clock;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private volatile boolean dirty;
+    private ScheduledFuture<?> timer;
+    private volatile String lastRunError;
+
+    PoolRunner(String template, Function<String, PoolReconciler.Next> reconcile, Executor workers,
+            ScheduledExecutorService timers, Clock clock) {
+        this.template = template;
+        this.reconcile = reconcile;
+        this.workers = workers;
+        this.timers = timers;
+        this.clock = clock;
+    }
+
+    /** Asks for a reconcile soon; cheap and non-blocking, safe from any thread. */
+    void mark(String reason) {
+        LOG.log(System.Logger.Level.DEBUG, () -> template + ": reconcile (" + reason + ")");
+        dirty = true;
+        if (running.compareAndSet(false, true)) {
+            workers.execute(this::run);
+        }
+    }
+
+    private void run() {
+        try {
+            while (dirty) {
+                dirty = false;
+                schedule(runOnce());
+            }
+        } finally {
+            running.set(false);
+            if (dirty && running.compareAndSet(false, true)) {
+                workers.execute(this::run);
+            }
+        }
+    }
+
+    private PoolReconciler.Next runOnce() {
+        Thread thread = Thread.currentThread();
+        String name = thread.getName();
+        thread.setName("dispool-reconcile-" + template);
+        try {
+            PoolReconciler.Next next = reconcile.apply(template);
+            lastRunError = null;
+            return next;
+        } catch (RuntimeException e) {
+            String message = template + ": reconcile failed: " + PreloadLifecycle.describe(e) + "; again in "
+                    + FAILURE_RETRY_MS + " ms";
+            if (!message.equals(lastRunError)) {
+                LOG.log(System.Logger.Level.WARNING, message, e);
+            }
+            lastRunError = message;
+            return new PoolReconciler.Next(java.time.Duration.ofMillis(FAILURE_RETRY_MS));
+        } finally {
+            thread.setName(name);
+        }
+    }
+
+    private synchronized void schedule(PoolReconciler.Next next) {
+        if (next.after() == null) {
+            return;
+        }
+        if (timer != null && !timer.isDone() && timer.getDelay(TimeUnit.NANOSECONDS) <= clock.toWallNanos(next.after())) {
+            return;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        timer = timers.schedule(() -> mark("timer"), clock.toWallNanos(next.after()), TimeUnit.NANOSECONDS);
+    }
+
+    String lastRunError() {
+        return lastRunError;
+    }
+}

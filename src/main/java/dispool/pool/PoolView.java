@@ -1,0 +1,31 @@
+package dispool.pool;
+
+import java.util.List;
+
+/**
+ * One pool as the API shows it.
+ *
+ * @param template      the DVM template
+ * @param max           effective preload-dispvm-max
+ * @param maxSource     {@code LOCAL} (the template's feature), {@code GLOBAL} (dom0's, for the
+ *                      default_dispvm) or {@code UNSET}
+ * @param thresholdMiB  preload-dispvm-threshold
+ * @param delaySeconds  preload-dispvm-delay in effect for this template
+ * @param memoryMiB     memory of each preload (the template's {@code memory})
+ * @param preloads      every preload, oldest first
+ * @param ready         preloads ready to hand out
+ * @param starting      preloads still starting
+ * @param admission     the last memory admission, with its figures and reason
+ * @param lastFailure   the last startup failure, or null
+ * @param failures      failures since the last success
+ * @param retryInMs     host-time ms until the next attempt after failures (0: none pending)
+ * @param warning       a problem with the knobs found on the host, or null
+ */
+public record PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB,
+        double delaySeconds, long memoryMiB, List<PreloadView> preloads, int ready, int starting,
+        MemoryGate.Admission admission, String lastFailure, int failures, long retryInMs, String warning) {
+
+    /** One preload: its qube, state and age in host-time ms. */
+    public record PreloadView(String name, PreloadState state, long ageMs) {
+    }
+}
