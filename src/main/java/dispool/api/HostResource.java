@@ -1,0 +1,36 @@
+package dispool.api;
+
+import dispool.pool.DispoolEngine;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+
+/**
+ * Host sleep: the deploy/ sleep hook calls suspend before the host sleeps (every preload is
+ * removed, as qubesd does) and resume after it wakes (the pools refill).
+ */
+@Path("/api/v1/host")
+@Produces(MediaType.APPLICATION_JSON)
+public class HostResource {
+
+    @Inject
+    DispoolEngine engine;
+
+    /** Answers once every pool is drained. */
+    @POST
+    @Path("/suspend")
+    public Uni<Map<String, Object>> suspend() {
+        return engine.suspend().map(v -> Map.of("suspended", true, "pools", engine.pools().size()));
+    }
+
+    @POST
+    @Path("/resume")
+    public Map<String, Object> resume() {
+        engine.resume();
+        return Map.of("suspended", false);
+    }
+}
