@@ -52,9 +52,15 @@ final class Recovery {
                 host.feature(pool.template, marks.list()).orElse("").trim().split("\\s+")));
         listed.remove("");
         pool.knownFingerprint = templateNow;
+        for (String name : listed) { // list order is hand-out order: keep it
+            QubeInfo q = byName.get(name);
+            if (q != null && q.isDispVm() && pool.template.equals(templateOf(name))) {
+                recoverOne(pool, q, true, templateNow);
+            }
+        }
         for (QubeInfo q : qubes) {
-            if (q.isDispVm() && pool.template.equals(templateOf(q.name()))) {
-                recoverOne(pool, q, listed.contains(q.name()), templateNow);
+            if (q.isDispVm() && !listed.contains(q.name()) && pool.template.equals(templateOf(q.name()))) {
+                recoverOne(pool, q, false, templateNow);
             }
         }
         List<String> gone = new ArrayList<>(listed);

@@ -1,0 +1,638 @@
+package dispool.host.sim;
+
+import dispool.host.Clock;
+import dispool.host.HostEvent;
+import dispool.host.PowerState;
+import dispool.host.QubeInfo;
+import dispool.host.QubesException;
+import dispool.host.QubesHost;
+import dispool.host.ServiceResult;
+import dispool.host.ServiceTimeoutException;
+import dispool.host.sim.LatencyModel.Step;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * An in-process Qubes R4.3 host: qubes with classes, properties, features and power states, a
+ * qmemman-style available-memory figure, Qubes' event stream, and a latency model calibrated on
+ * Qubes' measurements ({@link LatencyModel}). It behaves like qubesd where dispool can tell:
+ * the same errors (type and text), the same events in the same order (including the
+ * {@code domain-unpaused} that every start fires), and auto-cleanup disposables that vanish when
+ * killed or when their start fails.
+ *
+ * <p>State changes hold one lock; the simulated latencies are slept outside it, so many calls run
+ * at once. Events are emitted after the change, outside the lock. Controls for tests and
+ * the service's configuration ({@link #faults()}, {@link #setProperty}, {@link #resizeVolume},
+ * {@link #dropEventStreams()}…) are beside the {@link QubesHost} methods.
+ */
+public final class SimHost implements QubesHost {
+
+    static final long QMEMMAN_RESERVE_MIB = 50;
+
+    private final Object lock = new Object();
+    private final Map<String, SimQube> qubes = new LinkedHashMap<>();
+    private final Map<String, String> globals = new LinkedHashMap<>();
+    private final Clock clock;
+    private final LatencyModel latency;
+    private final Random random;
+    private final long totalMiB;
+    private final long dom0MiB;
+    private final Faults faults = new Faults();
+    private final Set<Integer> usedDispIds = new HashSet<>();
+    private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
+    private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
+    private volatile boolean memoryFigure = true;
+
+    private SimHost(Builder b) {
+        this.clock = b.clock;
+        this.latency = b.latency;
+        this.random = new Random(b.seed);
+        this.totalMiB = b.totalMiB;
+        this.dom0MiB = b.dom0MiB;
+        for (SimOp op : SimOp.values()) {
+            calls.put(op, new AtomicLong());
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public List<QubeInfo> listQubes() {
+        count(SimOp.LIST, "dom0");
+        synchronized (lock) {
+            List<QubeInfo> out = new ArrayList<>();
+            qubes.values().forEach(q -> out.add(new QubeInfo(q.name, q.klass, q.state)));
+            return out;
+        }
+    }
+
+    @Override
+    public QubeInfo qube(String name) {
+        count(SimOp.LIST, name);
+        synchronized (lock) {
+            SimQube q = require(name);
+            return new QubeInfo(q.name, q.klass, q.state);
+        }
+    }
+
+    @Override
+    public String property(String qube, String property) {
+        count(SimOp.PROPERTY, qube);
+        synchronized (lock) {
+            String v = require(qube).properties.get(property);
+            if (v == null) {
+                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of " + qube);
+            }
+            return v;
+        }
+    }
+
+    @Override
+    public Map<String, String> properties(String qube) {
+        count(SimOp.PROPERTY, qube);
+        synchronized (lock) {
+            return Map.copyOf(require(qube).properties);
+        }
+    }
+
+    @Override
+    public String globalProperty(String property) {
+        count(SimOp.PROPERTY, "dom0");
+        synchronized (lock) {
+            String v = globals.get(property);
+            if (v == null) {
+                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
+            }
+            return v;
+        }
+    }
+
+    @Override
+    public Optional<String> feature(String qube, String feature) {
+        count(SimOp.FEATURE, qube);
+        synchronized (lock) {
+            return Optional.ofNullable(require(qube).features.get(feature));
+        }
+    }
+
+    @Override
+    public long volumeSize(String qube, String volume) {
+        count(SimOp.PROPERTY, qube);
+        synchronized (lock) {
+            Long size = require(qube).volumes.get(volume);
+            if (size == null) {
+                throw new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube);
+            }
+            return size;
+        }
+    }
+
+    @Override
+    public OptionalLong availableMemory() {
+        if (!memoryFigure) {
+            return OptionalLong.empty();
+        }
+        synchronized (lock) {
+            return OptionalLong.of(availableMiBLocked() << 20);
+        }
+    }
+
+    private long availableMiBLocked() {
+        long used = dom0MiB + QMEMMAN_RESERVE_MIB;
+        for (SimQube q : qubes.values()) {
+            if (!"AdminVM".equals(q.klass) && q.state.isActive()) {
+                used += q.memoryMiB();
+            }
+        }
+        return totalMiB - used;
+    }
+
+    @Override
+    public Clock clock() {
+        return clock;
+    }
+
+    // ------------------------------------------------------------------ writing knobs
+
+    @Override
+    public void setFeature(String qube, String feature, String value) {
+        count(SimOp.FEATURE, qube);
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            SimQube q = require(qube);
+            SimValidation.feature(q, feature, value);
+            String old = q.features.put(feature, value);
+            events.add(old == null
+                    ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
+                    : HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value, "oldvalue", old));
+        }
+        emit(events);
+    }
+
+    @Override
+    public void removeFeature(String qube, String feature) {
+        count(SimOp.FEATURE, qube);
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            if (require(qube).features.remove(feature) != null) {
+                events.add(HostEvent.of(qube, "domain-feature-delete:" + feature, "feature", feature));
+            }
+        }
+        emit(events);
+    }
+
+    @Override
+    public void setGlobalProperty(String property, String value) {
+        count(SimOp.PROPERTY, "dom0");
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            if (!globals.containsKey(property)) {
+                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
+            }
+            if ("default_dispvm".equals(property) && !value.isEmpty() && !isDvmTemplateLocked(value)) {
+                throw new QubesException(QubesException.VALUE_ERROR, "default_dispvm: " + value
+                        + " is not a qube with template_for_dispvms=True");
+            }
+            String old = globals.put(property, value);
+            events.add(HostEvent.of("", "property-set:" + property, "name", property, "newvalue", value, "oldvalue", old));
+        }
+        emit(events);
+    }
+
+    /** Sets a property of a qube, as {@code qvm-prefs} would (no validation beyond existence). */
+    public void setProperty(String qube, String property, String value) {
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            String old = require(qube).properties.put(property, value);
+            events.add(HostEvent.of(qube, "property-set:" + property, "name", property, "newvalue", value,
+                    "oldvalue", old == null ? "" : old));
+        }
+        emit(events);
+    }
+
+    /** Resizes a volume, as {@code qvm-volume resize}; Qubes fires no event a pool manager sees. */
+    public void resizeVolume(String qube, String volume, long bytes) {
+        synchronized (lock) {
+            require(qube).volumes.put(volume, bytes);
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public String createDisposable(String dvmTemplate, Map<String, String> features) {
+        call(SimOp.CREATE, dvmTemplate);
+        synchronized (lock) {
+            if (!isDvmTemplateLocked(require(dvmTemplate).name)) {
+                throw new QubesException(QubesException.GENERIC,
+                        "Refusing to create disposable out of app qube which has template_for_dispvms=False");
+            }
+        }
+        sleep(SimOp.CREATE, Step.CREATE, 1.0, dvmTemplate);
+        List<HostEvent> events = new ArrayList<>();
+        String name;
+        synchronized (lock) {
+            SimQube template = require(dvmTemplate);
+            int id = drawDispId();
+            name = "disp" + id;
+            SimQube d = new SimQube(name, "DispVM", PowerState.Halted, template.bootFactor);
+            d.properties.putAll(template.properties);
+            d.properties.put("name", name);
+            d.properties.put("template", dvmTemplate);
+            d.properties.put("template_for_dispvms", "False");
+            d.properties.put("dispid", Integer.toString(id));
+            d.properties.put("auto_cleanup", "True");
+            d.volumes.putAll(template.volumes);
+            qubes.put(name, d);
+            events.add(HostEvent.of("", "domain-add", "vm", name));
+            features.forEach((f, v) -> {
+                d.features.put(f, v);
+                events.add(HostEvent.of(name, "domain-feature-set:" + f, "feature", f, "value", v));
+            });
+        }
+        emit(events);
+        return name;
+    }
+
+    private int drawDispId() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int id;
+            synchronized (random) {
+                id = random.nextInt(10_000);
+            }
+            if (usedDispIds.add(id)) {
+                return id;
+            }
+        }
+        throw new QubesException(QubesException.GENERIC, "no free disposable id after 100 attempts");
+    }
+
+    @Override
+    public void start(String qube) {
+        call(SimOp.START, qube);
+        int boot;
+        double factor;
+        synchronized (lock) {
+            SimQube q = require(qube);
+            if (q.state != PowerState.Halted) {
+                return;
+            }
+            if (availableMiBLocked() < q.memoryMiB()) {
+                throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
+            }
+            q.state = PowerState.Transient;
+            q.operational = false;
+            boot = ++q.boot;
+            factor = q.bootFactor;
+        }
+        emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "True", "mem_required", "None")));
+        boolean failed = faults.shouldFail(SimOp.START, random);
+        sleep(SimOp.START, Step.START, factor, qube);
+        if (failed) {
+            failStart(qube, boot);
+        }
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            if (q == null || q.boot != boot || q.state != PowerState.Transient) {
+                throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
+            }
+            q.state = PowerState.Running;
+            q.operationalAtNanos = clock.nanos() + latency.draw(Step.OPERATIONAL, factor, random).toNanos();
+            events.add(HostEvent.of(qube, "domain-unpaused"));
+            events.add(HostEvent.of(qube, "domain-start", "start_guid", "True"));
+        }
+        emit(events);
+    }
+
+    /** A failed start leaves nothing behind: a disposable is killed and removed, as qubesd does. */
+    private void failStart(String qube, int boot) {
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            if (q != null && q.boot == boot) {
+                haltLocked(q, events);
+            }
+        }
+        emit(events);
+        throw new QubesException(QubesException.VM_ERROR, "Cannot connect to qrexec agent for 60 seconds, see "
+                + "/var/log/xen/console/guest-" + qube + ".log for details (simulated fault)");
+    }
+
+    @Override
+    public ServiceResult runService(String qube, String service, Duration timeout) {
+        count(SimOp.RUN_SERVICE, qube);
+        long readyAt;
+        int boot;
+        synchronized (lock) {
+            SimQube q = require(qube);
+            if (q.state != PowerState.Running) {
+                throw new QubesException(QubesException.NOT_RUNNING, "Domain not running (either powered off or paused): '"
+                        + qube + "'");
+            }
+            boot = q.boot;
+            readyAt = switch (service) {
+                case "qubes.WaitForRunningSystem" -> q.operationalAtNanos;
+                case "qubes.WaitForSession" -> q.operationalAtNanos
+                        + latency.draw(Step.SESSION, q.bootFactor, random).toNanos();
+                default -> Long.MIN_VALUE;
+            };
+        }
+        if (readyAt == Long.MIN_VALUE) {
+            return new ServiceResult(127, "Service " + service + " not found in " + qube);
+        }
+        if (faults.hang(SimOp.RUN_SERVICE, true) != null) {
+            sleep(timeout, qube);
+            throw new ServiceTimeoutException(qube, service, timeout);
+        }
+        Duration wait = Duration.ofNanos(Math.max(0, readyAt - clock.nanos()))
+                .plus(latency.draw(Step.SERVICE_CALL, faults.slowFactor(SimOp.RUN_SERVICE), random));
+        if (wait.compareTo(timeout) > 0) {
+            sleep(timeout, qube);
+            throw new ServiceTimeoutException(qube, service, timeout);
+        }
+        sleep(wait, qube);
+        if (faults.shouldFail(SimOp.RUN_SERVICE, random)) {
+            return new ServiceResult(1, "systemctl is-system-running: degraded (simulated fault)");
+        }
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            if (q != null && q.boot == boot && service.equals("qubes.WaitForRunningSystem")) {
+                q.operational = true;
+            }
+        }
+        return ServiceResult.OK;
+    }
+
+    @Override
+    public void pause(String qube) {
+        call(SimOp.PAUSE, qube);
+        sleep(SimOp.PAUSE, Step.PAUSE, 1.0, qube);
+        transition(qube, PowerState.Running, PowerState.Paused, "domain-paused", QubesException.NOT_RUNNING,
+                "Domain not running (either powered off or paused): '" + qube + "'");
+    }
+
+    @Override
+    public void unpause(String qube) {
+        call(SimOp.UNPAUSE, qube);
+        sleep(SimOp.UNPAUSE, Step.UNPAUSE, 1.0, qube);
+        transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused", QubesException.NOT_PAUSED,
+                "Domain is not paused: '" + qube + "'");
+    }
+
+    private void transition(String qube, PowerState from, PowerState to, String event, String error, String message) {
+        synchronized (lock) {
+            SimQube q = require(qube);
+            if (q.state != from) {
+                throw new QubesException(error, message);
+            }
+            q.state = to;
+        }
+        emit(List.of(HostEvent.of(qube, event)));
+    }
+
+    @Override
+    public void kill(String qube) {
+        call(SimOp.KILL, qube);
+        synchronized (lock) {
+            if (require(qube).state == PowerState.Halted) {
+                throw new QubesException(QubesException.NOT_STARTED, "Domain is powered off: '" + qube + "'");
+            }
+        }
+        sleep(SimOp.KILL, Step.KILL, 1.0, qube);
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            SimQube q = require(qube);
+            if (q.state != PowerState.Halted) {
+                haltLocked(q, events);
+            }
+        }
+        emit(events);
+    }
+
+    /** Halts a qube; an auto-cleanup disposable then disappears. */
+    private void haltLocked(SimQube q, List<HostEvent> events) {
+        q.state = PowerState.Halted;
+        q.operational = false;
+        q.operationalAtNanos = Long.MAX_VALUE;
+        q.boot++;
+        events.add(HostEvent.of(q.name, "domain-shutdown"));
+        if (q.isAutoCleanup()) {
+            qubes.remove(q.name);
+            events.add(HostEvent.of("", "domain-delete", "vm", q.name));
+        }
+    }
+
+    @Override
+    public void remove(String qube) {
+        call(SimOp.REMOVE, qube);
+        synchronized (lock) {
+            if (require(qube).state != PowerState.Halted) {
+                throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
+            }
+        }
+        sleep(SimOp.REMOVE, Step.REMOVE, 1.0, qube);
+        synchronized (lock) {
+            require(qube);
+            qubes.remove(qube);
+        }
+        emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
+    }
+
+    // ------------------------------------------------------------------ events
+
+    @Override
+    public Multi<HostEvent> events() {
+        return Multi.createFrom().emitter(em -> {
+            em.onTermination(() -> subscribers.remove(em));
+            synchronized (subscribers) {
+                subscribers.add(em);
+                em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
+            }
+        });
+    }
+
+    /** Ends every current event stream with an error, as a qubesd restart would. */
+    public void dropEventStreams() {
+        synchronized (subscribers) {
+            List<MultiEmitter<? super HostEvent>> current = List.copyOf(subscribers);
+            subscribers.clear();
+            current.forEach(em -> em.fail(new QubesException(QubesException.GENERIC, "simulated: event stream dropped")));
+        }
+    }
+
+    private void emit(List<HostEvent> events) {
+        synchronized (subscribers) {
+            for (HostEvent e : events) {
+                subscribers.forEach(em -> em.emit(e));
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ controls and queries
+
+    public Faults faults() {
+        return faults;
+    }
+
+    /** Switches the available-memory figure off (as on a host without qmemman's file) or on. */
+    public void availableMemoryFigure(boolean on) {
+        memoryFigure = on;
+    }
+
+    /** True once qubes.WaitForRunningSystem returned 0 in the qube's current boot. */
+    public boolean isOperational(String qube) {
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            return q != null && q.operational;
+        }
+    }
+
+    /** How many calls of this kind the host served (or refused) so far. */
+    public long calls(SimOp op) {
+        return calls.get(op).get();
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private SimQube require(String name) {
+        SimQube q = qubes.get(name);
+        if (q == null) {
+            throw new QubesException(QubesException.VM_NOT_FOUND, "No such domain: '" + name + "'");
+        }
+        return q;
+    }
+
+    private boolean isDvmTemplateLocked(String name) {
+        SimQube q = qubes.get(name);
+        return q != null && "True".equals(q.properties.get("template_for_dispvms"));
+    }
+
+    private void count(SimOp op, String qube) {
+        calls.get(op).incrementAndGet();
+        faults.awaitRelease(op, qube);
+    }
+
+    /** Counts the call, waits out a hang, and throws when the fault plan says it fails. */
+    private void call(SimOp op, String qube) {
+        count(op, qube);
+        if (op != SimOp.START && faults.shouldFail(op, random)) {
+            throw new QubesException(QubesException.GENERIC, "simulated " + op.specName() + " failure for " + qube);
+        }
+    }
+
+    private void sleep(SimOp op, Step step, double factor, String qube) {
+        sleep(latency.draw(step, factor * faults.slowFactor(op), random), qube);
+    }
+
+    private void sleep(Duration hostTime, String qube) {
+        try {
+            clock.sleep(hostTime);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QubesException(QubesException.GENERIC, "call about " + qube + " interrupted");
+        }
+    }
+
+    void addQube(SimQube q) {
+        qubes.put(q.name, q);
+    }
+
+    void setGlobal(String name, String value) {
+        globals.put(name, value);
+    }
+
+    /** Builds a simulated host and its starting inventory. */
+    public static final class Builder {
+        private Clock clock = Clock.system();
+        private LatencyModel latency = LatencyModel.QUBES_R43;
+        private long seed = System.nanoTime();
+        private long totalMiB = 16_000;
+        private long dom0MiB = 4_000;
+        private final Map<String, String[]> templateVms = new LinkedHashMap<>();
+        private final List<Object[]> dvmTemplates = new ArrayList<>();
+        private final List<String[]> features = new ArrayList<>();
+        private String defaultDispvm = "";
+
+        public Builder clock(Clock c) {
+            clock = c;
+            return this;
+        }
+
+        public Builder latency(LatencyModel l) {
+            latency = l;
+            return this;
+        }
+
+        public Builder seed(long s) {
+            seed = s;
+            return this;
+        }
+
+        public Builder totalMemoryMiB(long mib) {
+            totalMiB = mib;
+            return this;
+        }
+
+        public Builder dom0MemoryMiB(long mib) {
+            dom0MiB = mib;
+            return this;
+        }
+
+        public Builder templateVm(String name) {
+            templateVms.putIfAbsent(name, new String[] {name});
+            return this;
+        }
+
+        /** A DVM template based on the first TemplateVM (or fedora-42-xfce), Fedora-XFCE boot times. */
+        public Builder dvmTemplate(String name, long memoryMiB) {
+            return dvmTemplate(name, memoryMiB, templateVms.isEmpty() ? "fedora-42-xfce" : templateVms.keySet().iterator().next(), 1.0);
+        }
+
+        public Builder dvmTemplate(String name, long memoryMiB, String templateVm, double bootFactor) {
+            templateVm(templateVm);
+            dvmTemplates.add(new Object[] {name, memoryMiB, templateVm, bootFactor});
+            return this;
+        }
+
+        public Builder defaultDispvm(String name) {
+            defaultDispvm = name;
+            return this;
+        }
+
+        /** A feature set at start, validated like any other. */
+        public Builder feature(String qube, String feature, String value) {
+            features.add(new String[] {qube, feature, value});
+            return this;
+        }
+
+        public SimHost build() {
+            SimHost host = new SimHost(this);
+            SimInventory.populate(host, dom0MiB, templateVms.keySet(), dvmTemplates);
+            host.setGlobal("default_dispvm", "");
+            host.setGlobal("default_qrexec_timeout", "60");
+            if (!defaultDispvm.isEmpty()) {
+                host.setGlobalProperty("default_dispvm", defaultDispvm);
+            }
+            features.forEach(f -> host.setFeature(f[0], f[1], f[2]));
+            return host;
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package dispool.host.sim;
+
+import dispool.host.PowerState;
+import java.util.Collection;
+import java.util.List;
+
+/** Fills a new simulated host with dom0, TemplateVMs and DVM templates, with Qubes' default properties. */
+final class SimInventory {
+
+    static final long PRIVATE_VOLUME_BYTES = 2L << 30;
+
+    private SimInventory() {
+    }
+
+    static void populate(SimHost host, long dom0MiB, Collection<String> templateVms, List<Object[]> dvmTemplates) {
+        SimQube dom0 = new SimQube("dom0", "AdminVM", PowerState.Running, 1.0);
+        dom0.properties.put("memory", Long.toString(dom0MiB));
+        host.addQube(dom0);
+        for (String name : templateVms) {
+            SimQube t = new SimQube(name, "TemplateVM", PowerState.Halted, 1.0);
+            commonProperties(t, 400);
+            t.properties.put("template_for_dispvms", "False");
+            host.addQube(t);
+        }
+        for (Object[] d : dvmTemplates) {
+            SimQube t = new SimQube((String) d[0], "AppVM", PowerState.Halted, (Double) d[3]);
+            commonProperties(t, (Long) d[1]);
+            t.properties.put("template", (String) d[2]);
+            t.properties.put("template_for_dispvms", "True");
+            t.features.put("supported-rpc.qubes.WaitForRunningSystem", "1");
+            t.features.put("qrexec", "1");
+            host.addQube(t);
+        }
+    }
+
+    private static void commonProperties(SimQube q, long memoryMiB) {
+        q.properties.put("name", q.name);
+        q.properties.put("memory", Long.toString(memoryMiB));
+        q.properties.put("maxmem", "4000");
+        q.properties.put("vcpus", "2");
+        q.properties.put("qrexec_timeout", "60");
+        q.properties.put("netvm", "sys-firewall");
+        q.properties.put("label", "red");
+        q.properties.put("kernel", "6.15.11-1.fc41");
+        q.properties.put("guivm", "");
+        q.properties.put("backup_timestamp", "");
+        q.volumes.put("private", PRIVATE_VOLUME_BYTES);
+        q.volumes.put("root", 20L << 30);
+    }
+}

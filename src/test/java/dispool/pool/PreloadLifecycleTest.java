@@ -1,0 +1,233 @@
+package dispool.pool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dispool.host.PowerState;
+import dispool.host.sim.SimOp;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** One test per rule of {@link PreloadLifecycle}'s documentation, on the simulated host. */
+class PreloadLifecycleTest extends EngineFixture {
+
+    @Test
+    void poolFillsToMaxWithPausedOperationalMarkedPreloads() {
+        start(host().feature(WEB, "preload-dispvm-max", "2").build());
+        awaitReady(WEB, 2);
+        List<String> names = pool(WEB).preloads().stream().map(PoolView.PreloadView::name).toList();
+        assertEquals(names, listFeature(WEB));
+        for (String n : names) {
+            assertEquals(PowerState.Paused, state(n));
+            assertTrue(sim.isOperational(n), n + " paused before it was operational");
+            assertEquals("1", sim.feature(n, "internal").orElse(null));
+            assertEquals("1", sim.feature(n, "preload-dispvm-completed").orElse(null));
+            assertEquals("", sim.feature(n, "preload-dispvm-in-progress").orElse(null));
+        }
+        assertEquals(0, pool(DEFAULT).preloads().size(), "a template without a max preloads nothing");
+    }
+
+    @Test
+    void handOutUnpausesTheOldestPreloadUnmarksItAndRefillsAfterTheDelay() {
+        start(host().feature(WEB, "preload-dispvm-max", "2").build());
+        awaitReady(WEB, 2);
+        String oldest = pool(WEB).preloads().get(0).name();
+        HandOut h = handOut(WEB);
+        assertEquals(oldest, h.name());
+        assertTrue(h.preloaded());
+        assertEquals(List.of("claim", "unpause"), List.copyOf(h.timings().keySet()));
+        assertEquals(PowerState.Running, state(h.name()));
+        await().until(() -> sim.feature(h.name(), "internal").isEmpty() && !listFeature(WEB).contains(h.name()));
+        awaitReady(WEB, 2);
+        assertFalse(pool(WEB).preloads().stream().anyMatch(p -> p.name().equals(h.name())));
+    }
+
+    @Test
+    void emptyPoolFallsBackToCold() {
+        start(host().build());
+        HandOut cold = handOut(WEB);
+        assertFalse(cold.preloaded());
+        assertEquals(List.of("create", "start", "operational"), List.copyOf(cold.timings().keySet()));
+        assertTrue(cold.usableAfterMs() > 5000, "a cold start takes seconds of host time: " + cold.usableAfterMs());
+        assertEquals(PowerState.Running, state(cold.name()));
+        assertTrue(sim.isOperational(cold.name()));
+        assertTrue(sim.feature(cold.name(), "preload-dispvm-in-progress").isEmpty());
+        assertTrue(pool(WEB).preloads().isEmpty(), "a cold disposable is not a preload");
+    }
+
+    @Test
+    void requestDuringStartupSkipsThePause() {
+        start(host().build());
+        List<PoolEvent> started = new CopyOnWriteArrayList<>();
+        engine.events().addListener(e -> {
+            if (e.type() == PoolEvent.Type.PRELOAD_STARTED) {
+                started.add(e);
+            }
+        });
+        engine.setMax(WEB, "1");
+        await().until(() -> !started.isEmpty());
+        HandOut h = handOut(WEB);
+        assertTrue(h.preloaded());
+        assertEquals(started.get(0).qube(), h.name());
+        assertTrue(h.timings().containsKey("wait-operational"), h.timings().toString());
+        assertFalse(h.timings().containsKey("unpause"), "a preload claimed during startup is never paused");
+        assertEquals(PowerState.Running, state(h.name()));
+        assertTrue(sim.isOperational(h.name()));
+    }
+
+    @Test
+    void failedStartupRemovesTheQubeAndBacksOff() {
+        start(host().build());
+        sim.faults().fail(SimOp.START, 1.0);
+        engine.setMax(WEB, "2");
+        await().until(() -> pool(WEB).failures() >= 3);
+        PoolView v = pool(WEB);
+        assertTrue(v.lastFailure().startsWith("web-dvm: preload "), v.lastFailure());
+        assertTrue(v.lastFailure().contains("next attempt in"), v.lastFailure());
+        long creates = sim.calls(SimOp.CREATE);
+        assertTrue(creates <= 2L * v.failures() + 2, "no tight loop: " + creates + " creates for " + v.failures() + " failures");
+        sim.faults().clear();
+        engine.setMax(WEB, "2");
+        awaitReady(WEB, 2);
+        assertEquals(2, dispvmsOf(WEB).size(), "every failed preload was removed");
+        assertEquals(0, pool(WEB).failures());
+    }
+
+    @Test
+    void outdatedPreloadsAreDiscardedAndRefilled() {
+        start(host().feature(WEB, "preload-dispvm-max", "2").build());
+        awaitReady(WEB, 2);
+        Set<String> old = Set.copyOf(listFeature(WEB));
+        sim.setProperty(WEB, "netvm", "sys-whonix");
+        await().until(() -> pool(WEB).ready() == 2 && listFeature(WEB).stream().noneMatch(old::contains));
+        HandOut h = handOut(WEB);
+        assertFalse(old.contains(h.name()), "handed out an outdated preload");
+        await().until(() -> old.stream().allMatch(n -> sim.listQubes().stream().noneMatch(q -> q.name().equals(n))));
+    }
+
+    @Test
+    void ignoredPropertyChangesKeepThePreloads() {
+        start(host().feature(WEB, "preload-dispvm-max", "1").build());
+        awaitReady(WEB, 1);
+        String name = pool(WEB).preloads().get(0).name();
+        sim.setProperty(WEB, "backup_timestamp", "1700000000");
+        HandOut h = handOut(WEB);
+        assertEquals(name, h.name());
+    }
+
+    @Test
+    void resizedPrivateVolumeOutdatesAtTheNextReconcile() {
+        start(host().feature(WEB, "preload-dispvm-max", "1").build());
+        awaitReady(WEB, 1);
+        String old = pool(WEB).preloads().get(0).name();
+        sim.resizeVolume(WEB, "private", 4L << 30);
+        engine.setMax(WEB, "1");
+        await().until(() -> pool(WEB).ready() == 1 && !pool(WEB).preloads().get(0).name().equals(old));
+    }
+
+    @Test
+    void maxRaisedLoweredAndDeleted() {
+        start(host().feature(WEB, "preload-dispvm-max", "1").build());
+        awaitReady(WEB, 1);
+        String first = pool(WEB).preloads().get(0).name();
+        engine.setMax(WEB, "3");
+        awaitReady(WEB, 3);
+        engine.setMax(WEB, "1");
+        awaitReady(WEB, 1);
+        assertEquals(first, pool(WEB).preloads().get(0).name(), "the excess is removed newest first");
+        engine.unsetMax(WEB);
+        awaitReady(WEB, 0);
+        await().until(() -> dispvmsOf(WEB).isEmpty() && listFeature(WEB).isEmpty());
+    }
+
+    @Test
+    void globalMaxGovernsTheDefaultDispvmWhenDom0HasTheFeature() {
+        start(host().feature(DEFAULT, "preload-dispvm-max", "3").feature("dom0", "preload-dispvm-max", "1").build());
+        awaitReady(DEFAULT, 1);
+        assertEquals(PoolSettings.MaxSource.GLOBAL, pool(DEFAULT).maxSource());
+        sim.removeFeature("dom0", "preload-dispvm-max");
+        awaitReady(DEFAULT, 3);
+        assertEquals(PoolSettings.MaxSource.LOCAL, pool(DEFAULT).maxSource());
+        sim.setFeature("dom0", "preload-dispvm-max", "");
+        awaitReady(DEFAULT, 0);
+        sim.setGlobalProperty("default_dispvm", WEB);
+        awaitReady(DEFAULT, 3);
+        assertEquals(0, pool(WEB).max(), "dom0's empty max now governs web-dvm");
+    }
+
+    @Test
+    void negativeDelayRefillsOnlyWhenThePoolIsEmpty() {
+        start(host().feature(WEB, "preload-dispvm-max", "2").feature(WEB, "preload-dispvm-delay", "-1").build());
+        awaitReady(WEB, 2);
+        handOut(WEB);
+        engine.pool(WEB); // a reconcile may run; it must not refill while one preload is left
+        await().during(java.time.Duration.ofMillis(100)).until(() -> pool(WEB).preloads().size() == 1);
+        handOut(WEB);
+        awaitReady(WEB, 2);
+    }
+
+    @Test
+    void unpauseByUserCountsAsUsed() {
+        start(host().feature(WEB, "preload-dispvm-max", "1").feature(WEB, "preload-dispvm-delay", "0").build());
+        awaitReady(WEB, 1);
+        String name = pool(WEB).preloads().get(0).name();
+        sim.unpause(name);
+        await().until(() -> pool(WEB).ready() == 1 && !pool(WEB).preloads().get(0).name().equals(name));
+        assertTrue(sim.feature(name, "internal").isEmpty());
+        assertEquals(PowerState.Running, state(name), "a used preload is the user's: not killed");
+    }
+
+    @Test
+    void memoryAdmitsOnlyWhatFitsAboveTheThresholdAndSaysWhy() {
+        // 16000 total − 4000 dom0 − 50 reserve = 11950 available; threshold 11500 leaves room for one 400 MiB qube.
+        start(host().feature("dom0", "preload-dispvm-threshold", "11500").build());
+        engine.setMax(WEB, "3");
+        awaitReady(WEB, 1);
+        await().during(java.time.Duration.ofMillis(100)).until(() -> pool(WEB).preloads().size() == 1);
+        MemoryGate.Admission a = pool(WEB).admission();
+        assertEquals(0, a.allowed());
+        assertTrue(a.reason().contains("2 of 2 preloads wait for memory"), a.reason());
+        assertTrue(a.reason().contains("threshold 11500 MiB"), a.reason());
+    }
+
+    @Test
+    void withoutAMemoryFigurePreloadingIsNotGated() {
+        start(host().feature("dom0", "preload-dispvm-threshold", "99999").build());
+        sim.availableMemoryFigure(false);
+        engine.setMax(WEB, "2");
+        awaitReady(WEB, 2);
+    }
+
+    @Test
+    void suspendDrainsEveryPoolAndResumeRefills() {
+        start(host().feature(WEB, "preload-dispvm-max", "2").feature(DEFAULT, "preload-dispvm-max", "1").build());
+        awaitReady(WEB, 2);
+        awaitReady(DEFAULT, 1);
+        engine.suspend().await().atMost(java.time.Duration.ofSeconds(20));
+        assertTrue(dispvmsOf(WEB).isEmpty() && dispvmsOf(DEFAULT).isEmpty());
+        engine.resume();
+        awaitReady(WEB, 2);
+        awaitReady(DEFAULT, 1);
+    }
+
+    @Test
+    void hostEventStreamDropIsSurvived() {
+        start(host().build());
+        sim.dropEventStreams();
+        sim.setFeature(WEB, "preload-dispvm-max", "1");
+        awaitReady(WEB, 1);
+    }
+
+    @Test
+    void removalOfAHandedOutDisposable() {
+        start(host().build());
+        HandOut h = handOut(WEB);
+        engine.removeDisposable(h.name()).await().atMost(java.time.Duration.ofSeconds(20));
+        assertTrue(sim.listQubes().stream().noneMatch(q -> q.name().equals(h.name())));
+        assertNotEquals(0, sim.calls(SimOp.KILL));
+    }
+}
