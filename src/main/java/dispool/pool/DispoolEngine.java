@@ -139,12 +139,14 @@ public final class DispoolEngine implements AutoCloseable {
         int max = PreloadFeatures.validateMax(template, value);
         requireDvmTemplate(template);
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
+        refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
     }
 
     public void unsetMax(String template) {
         requireDvmTemplate(template);
         host.removeFeature(template, PreloadFeatures.MAX);
+        refreshSettings(template);
         knobChanged(template, "preload-dispvm-max unset");
     }
 
@@ -185,7 +187,15 @@ public final class DispoolEngine implements AutoCloseable {
         if (defaultDispvm != null) {
             host.setGlobalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
         }
-        index.pools().forEach(p -> knobChanged(p.template, "global settings changed"));
+        index.pools().forEach(p -> {
+            refreshSettings(p.template);
+            knobChanged(p.template, "global settings changed");
+        });
+    }
+
+    /** Re-reads a pool's settings at once, so the answer to a knob change already shows it. */
+    private void refreshSettings(String template) {
+        poolFor(template).settings = reader.read(template);
     }
 
     private void knobChanged(String template, String reason) {
