@@ -114,8 +114,25 @@ class PoolApiTest {
     }
 
     @Test
+    void lifecycleEventsAreStreamedAsServerSentEvents() throws Exception {
+        java.net.URI uri = java.net.URI.create(io.restassured.RestAssured.baseURI + ":" + io.restassured.RestAssured.port
+                + "/api/v1/events");
+        java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
+        java.util.concurrent.CompletableFuture<java.util.stream.Stream<String>> lines = client.sendAsync(
+                java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+                java.net.http.HttpResponse.BodyHandlers.ofLines()).thenApply(java.net.http.HttpResponse::body);
+        java.util.stream.Stream<String> stream = lines.get(20, TimeUnit.SECONDS);
+        java.util.concurrent.CompletableFuture<String> handedOutLine = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> stream.filter(l -> l.startsWith("data:") && l.contains("HANDED_OUT")).findFirst().orElseThrow());
+        given().post("/api/v1/pools/whonix-dvm/dispvms").then().statusCode(201);
+        String handedOut = handedOutLine.get(20, TimeUnit.SECONDS);
+        assertTrue(handedOut.contains("\"template\":\"whonix-dvm\""), handedOut);
+    }
+
+    @Test
     void healthAndOpenApiAreServed() {
-        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
+        given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'dispool-pools' }.data.'default-dvm'", notNullValue());
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/pools/{template}/dispvms"));
     }
 }

@@ -80,6 +80,22 @@ class PreloadLifecycleTest extends EngineFixture {
     }
 
     @Test
+    void aRequesterWaitsAtMostOnePointTwoQrexecTimeoutsThenGoesColdAndTheSlowPreloadIsRemoved() {
+        start(host().build());
+        sim.setProperty(WEB, "qrexec_timeout", "20");
+        sim.faults().hang(SimOp.PAUSE);
+        engine.setMax(WEB, "1");
+        await().until(() -> pool(WEB).preloads().stream().anyMatch(p -> p.state() == PreloadState.PAUSING));
+        String stuck = pool(WEB).preloads().get(0).name();
+        HandOut h = handOut(WEB);
+        assertFalse(h.preloaded(), "the stuck preload must not be handed out");
+        assertTrue(h.usableAfterMs() >= 24_000, "waited 1.2 x 20 s before going cold: " + h.usableAfterMs());
+        sim.faults().clear();
+        await().until(() -> sim.listQubes().stream().noneMatch(q -> q.name().equals(stuck)));
+        awaitReady(WEB, 1);
+    }
+
+    @Test
     void failedStartupRemovesTheQubeAndBacksOff() {
         start(host().build());
         sim.faults().fail(SimOp.START, 1.0);
