@@ -33,8 +33,4 @@ public final class QubeNames {
         }
         return null;
     }
-
-    public static boolean isValid(String name) {
-        return problem(name) == null;
-    }
 }

@@ -21,14 +21,6 @@ public record EngineSettings(Marks marks, Backoff backoff, Duration resyncInterv
                 Duration.ofSeconds(120));
     }
 
-    public EngineSettings withMarks(Marks m) {
-        return new EngineSettings(m, backoff, resyncInterval, memoryRetry, suspendTimeout);
-    }
-
-    public EngineSettings withBackoff(Backoff b) {
-        return new EngineSettings(marks, b, resyncInterval, memoryRetry, suspendTimeout);
-    }
-
     public EngineSettings withResyncInterval(Duration d) {
         return new EngineSettings(marks, backoff, d, memoryRetry, suspendTimeout);
     }

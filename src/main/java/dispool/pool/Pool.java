@@ -50,16 +50,6 @@ final class Pool {
         return n;
     }
 
-    int count(PreloadState state) {
-        int n = 0;
-        for (Preload p : preloads) {
-            if (p.state == state) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     /** A preload may be handed out only when it is of the current template generation. */
     boolean isCurrent(Preload p) {
         return p.generation == generation && !templateSuspect;
