@@ -252,13 +252,13 @@ public final class DispoolEngine implements AutoCloseable {
 
     public List<PoolView> pools() {
         List<PoolView> out = new ArrayList<>();
-        index.pools().forEach(p -> out.add(view(p)));
+        index.pools().forEach(p -> out.add(PoolView.of(p, clock.nanos())));
         out.sort(Comparator.comparing(PoolView::template));
         return out;
     }
 
     public PoolView pool(String template) {
-        return view(requireDvmTemplate(template));
+        return PoolView.of(requireDvmTemplate(template), clock.nanos());
     }
 
     public PoolEvents events() {
@@ -267,24 +267,6 @@ public final class DispoolEngine implements AutoCloseable {
 
     public QubesHost host() {
         return host;
-    }
-
-    private PoolView view(Pool pool) {
-        long now = clock.nanos();
-        List<PoolView.PreloadView> preloads = new ArrayList<>();
-        for (Preload p : pool.preloads) {
-            preloads.add(new PoolView.PreloadView(p.name, p.state, (now - p.createdNanos) / 1_000_000));
-        }
-        PoolSettings s = pool.settings;
-        int ready = 0;
-        int starting = 0;
-        for (Preload p : pool.preloads) {
-            ready += p.isFree() && p.state == PreloadState.READY ? 1 : 0;
-            starting += p.isFree() && p.state.isStarting() ? 1 : 0;
-        }
-        return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
-                preloads, ready, starting, pool.admission, pool.lastFailure, pool.backoff.failures(),
-                TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(now)), s.maxWarning());
     }
 
     // ---------------------------------------------------------------- pools and templates

@@ -27,7 +27,6 @@ final class Pool {
     volatile boolean templateSuspect;
     volatile MemoryGate.Admission admission;
     volatile String lastFailure;
-    volatile long lastFailureMillis;
     /** After a hand-out, no refill before this host time (preload-dispvm-delay). */
     volatile long refillNotBeforeNanos;
     /** After a hand-out with a negative delay: refill only once the pool is empty. */

@@ -1,6 +1,8 @@
 package dispool.pool;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One pool as the API shows it.
@@ -24,6 +26,21 @@ import java.util.List;
 public record PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB,
         double delaySeconds, long memoryMiB, List<PreloadView> preloads, int ready, int starting,
         MemoryGate.Admission admission, String lastFailure, int failures, long retryInMs, String warning) {
+
+    static PoolView of(Pool pool, long nowNanos) {
+        List<PreloadView> preloads = new ArrayList<>();
+        int ready = 0;
+        int starting = 0;
+        for (Preload p : pool.preloads) {
+            preloads.add(new PreloadView(p.name, p.state, (nowNanos - p.createdNanos) / 1_000_000));
+            ready += p.isFree() && p.state == PreloadState.READY ? 1 : 0;
+            starting += p.isFree() && p.state.isStarting() ? 1 : 0;
+        }
+        PoolSettings s = pool.settings;
+        return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
+                preloads, ready, starting, pool.admission, pool.lastFailure, pool.backoff.failures(),
+                TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(nowNanos)), s.maxWarning());
+    }
 
     /** One preload: its qube, state and age in host-time ms. */
     public record PreloadView(String name, PreloadState state, long ageMs) {

@@ -32,7 +32,6 @@ public final class Preload {
     volatile int generation;
     volatile String name;
     volatile PreloadState state;
-    volatile long readyNanos;
     private volatile int claim;
 
     Preload(String template, int generation, long createdNanos, PreloadState state) {
@@ -46,7 +45,6 @@ public final class Preload {
     static Preload adopted(String template, String name, int generation, long nowNanos) {
         Preload p = new Preload(template, generation, nowNanos, PreloadState.READY);
         p.name = name;
-        p.readyNanos = nowNanos;
         p.settled.complete(Boolean.TRUE);
         return p;
     }
@@ -69,14 +67,6 @@ public final class Preload {
 
     boolean isClaimedForRemoval() {
         return claim == REMOVE;
-    }
-
-    public String name() {
-        return name;
-    }
-
-    public PreloadState state() {
-        return state;
     }
 
     @Override

@@ -163,11 +163,10 @@ final class PreloadLifecycle {
     }
 
     private void becomeReady(Pool pool, Preload p) {
-        p.readyNanos = clock.nanos();
         pool.backoff.succeeded();
         pool.lastFailure = null;
         publish(PoolEvent.Type.PRELOAD_READY, p, "operational and paused",
-                Map.of("startupMs", (p.readyNanos - p.createdNanos) / 1_000_000));
+                Map.of("startupMs", (clock.nanos() - p.createdNanos) / 1_000_000));
         p.state = PreloadState.READY;
         p.settled.complete(Boolean.TRUE);
         if (p.generation != pool.generation) {
@@ -182,7 +181,6 @@ final class PreloadLifecycle {
         String reason = pool.template + ": preload " + (p.name == null ? "" : p.name + " ") + "failed at " + at + ": "
                 + describe(e) + "; next attempt in " + waitMs + " ms (failure " + pool.backoff.failures() + ")";
         pool.lastFailure = reason;
-        pool.lastFailureMillis = clock.millis();
         LOG.log(System.Logger.Level.WARNING, reason);
         publish(PoolEvent.Type.PRELOAD_FAILED, p, reason, Map.of("stage", at.name(), "retryInMs", waitMs));
         p.settled.completeExceptionally(e);
