@@ -51,6 +51,9 @@ class PoolApiTest {
         assertTrue(host.qube(r.jsonPath().getString("name")).state() == PowerState.Running);
         awaitReady("default-dvm", 2);
         given().delete("/api/v1/dispvms/" + r.jsonPath().getString("name")).then().statusCode(204);
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("dispool_handout_seconds_count{kind=\"preloaded\",template=\"default-dvm\"}"))
+                .body(containsString("dispool_pool_ready{template=\"default-dvm\"} 2.0"));
     }
 
     @Test

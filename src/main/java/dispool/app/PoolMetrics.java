@@ -1,0 +1,65 @@
+package dispool.app;
+
+import dispool.pool.DispoolEngine;
+import dispool.pool.PoolEvent;
+import dispool.pool.PoolView;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * Prometheus metrics (at /q/metrics), fed by the engine's events, tagged by DVM template:
+ * hand-outs (preloaded or cold) and their request-to-usable time in host time, preload
+ * failures, discards, uses outside dispool and memory waits, and each pool's max, ready and
+ * starting.
+ */
+@ApplicationScoped
+public class PoolMetrics {
+
+    private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+
+    void onStart(@Observes StartupEvent event, DispoolEngine engine, MeterRegistry registry) {
+        engine.events().addListener(e -> record(e, engine, registry));
+        engine.pools().forEach(p -> gauges(p.template(), engine, registry));
+    }
+
+    private void record(PoolEvent e, DispoolEngine engine, MeterRegistry registry) {
+        String t = e.template();
+        switch (e.type()) {
+            case HANDED_OUT -> {
+                String kind = Boolean.TRUE.equals(e.data().get("preloaded")) ? "preloaded" : "cold";
+                Timer.builder("dispool.handout").description("request to usable disposable, host time")
+                        .tags("template", t, "kind", kind).publishPercentileHistogram().register(registry)
+                        .record(Duration.ofNanos((long) (((Number) e.data().get("usableAfterMs")).doubleValue() * 1e6)));
+            }
+            case PRELOAD_FAILED, PRELOAD_DISCARDED, MEMORY_WAIT, USED_ELSEWHERE ->
+                    Counter.builder("dispool.preload." + e.type().name().toLowerCase().replace('_', '.'))
+                            .tag("template", t).register(registry).increment();
+            default -> { }
+        }
+        gauges(t, engine, registry);
+    }
+
+    /** Registers a pool's gauges once; they read the engine's memory at scrape time, never the host. */
+    private void gauges(String template, DispoolEngine engine, MeterRegistry registry) {
+        if (template != null && gauged.add(template)) {
+            gauge(registry, engine, "dispool.pool.max", template, PoolView::max);
+            gauge(registry, engine, "dispool.pool.ready", template, PoolView::ready);
+            gauge(registry, engine, "dispool.pool.starting", template, PoolView::starting);
+        }
+    }
+
+    private static void gauge(MeterRegistry registry, DispoolEngine engine, String name, String template,
+            ToDoubleFunction<PoolView> f) {
+        Gauge.builder(name, engine, e -> e.pools().stream().filter(p -> p.template().equals(template))
+                .mapToDouble(f).findFirst().orElse(0)).tag("template", template).register(registry);
+    }
+}
