@@ -28,6 +28,13 @@ public interface DispoolConfig {
 
     /** The engine's own timing; durations are host time (the simulator may run faster). */
     interface Engine {
+        /**
+         * Whether the service runs the engine (recovery, preloading). Off in the {@code cli}
+         * profile, where {@code dispool <tool>} must not preload beside a running service. Default true.
+         */
+        @WithDefault("true")
+        boolean enabled();
+
         /** How often every pool is reconciled without an event (catches lost events, volume resizes). Default 60s. */
         @WithDefault("60s")
         Duration resyncInterval();

@@ -11,6 +11,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
@@ -39,15 +40,21 @@ public class EngineProducer {
         return new DispoolEngine(host, settings);
     }
 
-    void onStart(@Observes StartupEvent event, DispoolEngine engine, DispoolConfig config) {
+    void onStart(@Observes StartupEvent event, Instance<DispoolEngine> engines, DispoolConfig config) {
+        if (!config.engine().enabled()) {
+            return;
+        }
+        DispoolEngine engine = engines.get();
         engine.start();
         LOG.infof("dispool on the %s host (time scale %s): %d DVM templates, pools %s", config.host(),
                 config.sim().timeScale(), engine.pools().size(),
                 engine.pools().stream().map(p -> p.template() + " max " + p.max()).toList());
     }
 
-    void onStop(@Observes ShutdownEvent event, DispoolEngine engine) {
-        engine.close();
+    void onStop(@Observes ShutdownEvent event, Instance<DispoolEngine> engines, DispoolConfig config) {
+        if (config.engine().enabled()) {
+            engines.get().close();
+        }
     }
 
     private static SimHost simHost(DispoolConfig.Sim c) {
