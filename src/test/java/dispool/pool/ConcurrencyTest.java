@@ -4,12 +4,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dispool.host.PowerState;
+import dispool.host.sim.SimOp;
 import io.smallrye.mutiny.Uni;
-import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,23 +25,33 @@ class ConcurrencyTest extends EngineFixture {
     private static final int MAX = 4;
 
     @Test
-    void sixtyFourConcurrentHandOutsAgainstAPoolOfFour() {
+    void sixtyFourConcurrentHandOutsAgainstAPoolOfFour() throws Exception {
         // 11950 MiB available at start: 64 cold disposables of 100 MiB and the refilled pool fit above 1000.
         start(host().dvmTemplate("load-dvm", 100).feature("dom0", "preload-dispvm-threshold", "1000")
                 .feature("load-dvm", "preload-dispvm-delay", "0").build());
         AtomicInteger maxHeld = new AtomicInteger();
+        AtomicLong minAvailableMiB = new AtomicLong(Long.MAX_VALUE);
+        List<PoolEvent> history = new java.util.concurrent.CopyOnWriteArrayList<>();
         engine.events().addListener(e -> {
+            history.add(e);
             if ("load-dvm".equals(e.template())) {
                 PoolView v = engine.pool("load-dvm");
                 maxHeld.accumulateAndGet(v.ready() + v.starting(), Math::max);
+                minAvailableMiB.accumulateAndGet(sim.availableMemory().getAsLong() >> 20, Math::min);
             }
         });
+        // Every start hangs until released: the four preloads are held mid-start while the requests arrive.
+        sim.faults().hang(SimOp.START);
         engine.setMax("load-dvm", Integer.toString(MAX));
-        await().until(() -> pool("load-dvm").starting() == MAX);
+        await().until(() -> pool("load-dvm").starting() == MAX && sim.calls(SimOp.START) == MAX);
 
-        List<HandOut> outs = Uni.join().all(java.util.stream.IntStream.range(0, REQUESTS)
-                .mapToObj(i -> engine.handOut("load-dvm")).toList()).andFailFast()
-                .await().atMost(Duration.ofSeconds(60));
+        Uni<List<HandOut>> requests = Uni.join().all(java.util.stream.IntStream.range(0, REQUESTS)
+                .mapToObj(i -> engine.handOut("load-dvm")).toList()).andFailFast();
+        CompletableFuture<List<HandOut>> done = requests.subscribeAsCompletionStage();
+        // Four requests claimed the starting preloads, the others went cold (or took refills) and created theirs.
+        await().until(() -> sim.calls(SimOp.CREATE) >= REQUESTS);
+        sim.faults().release(SimOp.START);
+        List<HandOut> outs = done.get(60, TimeUnit.SECONDS);
 
         Set<String> names = new HashSet<>();
         for (HandOut h : outs) {
@@ -48,10 +61,17 @@ class ConcurrencyTest extends EngineFixture {
         }
         assertTrue(outs.stream().filter(HandOut::preloaded).count() >= MAX, "the four starting preloads were used");
         awaitReady("load-dvm", MAX);
-        assertEquals(REQUESTS + MAX, dispvmsOf("load-dvm").size(), "every qube is handed out or in the pool: none leaked");
+        Set<String> pooled = new HashSet<>();
+        pool("load-dvm").preloads().forEach(p -> pooled.add(p.name()));
+        List<String> leaked = dispvmsOf("load-dvm").stream().map(q -> q.name())
+                .filter(n -> !names.contains(n) && !pooled.contains(n)).toList();
+        assertEquals(List.of(), leaked, () -> "leaked, with their events: " + history.stream()
+                .filter(e -> leaked.contains(e.qube())).toList());
+        assertEquals(REQUESTS + MAX, dispvmsOf("load-dvm").size());
         for (PoolView.PreloadView p : pool("load-dvm").preloads()) {
             assertTrue(!names.contains(p.name()), p.name() + " is both handed out and in the pool");
         }
         assertTrue(maxHeld.get() <= MAX, "the pool held " + maxHeld.get() + " > max " + MAX);
+        assertTrue(minAvailableMiB.get() >= 1000, "available memory fell to " + minAvailableMiB + " MiB, below the threshold 1000");
     }
 }
