@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dispool.host.HostEvent;
 import dispool.host.PowerState;
 import dispool.host.sim.SimOp;
 import java.util.List;
@@ -184,6 +185,18 @@ class PreloadLifecycleTest extends EngineFixture {
         await().during(java.time.Duration.ofMillis(100)).until(() -> pool(WEB).preloads().size() == 1);
         handOut(WEB);
         awaitReady(WEB, 2);
+    }
+
+    @Test
+    void aLateUnpauseEventOfTheStartIsNotAUse() {
+        start(host().feature(WEB, "preload-dispvm-max", "1").build());
+        awaitReady(WEB, 1);
+        String name = pool(WEB).preloads().get(0).name();
+        sim.replayEvent(HostEvent.of(name, "domain-unpaused"));
+        engine.setMax(WEB, "2");
+        awaitReady(WEB, 2);
+        assertEquals(name, pool(WEB).preloads().get(0).name(), "still the pool's: it is paused, nobody used it");
+        assertEquals(PowerState.Paused, state(name));
     }
 
     @Test

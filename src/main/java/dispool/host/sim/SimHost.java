@@ -478,6 +478,11 @@ public final class SimHost implements QubesHost {
         }
     }
 
+    /** Sends an event again, late, as a slow event stream would deliver it after the state moved on. */
+    public void replayEvent(HostEvent event) {
+        emit(List.of(event));
+    }
+
     private void emit(List<HostEvent> events) {
         synchronized (subscribers) {
             for (HostEvent e : events) {
