@@ -83,6 +83,14 @@ public interface QubesHost {
     OptionalLong availableMemory();
 
     /**
+     * Where {@link #availableMemory()} comes from, for the API: for example
+     * {@code qmemman /var/run/qubes/qmemman-avail-mem} or {@code budget 4000 MiB}.
+     */
+    default String availableMemorySource() {
+        return availableMemory().isPresent() ? "host" : "none";
+    }
+
+    /**
      * The host's event stream ({@code admin.Events}): Qubes event names and kwargs. It starts
      * with {@code connection-established}; whatever happened before that was missed, and the
      * subscriber re-reads the state it cares about.

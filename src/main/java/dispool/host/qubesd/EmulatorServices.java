@@ -26,6 +26,19 @@ public final class EmulatorServices implements ServiceRunner {
         this.transport = transport;
     }
 
+    /** True when the qubesd behind {@code transport} is dispool's emulator (dom0 has {@link #MARK}). */
+    public static boolean isEmulator(Transport transport) {
+        AdminCall c = AdminCall.of("admin.vm.feature.Get", MARK, "dom0", "");
+        try {
+            return !Reply.decode(transport.call(c), c).isEmpty();
+        } catch (QubesException e) {
+            if (e.is(Errors.FEATURE_NOT_FOUND)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
     @Override
     public ServiceResult run(String qube, String service, Duration timeout) {
         AdminCall c = AdminCall.of(METHOD, service, qube, Long.toString(Math.max(1, timeout.toSeconds())));

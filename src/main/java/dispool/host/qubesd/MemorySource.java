@@ -13,6 +13,19 @@ public interface MemorySource {
     /** Available memory in bytes (may be negative), or empty when there is no figure. */
     OptionalLong available(QubesHost host);
 
+    /** No figure at all: preloading is not gated by memory (the engine warns once). */
+    MemorySource NONE = new MemorySource() {
+        @Override
+        public OptionalLong available(QubesHost host) {
+            return OptionalLong.empty();
+        }
+
+        @Override
+        public String describe() {
+            return "none (no qmemman file, no dispool.qubes.memory-budget-mib)";
+        }
+    };
+
     /** For the API and logs, e.g. {@code qmemman /var/run/qubes/qmemman-avail-mem}. */
     String describe();
 }

@@ -199,7 +199,8 @@ public final class QubesdHost implements QubesHost {
     }
 
     /** Where {@link #availableMemory()} comes from: qmemman's file or dispool's own budget. */
-    public String memorySource() {
+    @Override
+    public String availableMemorySource() {
         return memory.describe();
     }
 

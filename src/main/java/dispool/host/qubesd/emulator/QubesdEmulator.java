@@ -164,6 +164,34 @@ public final class QubesdEmulator implements AutoCloseable {
         }
     }
 
+    /**
+     * Keeps qmemman's available-memory file for the simulated host, as qmemmand does in dom0:
+     * one signed number of bytes, no newline, replaced atomically (written to {@code .tmp}, then
+     * renamed) whenever the figure changed after an event.
+     */
+    public void writeQmemmanFile(Path file) {
+        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+        host.availableMemory().ifPresent(bytes -> {
+            last.set(bytes);
+            writeAtomically(file, Long.toString(bytes));
+        });
+        host.events().subscribe().with(e -> host.availableMemory().ifPresent(bytes -> {
+            if (last.getAndSet(bytes) != bytes) {
+                writeAtomically(file, Long.toString(bytes));
+            }
+        }));
+    }
+
+    private static void writeAtomically(Path file, String text) {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        try {
+            Files.writeString(tmp, text);
+            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "qubesd emulator: cannot write " + file + ": " + e.getMessage());
+        }
+    }
+
     /** How many event streams are open (a reconnecting client shows up here again). */
     public int openEventStreams() {
         return streams.size();
