@@ -27,8 +27,10 @@ public class SimQubesdCommand implements Callable<Integer> {
     @Option(names = "--qmemman-file", description = "Also keep qmemman's available-memory file here (bytes, replaced atomically)")
     Path qmemmanFile;
 
-    @Option(names = "--r42", description = "Answer as qubesd R4.2 (admin.vm.List without uuid=)")
-    boolean r42;
+    @Option(names = "--release", defaultValue = "R43",
+            description = "qubesd to emulate: R42 (no uuid= in listings), R43 (no native preloading) or R43_NATIVE "
+                    + "(qubesd preloads by itself). Default: ${DEFAULT-VALUE}")
+    QubesdEmulator.Release release;
 
     @Inject
     DispoolConfig config;
@@ -36,11 +38,11 @@ public class SimQubesdCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SimHost host = EngineProducer.simHost(config.sim());
-        try (QubesdEmulator emulator = QubesdEmulator.serve(host, socket, r42)) {
+        try (QubesdEmulator emulator = QubesdEmulator.serve(host, socket, release)) {
             if (qmemmanFile != null) {
                 emulator.writeQmemmanFile(qmemmanFile);
             }
-            System.out.println("qubesd emulator (" + (r42 ? "R4.2" : "R4.3") + ", time scale " + host.clock().scale()
+            System.out.println("qubesd emulator (" + release + ", time scale " + host.clock().scale()
                     + ") serving " + host.listQubes().size() + " qubes on " + socket + "; Ctrl-C to stop");
             Quarkus.waitForExit();
         }

@@ -36,10 +36,13 @@ final class AdminMethods {
 
     private final SimHost host;
     private final boolean uuids;
+    private final NativePreloading preloading;
 
-    AdminMethods(SimHost host, boolean uuids) {
+    /** {@code preloading}: qubesd's own preloading (R4.3 ≥ v4.3.39), or null for a qubesd without it. */
+    AdminMethods(SimHost host, boolean uuids, NativePreloading preloading) {
         this.host = host;
         this.uuids = uuids;
+        this.preloading = preloading;
     }
 
     /** The reply value of {@code c}; throws {@link QubesException} (sent as {@code 2\x00}) or {@link Refused}. */
@@ -57,7 +60,7 @@ final class AdminMethods {
             case "admin.vm.feature.Set" -> done(() -> host.setFeature(dest, writable(withArg(c)), c.payloadText()));
             case "admin.vm.feature.Remove" -> done(() -> removeFeature(dest, writable(withArg(c))));
             case "admin.vm.volume.Info" -> volumeInfo(dest, withArg(c));
-            case "admin.vm.CreateDisposable" -> noArgs(c) ? host.createDisposable(dest, Map.of()) : "";
+            case "admin.vm.CreateDisposable" -> createDisposable(c);
             case "admin.vm.Start" -> noArgs(c) ? done(() -> host.start(dest)) : "";
             case "admin.vm.Pause" -> noArgs(c) ? done(() -> host.pause(dest)) : "";
             case "admin.vm.Unpause" -> noArgs(c) ? done(() -> host.unpause(dest)) : "";
@@ -80,7 +83,19 @@ final class AdminMethods {
         return out.toString();
     }
 
+    private String createDisposable(AdminCall c) {
+        if (preloading != null && c.arg().equals("preload") && c.payload().length == 0) {
+            preloading.acceptPreloadTrigger(c.dest());
+            return "";
+        }
+        noArgs(c);
+        return preloading != null ? preloading.handOut(c.dest()) : host.createDisposable(c.dest(), Map.of());
+    }
+
     private String property(String qube, String name) {
+        if (preloading != null && name.equals("is_preload") && host.qube(qube).isDispVm()) {
+            return "default=False type=bool " + (preloading.isPreload(qube) ? "True" : "False");
+        }
         String value = host.property(qube, name);
         return "default=False type=" + typeOf(name, value) + " " + value;
     }

@@ -49,10 +49,12 @@ public final class QubesdEmulator implements AutoCloseable {
         return t;
     });
     private final Set<EventConnection> streams = ConcurrentHashMap.newKeySet();
+    private final NativePreloading preloading;
 
-    private QubesdEmulator(SimHost host, Path socket, boolean uuids) throws IOException {
+    private QubesdEmulator(SimHost host, Path socket, boolean uuids, boolean nativePreloading) throws IOException {
         this.host = host;
-        this.methods = new AdminMethods(host, uuids);
+        this.preloading = nativePreloading ? new NativePreloading(host) : null;
+        this.methods = new AdminMethods(host, uuids, preloading);
         this.socket = socket;
         host.setFeature("dom0", dispool.host.qubesd.EmulatorServices.MARK, "1");
         Files.deleteIfExists(socket);
@@ -61,14 +63,23 @@ public final class QubesdEmulator implements AutoCloseable {
         connections.execute(this::acceptLoop);
     }
 
-    /** Serves {@code host} on {@code socket} as qubesd R4.3 (listings carry uuid=). */
-    public static QubesdEmulator serve(SimHost host, Path socket) throws IOException {
-        return new QubesdEmulator(host, socket, true);
+    /** Which qubesd to emulate. */
+    public enum Release {
+        /** R4.2: admin.vm.List without uuid=, no native preloading. */
+        R42,
+        /** R4.3 before native preloading (v4.3.9–v4.3.28): uuid=, no native preloading. */
+        R43,
+        /** R4.3 ≥ v4.3.39: qubesd fills the pools itself from preload-dispvm-max. */
+        R43_NATIVE
     }
 
-    /** As {@link #serve}, as qubesd R4.2 when {@code r42}: listings without uuid=. */
-    public static QubesdEmulator serve(SimHost host, Path socket, boolean r42) throws IOException {
-        return new QubesdEmulator(host, socket, !r42);
+    /** Serves {@code host} on {@code socket} as qubesd R4.3 without native preloading. */
+    public static QubesdEmulator serve(SimHost host, Path socket) throws IOException {
+        return serve(host, socket, Release.R43);
+    }
+
+    public static QubesdEmulator serve(SimHost host, Path socket, Release release) throws IOException {
+        return new QubesdEmulator(host, socket, release != Release.R42, release == Release.R43_NATIVE);
     }
 
     public SimHost host() {
@@ -199,6 +210,9 @@ public final class QubesdEmulator implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        if (preloading != null) {
+            preloading.close();
+        }
         server.close();
         cutEventStreams(false);
         connections.shutdownNow();
