@@ -38,21 +38,27 @@ final class Processes {
                 p.waitFor(5, TimeUnit.SECONDS);
                 return new Outcome(-1, new byte[0], text(err), true);
             }
-            return new Outcome(p.exitValue(), out.get(), text(err), false);
+            return new Outcome(p.exitValue(), out.get(5, TimeUnit.SECONDS), text(err), false);
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException(argv.get(0) + " interrupted", e);
         } catch (ExecutionException e) {
             throw new IOException("reading the output of " + argv.get(0) + " failed", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException(argv.get(0) + " exited but something still holds its stdout open", e);
         }
     }
 
+    /** What the child wrote to stderr, for the error message; empty when it cannot be had in time. */
     private static String text(CompletableFuture<byte[]> f) {
         try {
             return new String(f.get(5, TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8).strip();
-        } catch (Exception e) {
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return "";
+        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+            return ""; // a grandchild may hold the pipe open; the exit status still says what happened
         }
     }
 
