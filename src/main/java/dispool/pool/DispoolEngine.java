@@ -2,6 +2,7 @@ package dispool.pool;
 
 import dispool.host.Clock;
 import dispool.host.HostEvent;
+import dispool.host.PowerState;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -390,14 +392,14 @@ public final class DispoolEngine implements AutoCloseable {
      * outside dispool (used). The claim on each preload keeps this from racing a hand-out.
      */
     private void catchUp(List<Preload> readyBefore, List<QubeInfo> qubes) {
-        Map<String, QubeInfo> byName = new java.util.HashMap<>();
+        Map<String, QubeInfo> byName = new HashMap<>();
         qubes.forEach(q -> byName.put(q.name(), q));
         for (Preload p : readyBefore) {
             Pool pool = index.pool(p.template);
             QubeInfo q = byName.get(p.name);
             if (pool != null && q == null) {
                 lifecycle.discard(pool, p, p.name + " is gone from the host (an event was missed)");
-            } else if (pool != null && q.state() == dispool.host.PowerState.Running) {
+            } else if (pool != null && q.state() == PowerState.Running) {
                 lifecycle.usedElsewhere(pool, p);
             }
         }

@@ -47,10 +47,6 @@ public final class QubesdHost implements QubesHost {
         return Reply.decode(transport.call(c), c);
     }
 
-    public Transport transport() {
-        return transport;
-    }
-
     // ------------------------------------------------------------------ reading
 
     @Override
