@@ -14,10 +14,18 @@ import java.util.Map;
  * Starts the qubesd emulator on a temporary socket before the service boots, and points the
  * service at it ({@code dispool.host=qubesd}): default-dvm with preload-dispvm-max 2 and no refill
  * delay, web-dvm without a max, 50× faster than real time, qmemman's file kept beside the socket.
+ * In native mode ({@code release=R43_NATIVE}) the emulated qubesd fills default-dvm itself.
  */
 public class EmulatedQubesdResource implements QuarkusTestResourceLifecycleManager {
 
     static volatile QubesdEmulator emulator;
+    private QubesdEmulator.Release release = QubesdEmulator.Release.R43;
+
+    /** Arg {@code release}: which qubesd to emulate (default R43, without native preloading). */
+    @Override
+    public void init(Map<String, String> args) {
+        release = QubesdEmulator.Release.valueOf(args.getOrDefault("release", "R43"));
+    }
 
     @Override
     public Map<String, String> start() {
@@ -30,7 +38,7 @@ public class EmulatedQubesdResource implements QuarkusTestResourceLifecycleManag
                     .feature("default-dvm", "preload-dispvm-max", "2")
                     .feature("default-dvm", "preload-dispvm-delay", "0")
                     .build();
-            emulator = QubesdEmulator.serve(sim, dir.resolve("qubesd.sock"));
+            emulator = QubesdEmulator.serve(sim, dir.resolve("qubesd.sock"), release);
             emulator.writeQmemmanFile(dir.resolve("qmemman-avail-mem"));
             return Map.of("dispool.host", "qubesd",
                     "dispool.qubes.socket", emulator.socket().toString(),
