@@ -158,7 +158,9 @@ public final class QubesdEmulator implements AutoCloseable {
         }
         EventConnection c = new EventConnection(ch, call.dest());
         streams.add(c);
-        c.subscription = host.events().subscribe().with(c::send, e -> c.close());
+        // Written on the connection's own thread: a client that stops reading stalls only itself,
+        // never the simulated host that fires the events.
+        c.subscription = host.events().emitOn(c.writer).subscribe().with(c::send, e -> c.close());
     }
 
     /**
@@ -238,6 +240,11 @@ public final class QubesdEmulator implements AutoCloseable {
     private final class EventConnection {
         private final SocketChannel ch;
         private final String dest;
+        final ExecutorService writer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "qubesd-emulator-events");
+            t.setDaemon(true);
+            return t;
+        });
         volatile Cancellable subscription;
 
         EventConnection(SocketChannel ch, String dest) {
@@ -266,6 +273,7 @@ public final class QubesdEmulator implements AutoCloseable {
                 s.cancel();
             }
             closeQuietly(ch);
+            writer.shutdown();
         }
     }
 }
