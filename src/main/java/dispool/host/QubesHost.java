@@ -16,8 +16,9 @@ import java.util.OptionalLong;
  * {@code QubesVMNotFoundError}) and message. Names are checked with {@link QubeNames} before a
  * call reaches the host.
  *
- * <p>Adapters: {@code host/sim} (the embedded simulator), and later the Admin API and QEMU.
- * All of them pass one contract test suite ({@code QubesHostContract}).
+ * <p>Adapters: {@code host/sim} (the embedded simulator), {@code host/qubesd} (the Admin API of
+ * a real Qubes OS), and later QEMU. All of them pass one contract test suite
+ * ({@code QubesHostContract}).
  */
 public interface QubesHost {
 
