@@ -61,7 +61,9 @@ public final class QmemmanFile implements MemorySource, AutoCloseable {
         try {
             while (true) {
                 WatchKey key = watch.take();
-                boolean ours = key.pollEvents().stream().anyMatch(e -> file.getFileName().equals(e.context()));
+                // OVERFLOW: events were lost, so the file may have changed too.
+                boolean ours = key.pollEvents().stream().anyMatch(e -> e.kind() == StandardWatchEventKinds.OVERFLOW
+                        || file.getFileName().equals(e.context()));
                 key.reset();
                 if (ours) {
                     figure = read(file);
