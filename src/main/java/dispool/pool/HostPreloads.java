@@ -4,10 +4,12 @@ import dispool.host.Clock;
 import dispool.host.PowerState;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Pools kept by the host itself ({@link PreloadOwner#HOST}): qubesd R4.3 fills them from the same
@@ -18,8 +20,9 @@ import java.util.Map;
  *     (already running and unpaused) when it has one, else a new Halted one, which dispool then
  *     starts and waits on like any cold disposable.</li>
  * <li>A pool's view lists the names in the template's {@code preload-dispvm} feature, ready when
- *     qubesd marked them {@code preload-dispvm-completed}; it is read from the host on each call,
- *     since qubesd owns the pool.</li>
+ *     qubesd marked them {@code preload-dispvm-completed}. qubesd owns the pool, so the view is
+ *     read from the host, at most once per {@link #VIEW_MAX_AGE} per template (metrics scrapes and
+ *     health checks read every pool), and again right after a hand-out from it.</li>
  * </ul>
  */
 final class HostPreloads {
@@ -27,10 +30,18 @@ final class HostPreloads {
     static final String HOST_LIST = "preload-dispvm";
     static final String HOST_COMPLETED = "preload-dispvm-completed";
 
+    /** How old a pool view read from the host may be before it is read again. */
+    static final Duration VIEW_MAX_AGE = Duration.ofSeconds(1);
+
+    /** A view, when it was read, and the settings it shows (new settings mean a new read). */
+    private record Read(PoolView view, long atNanos, PoolSettings settings) {
+    }
+
     private final QubesHost host;
     private final Clock clock;
     private final PreloadLifecycle lifecycle;
     private final PoolEvents events;
+    private final Map<String, Read> views = new ConcurrentHashMap<>();
 
     HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events) {
         this.host = host;
@@ -56,6 +67,7 @@ final class HostPreloads {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
         }
+        views.remove(pool.template);
         HandOut h = new HandOut(name, pool.template, preloaded, timer.stages(), timer.totalMillis());
         events.publish(new PoolEvent(PoolEvent.Type.HANDED_OUT, pool.template, name,
                 preloaded ? "preloaded by the host" : "cold: the host had no preload ready", clock.millis(),
@@ -64,7 +76,18 @@ final class HostPreloads {
     }
 
     PoolView view(Pool pool) {
-        PoolSettings s = pool.settings;
+        long now = clock.nanos();
+        Read last = views.get(pool.template);
+        PoolSettings settings = pool.settings;
+        if (last != null && last.settings() == settings && now - last.atNanos() < VIEW_MAX_AGE.toNanos()) {
+            return last.view();
+        }
+        PoolView v = readView(pool, settings);
+        views.put(pool.template, new Read(v, now, settings));
+        return v;
+    }
+
+    private PoolView readView(Pool pool, PoolSettings s) {
         List<PoolView.PreloadView> preloads = new ArrayList<>();
         int ready = 0;
         for (String name : listed(pool.template)) {
