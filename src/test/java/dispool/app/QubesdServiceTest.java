@@ -1,7 +1,9 @@
 package dispool.app;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -14,7 +16,6 @@ import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.PoolView;
 import dispool.pool.PreloadOwner;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -78,7 +79,7 @@ class QubesdServiceTest {
             assertEquals("1", sim().feature(name, "internal").orElseThrow());
         }
         Response r = given().post("/api/v1/pools/default-dvm/dispvms");
-        r.then().statusCode(201).body("preloaded", equalTo(true));
+        r.then().statusCode(201).body("preloaded", equalTo(true)).body("timings", hasKey("unpause"));
         String name = r.jsonPath().getString("name");
         assertEquals(PowerState.Running, sim().qube(name).state());
         assertTrue(sim().isOperational(name), "handed out only once operational");
@@ -86,6 +87,9 @@ class QubesdServiceTest {
         assertFalse(listed().contains(name));
         Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> sim().feature(name, "internal").isEmpty());
         given().get("/api/v1/settings").then().statusCode(200).body("availableMemorySource", startsWith("qmemman "));
+        given().get("/q/metrics").then().statusCode(200)
+                .body(containsString("dispool_handout_seconds_count{kind=\"preloaded\",template=\"default-dvm\"}"))
+                .body(containsString("dispool_pool_ready{template=\"default-dvm\"} 2.0"));
         given().delete("/api/v1/dispvms/" + name).then().statusCode(204);
     }
 
