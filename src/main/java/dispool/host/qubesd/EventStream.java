@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -78,8 +79,8 @@ public final class EventStream {
             in = transport.openStream(AdminCall.of("admin.Events", "", "dom0", ""));
             open.set(in);
             InputStream stream = in;
-            java.util.concurrent.CompletableFuture<Void> established = new java.util.concurrent.CompletableFuture<>();
-            java.util.concurrent.CompletableFuture.delayedExecutor(ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+            CompletableFuture<Void> established = new CompletableFuture<>();
+            CompletableFuture.delayedExecutor(ESTABLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                     .execute(() -> {
                         if (!established.isDone()) {
                             closeQuietly(stream);

@@ -4,11 +4,14 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Runs qrexec's client programs: an argument list (never a shell), the payload on stdin then
@@ -45,7 +48,7 @@ final class Processes {
             throw new IOException(argv.get(0) + " interrupted", e);
         } catch (ExecutionException e) {
             throw new IOException("reading the output of " + argv.get(0) + " failed", e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException(argv.get(0) + " exited but something still holds its stdout open", e);
         }
     }
@@ -53,11 +56,11 @@ final class Processes {
     /** What the child wrote to stderr, for the error message; empty when it cannot be had in time. */
     private static String text(CompletableFuture<byte[]> f) {
         try {
-            return new String(f.get(5, TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return new String(f.get(5, TimeUnit.SECONDS), StandardCharsets.UTF_8).strip();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
-        } catch (ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             return ""; // a grandchild may hold the pipe open; the exit status still says what happened
         }
     }
@@ -69,7 +72,7 @@ final class Processes {
                 s.transferTo(b);
                 return b.toByteArray();
             } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
+                throw new UncheckedIOException(e);
             }
         }, Processes::daemon);
     }

@@ -5,6 +5,7 @@ import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public final class QrexecServices implements ServiceRunner {
     }
 
     List<String> argv(String qube, String service, Duration timeout) {
-        List<String> argv = new java.util.ArrayList<>(prefix);
+        List<String> argv = new ArrayList<>(prefix);
         if (fromDom0) {
             argv.addAll(List.of("-d", qube, "-w", Long.toString(Math.max(1, timeout.toSeconds())), "-T",
                     "DEFAULT:QUBESRPC " + service + "+ dom0"));

@@ -2,6 +2,7 @@ package dispool.host.qubesd;
 
 import dispool.host.QubesException;
 import dispool.host.qubesd.wire.AdminCall;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
@@ -82,7 +83,7 @@ public final class QrexecTransport implements Transport {
     }
 
     /** A child's stdout; closing it ends the child (how a client unsubscribes from events). */
-    private static final class ProcessStream extends java.io.FilterInputStream {
+    private static final class ProcessStream extends FilterInputStream {
         private final Process process;
 
         ProcessStream(Process process) {

@@ -7,6 +7,7 @@ import dispool.host.ServiceTimeoutException;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.sim.SimHost;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,7 +74,7 @@ final class AdminMethods {
 
     private String list(String dest) {
         StringBuilder out = new StringBuilder();
-        for (QubeInfo q : dest.equals("dom0") ? host.listQubes() : java.util.List.of(host.qube(dest))) {
+        for (QubeInfo q : dest.equals("dom0") ? host.listQubes() : List.of(host.qube(dest))) {
             out.append(q.name()).append(" class=").append(q.klass()).append(" state=").append(q.state());
             if (uuids) {
                 out.append(" uuid=").append(q.name().equals("dom0") ? new UUID(0, 0) : UUID.nameUUIDFromBytes(q.name().getBytes()));

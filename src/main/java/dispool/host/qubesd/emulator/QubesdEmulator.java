@@ -2,6 +2,7 @@ package dispool.host.qubesd.emulator;
 
 import dispool.host.HostEvent;
 import dispool.host.QubesException;
+import dispool.host.qubesd.EmulatorServices;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.EventFrameParser;
 import dispool.host.qubesd.wire.Reply;
@@ -16,10 +17,13 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * A {@link SimHost} served as qubesd on a Unix socket, in the real wire format (reference §1–§3),
@@ -56,7 +60,7 @@ public final class QubesdEmulator implements AutoCloseable {
         this.preloading = nativePreloading ? new NativePreloading(host) : null;
         this.methods = new AdminMethods(host, uuids, preloading);
         this.socket = socket;
-        host.setFeature("dom0", dispool.host.qubesd.EmulatorServices.MARK, "1");
+        host.setFeature("dom0", EmulatorServices.MARK, "1");
         Files.deleteIfExists(socket);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
@@ -171,7 +175,7 @@ public final class QubesdEmulator implements AutoCloseable {
         for (EventConnection c : Set.copyOf(streams)) {
             if (midFrame) {
                 byte[] frame = EventFrameParser.encode(HostEvent.of("dom0", "domain-feature-set:x-cut", "feature", "x-cut"));
-                c.sendRaw(java.util.Arrays.copyOf(frame, frame.length / 2));
+                c.sendRaw(Arrays.copyOf(frame, frame.length / 2));
             }
             c.close();
         }
@@ -183,7 +187,7 @@ public final class QubesdEmulator implements AutoCloseable {
      * renamed) whenever the figure changed after an event.
      */
     public void writeQmemmanFile(Path file) {
-        java.util.concurrent.atomic.AtomicLong last = new java.util.concurrent.atomic.AtomicLong(Long.MIN_VALUE);
+        AtomicLong last = new AtomicLong(Long.MIN_VALUE);
         host.availableMemory().ifPresent(bytes -> {
             last.set(bytes);
             writeAtomically(file, Long.toString(bytes));
@@ -199,7 +203,7 @@ public final class QubesdEmulator implements AutoCloseable {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         try {
             Files.writeString(tmp, text);
-            Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             LOG.log(System.Logger.Level.WARNING, "qubesd emulator: cannot write " + file + ": " + e.getMessage());
         }

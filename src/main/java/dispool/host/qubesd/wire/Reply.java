@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -84,11 +85,11 @@ public final class Reply {
         int start = from;
         for (int i = from; i < b.length; i++) {
             if (b[i] == 0) {
-                out.add(java.util.Arrays.copyOfRange(b, start, i));
+                out.add(Arrays.copyOfRange(b, start, i));
                 start = i + 1;
             }
         }
-        out.add(java.util.Arrays.copyOfRange(b, start, b.length));
+        out.add(Arrays.copyOfRange(b, start, b.length));
         return out;
     }
 
@@ -98,7 +99,7 @@ public final class Reply {
                     .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, off, len)).toString();
         } catch (CharacterCodingException e) {
             throw new WireException("Invalid response format to " + what + ": the value is not UTF-8 ("
-                    + preview(java.util.Arrays.copyOfRange(b, off, off + len)) + ")");
+                    + preview(Arrays.copyOfRange(b, off, off + len)) + ")");
         }
     }
 
