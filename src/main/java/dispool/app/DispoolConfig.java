@@ -16,7 +16,11 @@ import java.util.OptionalLong;
 @ConfigMapping(prefix = "dispool")
 public interface DispoolConfig {
 
-    /** Which host runs the qubes. Only {@code sim}, the embedded simulator, so far. */
+    /**
+     * Which host runs the qubes: {@code sim}, the embedded simulator, or {@code qubesd}, a real
+     * Qubes OS (or dispool's emulator of it) through the Admin API, see {@link #qubes()}.
+     * Default sim.
+     */
     @WithDefault("sim")
     HostKind host();
 
@@ -24,7 +28,68 @@ public interface DispoolConfig {
 
     Sim sim();
 
-    enum HostKind { sim }
+    Qubes qubes();
+
+    enum HostKind { sim, qubesd }
+
+    /** How dispool reaches qubesd (used when {@code dispool.host=qubesd}). */
+    interface Qubes {
+        /**
+         * {@code socket}: dispool runs in dom0 and calls qubesd's Unix socket ({@link #socket()});
+         * {@code qrexec}: dispool runs in a management qube and calls through
+         * {@code qrexec-client-vm}, allowed by dom0's policy (deploy/qubes-policy/). Default socket.
+         */
+        @WithDefault("socket")
+        TransportKind transport();
+
+        /** qubesd's socket in dom0 (caller must be root or in group qubes). Default /var/run/qubesd.sock. */
+        @WithDefault("/var/run/qubesd.sock")
+        String socket();
+
+        /** dom0's qrexec client, used to run readiness services. Default /usr/lib/qubes/qrexec-client. */
+        @WithDefault("/usr/lib/qubes/qrexec-client")
+        String qrexecClient();
+
+        /** The management qube's qrexec client (found on PATH). Default qrexec-client-vm. */
+        @WithDefault("qrexec-client-vm")
+        String qrexecClientVm();
+
+        /**
+         * {@code managed}: dispool preloads itself, keeping its bookkeeping under
+         * {@code x-dispool-}-prefixed features (R4.2, or a qubesd without native preloading);
+         * {@code native}: qubesd preloads (R4.3 ≥ v4.3.29) and dispool hands out through
+         * {@code admin.vm.CreateDisposable}; {@code auto}: detected at start (see the log line).
+         * Default auto.
+         */
+        @WithDefault("auto")
+        dispool.host.qubesd.QubesdMode mode();
+
+        /**
+         * Memory in MiB that dispool's preloads may take, used when qmemman's file
+         * ({@link #qmemmanFile()}) does not exist (R4.2, a management qube): available = budget −
+         * memory of dispool's running preloads. Unset (and no file): preloading is not gated by
+         * memory (a warning says so). Default unset.
+         */
+        OptionalLong memoryBudgetMib();
+
+        /** qmemman's available-memory file (bytes; R4.3 ≥ v4.3.29, dom0). Default /var/run/qubes/qmemman-avail-mem. */
+        @WithDefault("/var/run/qubes/qmemman-avail-mem")
+        String qmemmanFile();
+
+        /** Longest wait for the reply to one Admin API call before it is cut off. Default 5m. */
+        @WithDefault("5m")
+        Duration callTimeout();
+
+        /** First wait before reconnecting a lost admin.Events stream; doubles per failure. Default 1s (as qubesadmin). */
+        @WithDefault("1s")
+        Duration eventsReconnectInitial();
+
+        /** Longest wait between admin.Events reconnect attempts. Default 30s. */
+        @WithDefault("30s")
+        Duration eventsReconnectMax();
+    }
+
+    enum TransportKind { socket, qrexec }
 
     /** The engine's own timing; durations are host time (the simulator may run faster). */
     interface Engine {

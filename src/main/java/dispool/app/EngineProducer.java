@@ -2,11 +2,14 @@ package dispool.app;
 
 import dispool.host.Clock;
 import dispool.host.QubesHost;
+import dispool.host.qubesd.QubesdHost;
+import dispool.host.qubesd.QubesdMode;
 import dispool.host.sim.SimHost;
 import dispool.pool.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.Marks;
+import dispool.pool.PreloadOwner;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,12 +24,14 @@ import org.jboss.logging.Logger;
 public class EngineProducer {
 
     private static final Logger LOG = Logger.getLogger(EngineProducer.class);
+    static final String QUBESD_MARKS_PREFIX = "x-dispool-";
 
     @Produces
     @Singleton
     QubesHost host(DispoolConfig config) {
         return switch (config.host()) {
             case sim -> simHost(config.sim());
+            case qubesd -> QubesdSetup.host(config.qubes());
         };
     }
 
@@ -34,10 +39,24 @@ public class EngineProducer {
     @Singleton
     DispoolEngine engine(QubesHost host, DispoolConfig config) {
         DispoolConfig.Engine e = config.engine();
-        EngineSettings settings = new EngineSettings(Marks.qubes(),
-                new Backoff(e.backoffInitial(), 2.0, e.backoffMax(), 0.1), e.resyncInterval(), e.memoryRetry(),
-                e.suspendTimeout());
+        EngineSettings settings = new EngineSettings(marks(host), new Backoff(e.backoffInitial(), 2.0, e.backoffMax(), 0.1),
+                e.resyncInterval(), e.memoryRetry(), e.suspendTimeout(), owner(host, config));
         return new DispoolEngine(host, settings);
+    }
+
+    /**
+     * On a real Qubes host qubesd owns the {@code preload-dispvm*} names, so dispool's own
+     * bookkeeping goes under the prefix Qubes leaves to users; the simulator has no qubesd.
+     */
+    private static Marks marks(QubesHost host) {
+        return host instanceof QubesdHost ? Marks.prefixed(QUBESD_MARKS_PREFIX) : Marks.qubes();
+    }
+
+    private static PreloadOwner owner(QubesHost host, DispoolConfig config) {
+        if (host instanceof QubesdHost q && config.engine().enabled()) {
+            return QubesdSetup.mode(config.qubes(), q) == QubesdMode.NATIVE ? PreloadOwner.HOST : PreloadOwner.DISPOOL;
+        }
+        return PreloadOwner.DISPOOL;
     }
 
     void onStart(@Observes StartupEvent event, Instance<DispoolEngine> engines, DispoolConfig config) {
@@ -46,8 +65,8 @@ public class EngineProducer {
         }
         DispoolEngine engine = engines.get();
         engine.start();
-        LOG.infof("dispool on the %s host (time scale %s): %d DVM templates, pools %s", config.host(),
-                config.sim().timeScale(), engine.pools().size(),
+        LOG.infof("dispool on the %s host (time scale %s, pools filled by %s): %d DVM templates, pools %s", config.host(),
+                engine.host().clock().scale(), engine.owner(), engine.pools().size(),
                 engine.pools().stream().map(p -> p.template() + " max " + p.max()).toList());
     }
 
@@ -57,7 +76,8 @@ public class EngineProducer {
         }
     }
 
-    private static SimHost simHost(DispoolConfig.Sim c) {
+    /** The simulated host described by {@code dispool.sim.*} (also what {@code dispool sim-qubesd} serves). */
+    public static SimHost simHost(DispoolConfig.Sim c) {
         SimHost.Builder b = SimHost.builder()
                 .clock(Clock.scaled(c.timeScale()))
                 .totalMemoryMiB(c.totalMemoryMib())

@@ -16,8 +16,9 @@ import java.util.OptionalLong;
  * {@code QubesVMNotFoundError}) and message. Names are checked with {@link QubeNames} before a
  * call reaches the host.
  *
- * <p>Adapters: {@code host/sim} (the embedded simulator), and later the Admin API and QEMU.
- * All of them pass one contract test suite ({@code QubesHostContract}).
+ * <p>Adapters: {@code host/sim} (the embedded simulator), {@code host/qubesd} (the Admin API of
+ * a real Qubes OS), and later QEMU. All of them pass one contract test suite
+ * ({@code QubesHostContract}).
  */
 public interface QubesHost {
 
@@ -81,6 +82,14 @@ public interface QubesHost {
      * none; preloading then runs without a memory gate.
      */
     OptionalLong availableMemory();
+
+    /**
+     * Where {@link #availableMemory()} comes from, for the API: for example
+     * {@code qmemman /var/run/qubes/qmemman-avail-mem} or {@code budget 4000 MiB}.
+     */
+    default String availableMemorySource() {
+        return availableMemory().isPresent() ? "host" : "none";
+    }
 
     /**
      * The host's event stream ({@code admin.Events}): Qubes event names and kwargs. It starts

@@ -2,6 +2,7 @@ package dispool.pool;
 
 import dispool.host.Clock;
 import dispool.host.HostEvent;
+import dispool.host.PowerState;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
@@ -10,6 +11,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,6 +50,8 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolReconciler reconciler;
     private final Recovery recovery;
     private final HostEventRouter router;
+    /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
+    private final HostPreloads hostPreloads;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
@@ -63,6 +67,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry());
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
         this.router = new HostEventRouter(index, new RouterTarget());
+        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
     }
 
     /**
@@ -96,6 +101,9 @@ public final class DispoolEngine implements AutoCloseable {
 
     private HandOut handOutNow(String template) {
         Pool pool = requireDvmTemplate(template);
+        if (hostPreloads != null) {
+            return hostPreloads.handOut(pool);
+        }
         HandOut h = lifecycle.handOut(pool);
         holdRefill(pool);
         runner(template).mark("hand-out of " + h.name());
@@ -158,7 +166,8 @@ public final class DispoolEngine implements AutoCloseable {
                 PreloadFeatures.hostDelay(host.feature(PreloadFeatures.DOM0, PreloadFeatures.DELAY))
                         .orElse(PreloadFeatures.DEFAULT_DELAY_SECONDS),
                 dflt.isEmpty() ? null : dflt,
-                host.availableMemory().isPresent() ? host.availableMemory().getAsLong() / MemoryGate.MIB : null);
+                host.availableMemory().isPresent() ? host.availableMemory().getAsLong() / MemoryGate.MIB : null,
+                host.availableMemorySource());
     }
 
     /**
@@ -252,13 +261,17 @@ public final class DispoolEngine implements AutoCloseable {
 
     public List<PoolView> pools() {
         List<PoolView> out = new ArrayList<>();
-        index.pools().forEach(p -> out.add(PoolView.of(p, clock.nanos())));
+        index.pools().forEach(p -> out.add(view(p)));
         out.sort(Comparator.comparing(PoolView::template));
         return out;
     }
 
     public PoolView pool(String template) {
-        return PoolView.of(requireDvmTemplate(template), clock.nanos());
+        return view(requireDvmTemplate(template));
+    }
+
+    private PoolView view(Pool pool) {
+        return hostPreloads != null ? hostPreloads.view(pool) : PoolView.of(pool, clock.nanos());
     }
 
     public PoolEvents events() {
@@ -267,6 +280,11 @@ public final class DispoolEngine implements AutoCloseable {
 
     public QubesHost host() {
         return host;
+    }
+
+    /** Who fills the pools: dispool, or the host itself. */
+    public PreloadOwner owner() {
+        return settings.owner();
     }
 
     // ---------------------------------------------------------------- pools and templates
@@ -325,7 +343,8 @@ public final class DispoolEngine implements AutoCloseable {
         if (pool == null) {
             return PoolReconciler.Next.DONE;
         }
-        PoolReconciler.Next next = reconciler.reconcile(pool, suspended);
+        // When the host fills the pools, a reconcile only re-reads the settings; it never preloads.
+        PoolReconciler.Next next = hostPreloads != null ? refreshOnly(pool) : reconciler.reconcile(pool, suspended);
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
@@ -333,21 +352,57 @@ public final class DispoolEngine implements AutoCloseable {
         return next;
     }
 
+    private PoolReconciler.Next refreshOnly(Pool pool) {
+        pool.settings = reader.read(pool.template);
+        return PoolReconciler.Next.DONE;
+    }
+
     private void poolChanged(Pool pool, String reason) {
         runner(pool.template).mark(reason);
         checkDrained();
     }
 
-    /** Re-reads which qubes are DVM templates, then reconciles every pool. */
+    /**
+     * Re-reads which qubes are DVM templates and catches up on what events may have missed (a
+     * lost event stream, see {@link #catchUp}), then reconciles every pool.
+     */
     private void markAll(String reason) {
         workers.execute(() -> {
             try {
-                dvmTemplates(host.listQubes()).forEach(this::poolFor);
+                List<Preload> readyBefore = readyPreloads();
+                List<QubeInfo> qubes = host.listQubes();
+                catchUp(readyBefore, qubes);
+                dvmTemplates(qubes).forEach(this::poolFor);
             } catch (QubesException e) {
                 LOG.log(System.Logger.Level.WARNING, "could not list qubes (" + reason + "): " + e);
             }
             index.pools().forEach(p -> runner(p.template).mark(reason));
         });
+    }
+
+    private List<Preload> readyPreloads() {
+        List<Preload> out = new ArrayList<>();
+        index.pools().forEach(pool -> pool.preloads.stream().filter(p -> p.state == PreloadState.READY).forEach(out::add));
+        return out;
+    }
+
+    /**
+     * What a missed event would have told, for preloads that were ready (paused) before the
+     * listing was taken: one that is gone was removed outside dispool, one that runs was unpaused
+     * outside dispool (used). The claim on each preload keeps this from racing a hand-out.
+     */
+    private void catchUp(List<Preload> readyBefore, List<QubeInfo> qubes) {
+        Map<String, QubeInfo> byName = new HashMap<>();
+        qubes.forEach(q -> byName.put(q.name(), q));
+        for (Preload p : readyBefore) {
+            Pool pool = index.pool(p.template);
+            QubeInfo q = byName.get(p.name);
+            if (pool != null && q == null) {
+                lifecycle.discard(pool, p, p.name + " is gone from the host (an event was missed)");
+            } else if (pool != null && q.state() == PowerState.Running) {
+                lifecycle.usedElsewhere(pool, p);
+            }
+        }
     }
 
     private List<String> dvmTemplates(List<QubeInfo> qubes) {

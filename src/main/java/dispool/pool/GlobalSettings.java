@@ -8,7 +8,8 @@ package dispool.pool;
  * @param delaySeconds  dom0's preload-dispvm-delay, seconds (3 when unset)
  * @param defaultDispvm the global default_dispvm, null when none
  * @param availableMiB  the host's available-memory figure, null when it has none
+ * @param availableMemorySource where that figure comes from (qmemman's file, a budget, the simulator, none)
  */
 public record GlobalSettings(Integer globalMax, long thresholdMiB, double delaySeconds, String defaultDispvm,
-        Long availableMiB) {
+        Long availableMiB, String availableMemorySource) {
 }

@@ -154,6 +154,11 @@ public final class SimHost implements QubesHost {
         }
     }
 
+    @Override
+    public String availableMemorySource() {
+        return memoryFigure ? "simulator (qmemman-style figure)" : "none (switched off in the simulator)";
+    }
+
     private long availableMiBLocked() {
         long used = dom0MiB + QMEMMAN_RESERVE_MIB;
         for (SimQube q : qubes.values()) {

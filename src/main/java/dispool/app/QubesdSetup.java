@@ -1,0 +1,75 @@
+package dispool.app;
+
+import dispool.host.qubesd.EmulatorServices;
+import dispool.host.qubesd.EventStream;
+import dispool.host.qubesd.MemoryBudget;
+import dispool.host.qubesd.MemorySource;
+import dispool.host.qubesd.ModeDetection;
+import dispool.host.qubesd.QmemmanFile;
+import dispool.host.qubesd.QrexecServices;
+import dispool.host.qubesd.QrexecTransport;
+import dispool.host.qubesd.QubesdHost;
+import dispool.host.qubesd.QubesdMode;
+import dispool.host.qubesd.ServiceRunner;
+import dispool.host.qubesd.SocketTransport;
+import dispool.host.qubesd.Transport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.OptionalLong;
+import org.jboss.logging.Logger;
+
+/** Builds the qubesd host from {@code dispool.qubes.*} and decides the preload mode. */
+final class QubesdSetup {
+
+    private static final Logger LOG = Logger.getLogger(QubesdSetup.class);
+
+    private QubesdSetup() {
+    }
+
+    static QubesdHost host(DispoolConfig.Qubes c) {
+        Transport transport = switch (c.transport()) {
+            case socket -> new SocketTransport(Path.of(c.socket()), c.callTimeout());
+            case qrexec -> new QrexecTransport(c.qrexecClientVm(), c.callTimeout());
+        };
+        QubesdHost host = new QubesdHost(transport, services(c, transport), memory(c),
+                new EventStream.Backoff(c.eventsReconnectInitial(), c.eventsReconnectMax()));
+        LOG.infof("qubesd host through %s; available memory from %s", transport.describe(), host.availableMemorySource());
+        return host;
+    }
+
+    private static ServiceRunner services(DispoolConfig.Qubes c, Transport transport) {
+        if (EmulatorServices.isEmulator(transport)) {
+            LOG.infof("qubesd at %s is dispool's emulator: services run through it", transport.describe());
+            return new EmulatorServices(transport);
+        }
+        return switch (c.transport()) {
+            case socket -> QrexecServices.fromDom0(c.qrexecClient());
+            case qrexec -> QrexecServices.fromManagementQube(c.qrexecClientVm());
+        };
+    }
+
+    private static MemorySource memory(DispoolConfig.Qubes c) {
+        try {
+            QmemmanFile file = QmemmanFile.openIfPresent(Path.of(c.qmemmanFile()));
+            if (file != null) {
+                return file;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot watch " + c.qmemmanFile() + " (dispool.qubes.qmemman-file)", e);
+        }
+        OptionalLong budget = c.memoryBudgetMib();
+        return budget.isPresent() ? new MemoryBudget(budget.getAsLong()) : MemorySource.NONE;
+    }
+
+    /** The configured mode, or the detected one when {@code auto}; logged with its reason. */
+    static QubesdMode mode(DispoolConfig.Qubes c, QubesdHost host) {
+        if (c.mode() != QubesdMode.AUTO) {
+            LOG.infof("preload mode %s (dispool.qubes.mode)", c.mode());
+            return c.mode();
+        }
+        ModeDetection.Result r = ModeDetection.detect(host);
+        LOG.infof("preload mode %s, detected: %s", r.mode(), r.reason());
+        return r.mode();
+    }
+}

@@ -1,0 +1,114 @@
+package dispool.pool;
+
+import dispool.host.Clock;
+import dispool.host.PowerState;
+import dispool.host.QubesException;
+import dispool.host.QubesHost;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Pools kept by the host itself ({@link PreloadOwner#HOST}): qubesd R4.3 fills them from the same
+ * knobs ({@code preload-dispvm-max}, {@code -threshold}, {@code -delay}), so dispool only hands
+ * out and reports.
+ * <ul>
+ * <li>A hand-out asks the host for a disposable of the template: qubesd gives one of its preloads
+ *     (already running and unpaused) when it has one, else a new Halted one, which dispool then
+ *     starts and waits on like any cold disposable.</li>
+ * <li>A pool's view lists the names in the template's {@code preload-dispvm} feature, ready when
+ *     qubesd marked them {@code preload-dispvm-completed}. qubesd owns the pool, so the view is
+ *     read from the host, at most once per {@link #VIEW_MAX_AGE} per template (metrics scrapes and
+ *     health checks read every pool), and again right after a hand-out from it.</li>
+ * </ul>
+ */
+final class HostPreloads {
+
+    static final String HOST_LIST = "preload-dispvm";
+    static final String HOST_COMPLETED = "preload-dispvm-completed";
+
+    /** How old a pool view read from the host may be before it is read again. */
+    static final Duration VIEW_MAX_AGE = Duration.ofSeconds(1);
+
+    /** A view, when it was read, and the settings it shows (new settings mean a new read). */
+    private record Read(PoolView view, long atNanos, PoolSettings settings) {
+    }
+
+    private final QubesHost host;
+    private final Clock clock;
+    private final PreloadLifecycle lifecycle;
+    private final PoolEvents events;
+    private final Map<String, Read> views = new ConcurrentHashMap<>();
+
+    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events) {
+        this.host = host;
+        this.clock = host.clock();
+        this.lifecycle = lifecycle;
+        this.events = events;
+    }
+
+    HandOut handOut(Pool pool) {
+        StageTimer timer = new StageTimer(clock);
+        String name = host.createDisposable(pool.template, Map.of());
+        timer.lap("create");
+        boolean preloaded = host.qube(name).state() != PowerState.Halted;
+        try {
+            host.start(name);
+            timer.lap("start");
+            if (!preloaded) {
+                lifecycle.waitOperational(name, pool.settings);
+                timer.lap("operational");
+            }
+        } catch (RuntimeException e) {
+            lifecycle.killAndRemove(name);
+            throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
+                    + " failed to start: " + PreloadLifecycle.describe(e), e);
+        }
+        views.remove(pool.template);
+        HandOut h = new HandOut(name, pool.template, preloaded, timer.stages(), timer.totalMillis());
+        events.publish(new PoolEvent(PoolEvent.Type.HANDED_OUT, pool.template, name,
+                preloaded ? "preloaded by the host" : "cold: the host had no preload ready", clock.millis(),
+                Map.of("preloaded", preloaded, "usableAfterMs", h.usableAfterMs())));
+        return h;
+    }
+
+    PoolView view(Pool pool) {
+        long now = clock.nanos();
+        Read last = views.get(pool.template);
+        PoolSettings settings = pool.settings;
+        if (last != null && last.settings() == settings && now - last.atNanos() < VIEW_MAX_AGE.toNanos()) {
+            return last.view();
+        }
+        PoolView v = readView(pool, settings);
+        views.put(pool.template, new Read(v, now, settings));
+        return v;
+    }
+
+    private PoolView readView(Pool pool, PoolSettings s) {
+        List<PoolView.PreloadView> preloads = new ArrayList<>();
+        int ready = 0;
+        for (String name : listed(pool.template)) {
+            boolean completed = completed(name);
+            ready += completed ? 1 : 0;
+            preloads.add(new PoolView.PreloadView(name, completed ? PreloadState.READY : PreloadState.STARTING, 0));
+        }
+        return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
+                preloads, ready, preloads.size() - ready, null, null, 0, 0, s.maxWarning());
+    }
+
+    private List<String> listed(String template) {
+        String list = host.feature(template, HOST_LIST).orElse("").trim();
+        return list.isEmpty() ? List.of() : Arrays.asList(list.split("\\s+"));
+    }
+
+    private boolean completed(String name) {
+        try {
+            return host.feature(name, HOST_COMPLETED).isPresent();
+        } catch (QubesException e) {
+            return false; // handed out or removed since the list was read
+        }
+    }
+}

@@ -1,0 +1,66 @@
+package dispool.host.qubesd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dispool.host.Clock;
+import dispool.host.qubesd.emulator.QubesdEmulator;
+import dispool.host.sim.SimHost;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** qmemman's file: read once, re-read when replaced (rename, as qmemmand does), never polled. */
+class QmemmanFileTest {
+
+    private static void replace(Path file, String text) throws IOException {
+        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(tmp, text);
+        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    @Test
+    void theFigureFollowsAtomicReplacementsIncludingNegativeAndJunk() throws IOException {
+        Path file = Files.createTempDirectory("qmemman").resolve("qmemman-avail-mem");
+        assertNull(QmemmanFile.openIfPresent(file), "no file: the caller uses a budget");
+        Files.writeString(file, "1073741824");
+        try (QmemmanFile q = QmemmanFile.openIfPresent(file)) {
+            assertEquals(OptionalLong.of(1L << 30), q.available(null));
+            replace(file, "-52428800");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).equals(OptionalLong.of(-52428800)));
+            replace(file, "garbage");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).isEmpty());
+            replace(file, "2048");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).equals(OptionalLong.of(2048)));
+            assertTrue(q.describe().startsWith("qmemman "));
+        }
+    }
+
+    @Test
+    void aBudgetCountsOnlyDispoolsRunningPreloads() throws IOException {
+        SimHost sim = SimHost.builder().clock(Clock.scaled(1000)).seed(2).dvmTemplate("web-dvm", 400).build();
+        Path dir = Files.createTempDirectory("budget");
+        try (QubesdEmulator emulator = QubesdEmulator.serve(sim, dir.resolve("q.sock"))) {
+            SocketTransport t = new SocketTransport(emulator.socket(), Duration.ofSeconds(10));
+            QubesdHost host = new QubesdHost(t, new EmulatorServices(t), new MemoryBudget(1000),
+                    new EventStream.Backoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+            assertEquals(OptionalLong.of(1000L << 20), host.availableMemory());
+            String preload = host.createDisposable("web-dvm", Map.of("internal", "1"));
+            String other = host.createDisposable("web-dvm", Map.of());
+            host.start(preload);
+            host.start(other);
+            assertEquals(OptionalLong.of(600L << 20), host.availableMemory(), "only the running preload counts");
+            host.removeFeature(preload, "internal");
+            assertEquals(OptionalLong.of(1000L << 20), host.availableMemory(), "a handed-out disposable is no preload");
+            assertEquals("budget 1000 MiB (dispool.qubes.memory-budget-mib)", host.availableMemorySource());
+        }
+    }
+}
