@@ -63,7 +63,7 @@ final class HostPreloads {
                 timer.lap("operational");
             }
         } catch (RuntimeException e) {
-            lifecycle.killAndRemove(name);
+            lifecycle.removeEventually(pool, name, "it failed to start");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
         }

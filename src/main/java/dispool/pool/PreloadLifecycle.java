@@ -301,7 +301,7 @@ final class PreloadLifecycle {
             timer.lap("operational");
             host.removeFeature(name, marks.inProgress());
         } catch (RuntimeException e) {
-            workers.execute(() -> removeRetrying(pool, name, "its cold start failed", 0, () -> { }));
+            removeEventually(pool, name, "its cold start failed");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and the cold "
                     + "disposable " + name + " failed: " + describe(e), e);
         }
@@ -380,6 +380,11 @@ final class PreloadLifecycle {
             writeList(pool);
         }
         listener.poolChanged(pool, "preload removed: " + reason);
+    }
+
+    /** Removes a disposable that never reached its caller, off the caller's thread, retrying until it is gone. */
+    void removeEventually(Pool pool, String name, String reason) {
+        workers.execute(() -> removeRetrying(pool, name, reason, 0, () -> { }));
     }
 
     /**
