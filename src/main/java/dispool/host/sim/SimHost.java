@@ -52,6 +52,7 @@ public final class SimHost implements QubesHost {
     private final long dom0MiB;
     private final Faults faults = new Faults();
     private final Set<Integer> usedDispIds = new HashSet<>();
+    private final boolean reuseDispIds;
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean memoryFigure = true;
@@ -62,6 +63,7 @@ public final class SimHost implements QubesHost {
         this.random = new Random(b.seed);
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
+        this.reuseDispIds = b.reuseDispIds;
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
         }
@@ -435,7 +437,7 @@ public final class SimHost implements QubesHost {
         q.boot++;
         events.add(HostEvent.of(q.name, "domain-shutdown"));
         if (q.isAutoCleanup()) {
-            qubes.remove(q.name);
+            forgetLocked(q.name);
             events.add(HostEvent.of("", "domain-delete", "vm", q.name));
         }
     }
@@ -451,9 +453,18 @@ public final class SimHost implements QubesHost {
         sleep(SimOp.REMOVE, Step.REMOVE, 1.0, qube);
         synchronized (lock) {
             require(qube);
-            qubes.remove(qube);
+            forgetLocked(qube);
         }
         emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
+    }
+
+    /** Drops a qube; with {@link Builder#reuseDispIds()} its dispid is free again, as in qubesd. */
+    private void forgetLocked(String name) {
+        SimQube q = qubes.remove(name);
+        String dispid = q == null ? null : q.properties.get("dispid");
+        if (reuseDispIds && dispid != null && "DispVM".equals(q.klass)) {
+            usedDispIds.remove(Integer.valueOf(dispid));
+        }
     }
 
     // ------------------------------------------------------------------ events
@@ -570,6 +581,7 @@ public final class SimHost implements QubesHost {
         private final List<Object[]> dvmTemplates = new ArrayList<>();
         private final List<String[]> features = new ArrayList<>();
         private String defaultDispvm = "";
+        private boolean reuseDispIds;
 
         public Builder clock(Clock c) {
             clock = c;
@@ -620,6 +632,15 @@ public final class SimHost implements QubesHost {
         /** A feature set at start, validated like any other. */
         public Builder feature(String qube, String feature, String value) {
             features.add(new String[] {qube, feature, value});
+            return this;
+        }
+
+        /**
+         * Frees a disposable's id once the qube is gone, as qubesd does, so a long benchmark can
+         * make more than 10,000 disposables. Off by default: a test then never sees a name twice.
+         */
+        public Builder reuseDispIds() {
+            reuseDispIds = true;
             return this;
         }
 
