@@ -421,7 +421,9 @@ public final class DispoolEngine implements AutoCloseable {
         @Override
         public void preloadUnpaused(Preload p) {
             Pool pool = index.pool(p.template);
-            if (pool != null) {
+            // Judged on the state when the event arrives: the domain-unpaused of the preload's own
+            // start, handled late, would otherwise find it READY and take it out of the pool.
+            if (pool != null && p.state == PreloadState.READY) {
                 workers.execute(() -> lifecycle.usedElsewhere(pool, p));
             }
         }
