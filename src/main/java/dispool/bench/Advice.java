@@ -6,12 +6,13 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
- * Recommends a preload-dispvm-max per template from a bench run, and says why in plain words:
- * the refill time comes from the cold scenario (plus the refill delay), the request rate from the
- * busiest preloaded scenario, the chance of running dry from {@link PoolModel}, and the sweep's
- * measured misses are shown beside the model.
+ * Recommends a preload-dispvm-max per template from a bench run and says why in plain words. The
+ * refill time is the cold start median plus the refill delay; the demand of each workload (back
+ * to back, N in flight) is the rate its callers make when served from the pool; {@link PoolModel}
+ * turns the two into the chance of finding the pool empty, beside what the run measured.
  */
 public final class Advice {
 
@@ -19,77 +20,89 @@ public final class Advice {
     }
 
     /**
-     * @param target        highest acceptable share of requests that find no ready preload (0.01 = 1%)
-     * @param delaySeconds  the refill delay the pools had (preload-dispvm-delay)
-     * @param memoryMiB     memory of one preload of the template
+     * @param target       highest acceptable share of requests that find no ready preload (0.01 = 1%)
+     * @param delaySeconds the refill delay the pools had (preload-dispvm-delay)
+     * @param memoryMiB    memory of one preload of the template
      */
     public static List<String> explain(BenchRun run, String template, double target, double delaySeconds, long memoryMiB) {
         List<String> out = new ArrayList<>();
         Optional<ScenarioResult> cold = of(run, template).filter(r -> !r.scenario().preloaded() && r.scenario().inFlight() == 1)
                 .findFirst();
-        Optional<ScenarioResult> busiest = of(run, template).filter(r -> r.scenario().preloaded())
-                .max(Comparator.comparingDouble(ScenarioResult::requestRatePerSecond));
-        if (cold.isEmpty() || busiest.isEmpty()) {
-            out.add(template + ": no advice: it needs a cold sequential scenario (for the refill time) and a preloaded one "
-                    + "(for the request rate) in the same run.");
+        List<ScenarioResult> workloads = workloads(run, template);
+        if (cold.isEmpty() || workloads.isEmpty()) {
+            out.add(template + ": no advice: it needs a cold sequential scenario (for the refill time) and a preloaded "
+                    + "one (for the demand) in the same run.");
             return out;
         }
-        double refill = cold.get().stats().median() / 1000 + delaySeconds;
-        ScenarioResult b = busiest.get();
-        double rate = b.requestRatePerSecond();
-        double load = rate * refill;
-        int steady = PoolModel.smallestMax(load, target, PreloadFeatures.MAX_LIMIT);
-        int burst = b.scenario().iterations();
-        out.add(String.format(Locale.ROOT, "%s: a refill takes about %.1f s (the cold start median, %.1f s, plus the "
-                + "%s s refill delay).", template, refill, cold.get().stats().median() / 1000, EmbeddedTarget.number(delaySeconds)));
-        out.add(String.format(Locale.ROOT, "  The busiest preloaded scenario, %s (max %d, %d in flight), asked for %.2f "
-                + "disposables a second, so about %.1f refills are under way at any time (%.2f/s x %.1f s).",
-                b.scenario().name(), b.scenario().preloadMax(), b.scenario().inFlight(), rate, load, rate, refill));
-        out.add(String.format(Locale.ROOT, "  With max %d, %d of its %d requests found no ready preload (%d waited for one "
-                + "still starting, %d went cold).", b.scenario().preloadMax(), b.waited() + b.cold(), b.samples().size(),
-                b.waited(), b.cold()));
-        out.add("  " + modelLine(b.scenario().preloadMax(), load) + " " + modelLine(steady, load));
-        measuredLine(run, template, target).ifPresent(out::add);
-        out.add(recommendation(template, target, steady, burst, memoryMiB));
+        double coldSeconds = cold.get().stats().median() / 1000;
+        double refill = coldSeconds + Math.max(0, delaySeconds);
+        out.add(String.format(Locale.ROOT, "%s: a refill takes about %.1f s (cold start median %.1f s + refill delay %s s);"
+                + " each preload holds %d MiB.", template, refill, coldSeconds, EmbeddedTarget.number(delaySeconds), memoryMiB));
+        int recommended = 0;
+        for (ScenarioResult w : workloads) {
+            recommended = Math.max(recommended, workload(out, w, refill, target, memoryMiB));
+        }
+        measuredLine(run, template).ifPresent(out::add);
+        out.add(String.format(Locale.ROOT, "  Recommendation: qvm-features %s preload-dispvm-max %d (%d MiB held by "
+                + "preloads): the smallest max that keeps the busiest workload above under %s of requests finding the pool "
+                + "empty.", template, recommended, recommended * memoryMiB, percent(target)));
         return out;
     }
 
-    private static String modelLine(int max, double load) {
-        return String.format(Locale.ROOT, "Modelled (requests at random at that rate): with max %d a request finds the "
-                + "pool empty %.1f%% of the time.", max, 100 * PoolModel.missProbability(Math.max(max, 0), load));
+    /** Explains one workload; returns the max it needs (capped at its burst length). */
+    private static int workload(List<String> out, ScenarioResult w, double refill, double target, long memoryMiB) {
+        Scenario s = w.scenario();
+        double rate = w.offeredRatePerSecond();
+        double load = rate * refill;
+        out.add(String.format(Locale.ROOT, "  %s (%s, max %d): served from the pool its callers ask for %.2f "
+                + "disposables a second, so about %.1f refills are under way at once (%.2f/s x %.1f s). Measured: %d of %d "
+                + "requests found no ready preload (%d waited for one still starting, %d went cold).", s.name(),
+                s.inFlight() == 1 ? "back to back" : s.inFlight() + " in flight", s.preloadMax(), rate, load, rate, refill,
+                w.waited() + w.cold(), w.samples().size(), w.waited(), w.cold()));
+        int steady = PoolModel.smallestMax(load, target, PreloadFeatures.MAX_LIMIT);
+        String steadyText = steady < 0 ? "no max up to " + PreloadFeatures.MAX_LIMIT + " does"
+                : String.format(Locale.ROOT, "max %d does (%s, %d MiB)", steady, percent(PoolModel.missProbability(steady, load)),
+                        steady * memoryMiB);
+        int burst = s.iterations();
+        int forBurst = steady < 0 ? burst : Math.min(steady, burst);
+        out.add(String.format(Locale.ROOT, "    Modelled, requests at random at that rate: max %d finds the pool empty for "
+                + "%s of them; to stay under %s %s. A burst of %d requests, as here, needs at most %d: a pool as large as "
+                + "the burst never runs dry during it (%d MiB).", s.preloadMax(),
+                percent(PoolModel.missProbability(s.preloadMax(), load)), percent(target), steadyText, burst, forBurst,
+                forBurst * memoryMiB));
+        return forBurst;
     }
 
-    private static Optional<String> measuredLine(BenchRun run, String template, double target) {
+    private static List<ScenarioResult> workloads(BenchRun run, String template) {
+        List<ScenarioResult> out = new ArrayList<>();
+        of(run, template).filter(r -> r.scenario().preloaded() && r.scenario().name().equals("dom0-dispvm-preload-api"))
+                .findFirst().ifPresent(out::add);
+        of(run, template).filter(r -> r.scenario().preloaded() && r.scenario().inFlight() > 1)
+                .max(Comparator.comparingInt(r -> r.scenario().inFlight())).ifPresent(out::add);
+        return out;
+    }
+
+    private static Optional<String> measuredLine(BenchRun run, String template) {
         List<ScenarioResult> seq = of(run, template).filter(r -> r.scenario().preloaded() && r.scenario().inFlight() == 1)
                 .sorted(Comparator.comparingInt(r -> r.scenario().preloadMax())).toList();
-        if (seq.isEmpty()) {
+        if (seq.size() < 2) {
             return Optional.empty();
         }
-        StringBuilder s = new StringBuilder("  Measured, requests back to back: ");
+        StringBuilder s = new StringBuilder("  The sweep, back to back, measured misses of: ");
         for (ScenarioResult r : seq) {
-            s.append(String.format(Locale.ROOT, "max %d missed %d of %d; ", r.scenario().preloadMax(), r.waited() + r.cold(),
+            s.append(String.format(Locale.ROOT, "max %d %d/%d; ", r.scenario().preloadMax(), r.waited() + r.cold(),
                     r.samples().size()));
         }
-        s.append(String.format(Locale.ROOT, "(%d requests per case resolve shares of %.0f%%, coarser than a %.0f%% target).",
-                seq.get(0).samples().size(), 100.0 / seq.get(0).samples().size(), 100 * target));
+        s.append("evenly spaced requests run dry less often than the random ones of the model, and a few requests per "
+                + "case cannot show shares near 1%.");
         return Optional.of(s.toString());
     }
 
-    private static String recommendation(String template, double target, int steady, int burst, long memoryMiB) {
-        if (steady < 0) {
-            return String.format(Locale.ROOT, "  Recommendation: no max up to %d keeps a steady stream at this rate under "
-                    + "%.0f%%; for bursts of %d requests set preload-dispvm-max %d (%d MiB), or spread the requests.",
-                    PreloadFeatures.MAX_LIMIT, 100 * target, burst, burst, burst * memoryMiB);
-        }
-        int forBurst = Math.min(steady, burst);
-        return String.format(Locale.ROOT, "  Recommendation: qvm-features %s preload-dispvm-max %d (%d MiB of memory held "
-                + "by preloads) keeps the share of requests that find the pool empty under %.0f%% for a steady stream at "
-                + "this rate. For bursts of %d requests like this bench's, %d is enough: a pool as large as the burst "
-                + "never runs dry during it (%d MiB).", template, steady, steady * memoryMiB, 100 * target, burst, forBurst,
-                forBurst * memoryMiB);
+    private static String percent(double share) {
+        return String.format(Locale.ROOT, share < 0.1 ? "%.1f%%" : "%.0f%%", 100 * share);
     }
 
-    private static java.util.stream.Stream<ScenarioResult> of(BenchRun run, String template) {
+    private static Stream<ScenarioResult> of(BenchRun run, String template) {
         return run.results().stream().filter(r -> r.scenario().template().equals(template));
     }
 }

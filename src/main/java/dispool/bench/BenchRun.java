@@ -1,17 +1,28 @@
 package dispool.bench;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.Optional;
 
 /** A whole bench: where it ran and one result per scenario, in run order. */
 public record BenchRun(RunInfo info, List<ScenarioResult> results) {
 
-    /** Runs every scenario in order on the runner. */
-    public static BenchRun execute(RunInfo info, ScenarioRunner runner, List<Scenario> scenarios) {
+    /**
+     * Runs every scenario in order, then puts each template's max back as it was (a bench against
+     * a running service must not leave its pools resized).
+     */
+    public static BenchRun execute(BenchTarget target, RunInfo info, ScenarioRunner runner, List<Scenario> scenarios) {
+        Map<String, BenchTarget.PoolState> before = new LinkedHashMap<>();
+        scenarios.forEach(s -> before.computeIfAbsent(s.template(), target::pool));
         List<ScenarioResult> results = new ArrayList<>();
-        for (Scenario s : scenarios) {
-            results.add(runner.run(s));
+        try {
+            for (Scenario s : scenarios) {
+                results.add(runner.run(s));
+            }
+        } finally {
+            before.forEach((template, state) -> state.restore(target, template));
         }
         return new BenchRun(info, results);
     }

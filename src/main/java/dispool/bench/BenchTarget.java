@@ -17,6 +17,9 @@ public interface BenchTarget extends AutoCloseable {
     /** Sets the template's preload-dispvm-max. */
     void setMax(String template, int max);
 
+    /** Unsets the template's preload-dispvm-max (dom0's global max may then govern it). */
+    void unsetMax(String template);
+
     /** The template's pool as the engine sees it now. */
     PoolState pool(String template);
 
@@ -38,8 +41,9 @@ public interface BenchTarget extends AutoCloseable {
      * @param total     every preload the pool holds, in any state
      * @param memoryMiB memory of each preload
      * @param delaySeconds preload-dispvm-delay in effect (refill delay after a hand-out)
+     * @param maxIsLocal   the max is the template's own feature (not dom0's, not unset)
      */
-    record PoolState(int max, int ready, int starting, int total, long memoryMiB, double delaySeconds) {
+    record PoolState(int max, int ready, int starting, int total, long memoryMiB, double delaySeconds, boolean maxIsLocal) {
 
         boolean isFull() {
             return ready == max && starting == 0 && total == max;
@@ -47,6 +51,15 @@ public interface BenchTarget extends AutoCloseable {
 
         boolean isEmpty() {
             return total == 0;
+        }
+
+        /** Puts the template's max back as this state had it. */
+        void restore(BenchTarget target, String template) {
+            if (maxIsLocal) {
+                target.setMax(template, max);
+            } else {
+                target.unsetMax(template);
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.HandOut;
+import dispool.pool.PoolSettings;
 import dispool.pool.PoolView;
 import java.util.List;
 import java.util.Locale;
@@ -70,9 +71,15 @@ public final class EmbeddedTarget implements BenchTarget {
     }
 
     @Override
+    public void unsetMax(String template) {
+        engine.unsetMax(template);
+    }
+
+    @Override
     public PoolState pool(String template) {
         PoolView p = engine.pool(template);
-        return new PoolState(p.max(), p.ready(), p.starting(), p.preloads().size(), p.memoryMiB(), p.delaySeconds());
+        return new PoolState(p.max(), p.ready(), p.starting(), p.preloads().size(), p.memoryMiB(), p.delaySeconds(),
+                p.maxSource() == PoolSettings.MaxSource.LOCAL);
     }
 
     @Override

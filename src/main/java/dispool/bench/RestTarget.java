@@ -56,10 +56,16 @@ public final class RestTarget implements BenchTarget {
     }
 
     @Override
+    public void unsetMax(String template) {
+        send("DELETE", "/api/v1/pools/" + encode(template), null, 200);
+    }
+
+    @Override
     public PoolState pool(String template) {
         JsonNode p = send("GET", "/api/v1/pools/" + encode(template), null, 200);
         return new PoolState(p.path("max").asInt(), p.path("ready").asInt(), p.path("starting").asInt(),
-                p.path("preloads").size(), p.path("memoryMiB").asLong(), p.path("delaySeconds").asDouble());
+                p.path("preloads").size(), p.path("memoryMiB").asLong(), p.path("delaySeconds").asDouble(),
+                "LOCAL".equals(p.path("maxSource").asText()));
     }
 
     @Override

@@ -13,7 +13,7 @@ import java.util.Locale;
 public final class ResultFiles {
 
     static final String CSV_HEADER = "scenario,template,preload_max,in_flight,iteration,disposable,path,"
-            + "usable_after_ms,client_ms,start_ms";
+            + "usable_after_ms,client_ms,remove_ms,start_ms";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -34,9 +34,9 @@ public final class ResultFiles {
             for (ScenarioResult r : run.results()) {
                 Scenario s = r.scenario();
                 for (Sample x : r.samples()) {
-                    w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%s,%.1f,%.1f,%.1f%n", s.name(), s.template(),
+                    w.write(String.format(Locale.ROOT, "%s,%s,%d,%d,%d,%s,%s,%.1f,%.1f,%.1f,%.1f%n", s.name(), s.template(),
                             s.preloadMax(), s.inFlight(), x.iteration(), x.name(), x.path(), x.usableAfterMs(),
-                            x.clientMs(), x.startMs()));
+                            x.clientMs(), x.removeMs(), x.startMs()));
                 }
             }
         }

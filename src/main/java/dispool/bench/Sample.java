@@ -13,9 +13,11 @@ import dispool.pool.HandOut;
  *                      Qubes' "response" less the client lookup and the probe's own qrexec call
  * @param clientMs      request → reply as the bench saw it (adds the engine's queueing, and HTTP
  *                      in the REST mode)
+ * @param removeMs      the removal that followed (Qubes' {@code clean} stage), as the bench saw it
  * @param startMs       when the request was sent, from the scenario's start
  */
-public record Sample(int iteration, String name, String path, double usableAfterMs, double clientMs, double startMs) {
+public record Sample(int iteration, String name, String path, double usableAfterMs, double clientMs, double removeMs,
+        double startMs) {
 
     public static final String READY = "ready";
     public static final String WAITED = "waited";

@@ -22,9 +22,17 @@ public record ScenarioResult(Scenario scenario, List<Sample> samples, Stats stat
                 count(samples, Sample.WAITED), count(samples, Sample.COLD));
     }
 
-    /** Requests per host-time second over the scenario. */
-    public double requestRatePerSecond() {
-        return elapsedMs <= 0 ? 0 : samples.size() * 1000.0 / elapsedMs;
+    /**
+     * Requests per host-time second the callers would make if every one found a ready preload:
+     * each of the requests in flight cycles through a ready hand-out and a removal. This is the
+     * demand the pool must meet; the measured rate is lower whenever requests had to wait.
+     */
+    public double offeredRatePerSecond() {
+        double[] readyCycles = samples.stream().filter(s -> s.path().equals(Sample.READY))
+                .mapToDouble(s -> s.clientMs() + s.removeMs()).toArray();
+        double[] cycles = readyCycles.length > 0 ? readyCycles
+                : samples.stream().mapToDouble(s -> s.clientMs() + s.removeMs()).toArray();
+        return scenario.inFlight() * 1000.0 / Stats.of(cycles).median();
     }
 
     /** Share of requests that found no ready preload (waited or went cold). */

@@ -69,8 +69,9 @@ public final class ScenarioRunner {
             HandOut h = target.handOut(s.template());
             long replied = System.nanoTime();
             target.remove(h.name());
+            long removed = System.nanoTime();
             Sample sample = new Sample(i, h.name(), Sample.pathOf(h), h.usableAfterMs(), hostMillis(replied - sent),
-                    hostMillis(sent - start));
+                    hostMillis(removed - replied), hostMillis(sent - start));
             samples.add(sample);
             progress.step(s, sample);
         }

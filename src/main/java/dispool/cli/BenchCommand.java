@@ -110,7 +110,7 @@ public class BenchCommand implements Callable<Integer> {
             try (BenchProgress progress = BenchProgress.open(!noProgress, scenarios)) {
                 ScenarioRunner runner = new ScenarioRunner(target, Duration.ofSeconds(settleTimeoutSeconds),
                         Duration.ofMillis(url == null ? 2 : 50), progress);
-                run = BenchRun.execute(RunInfo.collect(target, iterations), runner, scenarios);
+                run = BenchRun.execute(target, RunInfo.collect(target, iterations), runner, scenarios);
             }
             report(run, target, options.out(), stdout);
         }
