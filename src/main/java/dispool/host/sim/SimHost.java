@@ -12,6 +12,7 @@ import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -41,6 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SimHost implements QubesHost {
 
     static final long QMEMMAN_RESERVE_MIB = 50;
+    /**
+     * With reused ids, how many other disposables must be freed before an id is drawn again: a
+     * caller still holding an old name (say, removing what it was handed) must never reach a new
+     * qube of the same name. Half the 10,000 ids, so a random draw still finds a free one at once.
+     */
+    static final int DISPID_COOLING = 5_000;
 
     private final Object lock = new Object();
     private final Map<String, SimQube> qubes = new LinkedHashMap<>();
@@ -53,6 +60,8 @@ public final class SimHost implements QubesHost {
     private final Faults faults = new Faults();
     private final Set<Integer> usedDispIds = new HashSet<>();
     private final boolean reuseDispIds;
+    /** Freed ids wait here, oldest first, before they can be drawn again (see {@link Builder#reuseDispIds()}). */
+    private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean memoryFigure = true;
@@ -458,12 +467,15 @@ public final class SimHost implements QubesHost {
         emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
     }
 
-    /** Drops a qube; with {@link Builder#reuseDispIds()} its dispid is free again, as in qubesd. */
+    /** Drops a qube; with {@link Builder#reuseDispIds()} its dispid becomes free again later. */
     private void forgetLocked(String name) {
         SimQube q = qubes.remove(name);
         String dispid = q == null ? null : q.properties.get("dispid");
         if (reuseDispIds && dispid != null && "DispVM".equals(q.klass)) {
-            usedDispIds.remove(Integer.valueOf(dispid));
+            coolingDispIds.add(Integer.valueOf(dispid));
+            if (coolingDispIds.size() > DISPID_COOLING) {
+                usedDispIds.remove(coolingDispIds.poll());
+            }
         }
     }
 
@@ -636,8 +648,9 @@ public final class SimHost implements QubesHost {
         }
 
         /**
-         * Frees a disposable's id once the qube is gone, as qubesd does, so a long benchmark can
-         * make more than 10,000 disposables. Off by default: a test then never sees a name twice.
+         * Frees a disposable's id once the qube is gone and {@link #DISPID_COOLING} others were
+         * freed after it (qubesd frees it at once), so a long benchmark can make more than 10,000
+         * disposables. Off by default: a test then never sees a name twice.
          */
         public Builder reuseDispIds() {
             reuseDispIds = true;
