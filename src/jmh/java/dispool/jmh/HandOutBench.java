@@ -1,8 +1,11 @@
 package dispool.jmh;
 
 import dispool.pool.HandOut;
+import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -38,6 +41,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * every timed call takes a ready preload; the threads still share the engine, its workers and the
  * host. The refills (create, start, readiness, pause, features) run on the engine's workers
  * meanwhile and compete for the same CPUs, as they do in the service.
+ *
+ * <p>{@link Hop} is the control: the thread hop alone, on the same machine.
  *
  * <p>The trial's teardown prints which path the hand-outs took (ready / waited for a starting
  * preload / cold) and the host calls on the critical path ({@link CriticalPathCheck}).
@@ -116,6 +121,53 @@ public class HandOutBench {
             }
             return h.timings().containsKey("wait-operational") ? "waited-for-starting" : "ready";
         }
+    }
+
+    /**
+     * The control: the same hop to a cached thread pool and back that {@code handOut} makes (a
+     * {@code Uni} with {@code runSubscriptionOn}, awaited), with nothing done on the other side.
+     * What the hand-out costs above this is dispool's own work; the hop itself is this machine's
+     * thread wake-up and scheduling.
+     */
+    @State(Scope.Benchmark)
+    public static class Hop {
+        ExecutorService pool;
+
+        @Setup(Level.Trial)
+        public void start() {
+            pool = Executors.newCachedThreadPool(r -> {
+                Thread t = new Thread(r, "hop");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+
+        @TearDown(Level.Trial)
+        public void stop() {
+            pool.shutdownNow();
+        }
+
+        String hop() {
+            return Uni.createFrom().item("hop").runSubscriptionOn(pool).await().indefinitely();
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public String hopOnly01(Hop h) {
+        return h.hop();
+    }
+
+    @Benchmark
+    @Threads(4)
+    public String hopOnly04(Hop h) {
+        return h.hop();
+    }
+
+    @Benchmark
+    @Threads(MAX_THREADS)
+    public String hopOnly16(Hop h) {
+        return h.hop();
     }
 
     @Benchmark
