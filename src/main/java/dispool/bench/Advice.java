@@ -38,19 +38,24 @@ public final class Advice {
         double refill = coldSeconds + Math.max(0, delaySeconds);
         out.add(String.format(Locale.ROOT, "%s: a refill takes about %.1f s (cold start median %.1f s + refill delay %s s);"
                 + " each preload holds %d MiB.", template, refill, coldSeconds, EmbeddedTarget.number(delaySeconds), memoryMiB));
-        int recommended = 0;
+        int forBursts = 0;
+        int steady = 0;
         for (ScenarioResult w : workloads) {
-            recommended = Math.max(recommended, workload(out, w, refill, target, memoryMiB));
+            int[] needs = workload(out, w, refill, target, memoryMiB);
+            forBursts = Math.max(forBursts, needs[0]);
+            steady = needs[1] < 0 || steady < 0 ? -1 : Math.max(steady, needs[1]);
         }
         measuredLine(run, template).ifPresent(out::add);
         out.add(String.format(Locale.ROOT, "  Recommendation: qvm-features %s preload-dispvm-max %d (%d MiB held by "
-                + "preloads): the smallest max that keeps the busiest workload above under %s of requests finding the pool "
-                + "empty.", template, recommended, recommended * memoryMiB, percent(target)));
+                + "preloads), the most any workload above needs for bursts like this bench's. %s", template, forBursts,
+                forBursts * memoryMiB, steady < 0 ? "A steady stream at these rates cannot stay under " + percent(target)
+                + " with any max up to " + PreloadFeatures.MAX_LIMIT + "."
+                : String.format(Locale.ROOT, "A steady stream at these rates would need %d (%d MiB).", steady, steady * memoryMiB)));
         return out;
     }
 
-    /** Explains one workload; returns the max it needs (capped at its burst length). */
-    private static int workload(List<String> out, ScenarioResult w, double refill, double target, long memoryMiB) {
+    /** Explains one workload; returns the max it needs for its burst and for a steady stream (-1: none). */
+    private static int[] workload(List<String> out, ScenarioResult w, double refill, double target, long memoryMiB) {
         Scenario s = w.scenario();
         double rate = w.offeredRatePerSecond();
         double load = rate * refill;
@@ -70,7 +75,7 @@ public final class Advice {
                 + "the burst never runs dry during it (%d MiB).", s.preloadMax(),
                 percent(PoolModel.missProbability(s.preloadMax(), load)), percent(target), steadyText, burst, forBurst,
                 forBurst * memoryMiB));
-        return forBurst;
+        return new int[] {forBurst, steady};
     }
 
     private static List<ScenarioResult> workloads(BenchRun run, String template) {

@@ -21,9 +21,9 @@ class BenchAdviceTest {
         assertTrue(text.contains("Measured: 8 of 12 requests found no ready preload (8 waited"), text);
         assertTrue(text.contains("to stay under 1.0% max 39 does"), text);
         assertTrue(text.contains("A burst of 12 requests, as here, needs at most 12"), text);
-        assertEquals("  Recommendation: qvm-features web-dvm preload-dispvm-max 12 (4800 MiB held by preloads): the "
-                + "smallest max that keeps the busiest workload above under 1.0% of requests finding the pool empty.",
-                lines.get(lines.size() - 1));
+        assertEquals("  Recommendation: qvm-features web-dvm preload-dispvm-max 12 (4800 MiB held by preloads), the "
+                + "most any workload above needs for bursts like this bench's. A steady stream at these rates would need "
+                + "39 (15600 MiB).", lines.get(lines.size() - 1));
     }
 
     @Test
