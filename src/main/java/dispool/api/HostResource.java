@@ -1,12 +1,15 @@
 package dispool.api;
 
+import dispool.app.DispoolConfig;
 import dispool.pool.DispoolEngine;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -19,6 +22,24 @@ public class HostResource {
 
     @Inject
     DispoolEngine engine;
+
+    @Inject
+    DispoolConfig config;
+
+    /**
+     * Which host this service runs on, so a client (dispool bench) can say who measured: the kind,
+     * and for the simulator its time scale (host time per wall time) and seed (null when unset).
+     */
+    @GET
+    public Map<String, Object> info() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("kind", config.host().name());
+        if (config.host() == DispoolConfig.HostKind.sim) {
+            out.put("timeScale", config.sim().timeScale());
+            out.put("seed", config.sim().seed().isPresent() ? config.sim().seed().getAsLong() : null);
+        }
+        return out;
+    }
 
     /** Answers once every pool is drained. */
     @POST

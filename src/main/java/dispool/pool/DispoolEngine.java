@@ -476,7 +476,9 @@ public final class DispoolEngine implements AutoCloseable {
         @Override
         public void preloadUnpaused(Preload p) {
             Pool pool = index.pool(p.template);
-            if (pool != null) {
+            // Only a READY preload can be used elsewhere; the start's own domain-unpaused mostly
+            // arrives before that. One read late is told apart by usedElsewhere, from the host's state.
+            if (pool != null && p.state == PreloadState.READY) {
                 workers.execute(() -> lifecycle.usedElsewhere(pool, p));
             }
         }

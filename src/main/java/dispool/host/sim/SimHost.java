@@ -12,6 +12,7 @@ import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
@@ -41,6 +42,12 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class SimHost implements QubesHost {
 
     static final long QMEMMAN_RESERVE_MIB = 50;
+    /**
+     * With reused ids, how many other disposables must be freed before an id is drawn again: a
+     * caller still holding an old name (say, removing what it was handed) must never reach a new
+     * qube of the same name. Half the 10,000 ids, so a random draw still finds a free one at once.
+     */
+    static final int DISPID_COOLING = 5_000;
 
     private final Object lock = new Object();
     private final Map<String, SimQube> qubes = new LinkedHashMap<>();
@@ -52,6 +59,9 @@ public final class SimHost implements QubesHost {
     private final long dom0MiB;
     private final Faults faults = new Faults();
     private final Set<Integer> usedDispIds = new HashSet<>();
+    private final boolean reuseDispIds;
+    /** Freed ids wait here, oldest first, before they can be drawn again (see {@link Builder#reuseDispIds()}). */
+    private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean memoryFigure = true;
@@ -62,6 +72,7 @@ public final class SimHost implements QubesHost {
         this.random = new Random(b.seed);
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
+        this.reuseDispIds = b.reuseDispIds;
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
         }
@@ -440,7 +451,7 @@ public final class SimHost implements QubesHost {
         q.boot++;
         events.add(HostEvent.of(q.name, "domain-shutdown"));
         if (q.isAutoCleanup()) {
-            qubes.remove(q.name);
+            forgetLocked(q.name);
             events.add(HostEvent.of("", "domain-delete", "vm", q.name));
         }
     }
@@ -456,9 +467,21 @@ public final class SimHost implements QubesHost {
         sleep(SimOp.REMOVE, Step.REMOVE, 1.0, qube);
         synchronized (lock) {
             require(qube);
-            qubes.remove(qube);
+            forgetLocked(qube);
         }
         emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
+    }
+
+    /** Drops a qube; with {@link Builder#reuseDispIds()} its dispid becomes free again later. */
+    private void forgetLocked(String name) {
+        SimQube q = qubes.remove(name);
+        String dispid = q == null ? null : q.properties.get("dispid");
+        if (reuseDispIds && dispid != null && "DispVM".equals(q.klass)) {
+            coolingDispIds.add(Integer.valueOf(dispid));
+            if (coolingDispIds.size() > DISPID_COOLING) {
+                usedDispIds.remove(coolingDispIds.poll());
+            }
+        }
     }
 
     // ------------------------------------------------------------------ events
@@ -580,6 +603,7 @@ public final class SimHost implements QubesHost {
         private final List<Object[]> dvmTemplates = new ArrayList<>();
         private final List<String[]> features = new ArrayList<>();
         private String defaultDispvm = "";
+        private boolean reuseDispIds;
 
         public Builder clock(Clock c) {
             clock = c;
@@ -630,6 +654,16 @@ public final class SimHost implements QubesHost {
         /** A feature set at start, validated like any other. */
         public Builder feature(String qube, String feature, String value) {
             features.add(new String[] {qube, feature, value});
+            return this;
+        }
+
+        /**
+         * Frees a disposable's id once the qube is gone and {@link #DISPID_COOLING} others were
+         * freed after it (qubesd frees it at once), so a long benchmark can make more than 10,000
+         * disposables. Off by default: a test then never sees a name twice.
+         */
+        public Builder reuseDispIds() {
+            reuseDispIds = true;
             return this;
         }
 
