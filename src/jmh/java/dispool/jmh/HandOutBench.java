@@ -1,6 +1,10 @@
 package dispool.jmh;
 
+import dispool.host.QubesHost;
+import dispool.host.sim.SimHost;
 import dispool.pool.HandOut;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -42,7 +46,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  * host. The refills (create, start, readiness, pause, features) run on the engine's workers
  * meanwhile and compete for the same CPUs, as they do in the service.
  *
- * <p>{@link Hop} is the control: the thread hop alone, on the same machine.
+ * <p>{@code callerThread*} time the same hand-out run on the caller's thread
+ * ({@code handOutOnCallerThread}): the claim, the unpause and the bookkeeping without the hop.
+ * {@link Hop} is the control: the thread hop alone, on the same machine.
  *
  * <p>The trial's teardown prints which path the hand-outs took (ready / waited for a starting
  * preload / cold) and the host calls on the critical path ({@link CriticalPathCheck}).
@@ -68,12 +74,20 @@ public class HandOutBench {
         @Param({"ready", "full"})
         public String before;
 
+        /**
+         * {@code sim}: the zero-latency simulator, whose unpause takes its lock and fires
+         * {@code domain-unpaused} into the engine; {@code stub}: the same, but the unpause returns
+         * at once (as HikariCP's benchmarks use a stub driver), so only dispool's own work is timed.
+         */
+        @Param({"sim", "stub"})
+        public String host;
+
         ZeroLatencyEngine zero;
         final Map<String, LongAdder> paths = new ConcurrentHashMap<>();
 
         @Setup(Level.Trial)
         public void start() {
-            zero = new ZeroLatencyEngine(MAX_THREADS, POOL, sim -> sim);
+            zero = new ZeroLatencyEngine(MAX_THREADS, POOL, host.equals("stub") ? HandOutBench::stubUnpause : sim -> sim);
         }
 
         @TearDown(Level.Trial)
@@ -82,6 +96,21 @@ public class HandOutBench {
             System.out.println("\nhand-out paths taken: " + paths);
             System.out.println(CriticalPathCheck.run(100));
         }
+    }
+
+    /** The simulator, except that unpause does nothing: the host's cost of the one hot-path call is zero. */
+    static QubesHost stubUnpause(SimHost sim) {
+        return (QubesHost) Proxy.newProxyInstance(HandOutBench.class.getClassLoader(), new Class<?>[] {QubesHost.class},
+                (proxy, method, args) -> {
+                    if (method.getName().equals("unpause")) {
+                        return null;
+                    }
+                    try {
+                        return method.invoke(sim, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
     }
 
     /** One caller thread, with its own template. */
@@ -112,6 +141,11 @@ public class HandOutBench {
 
         HandOut take(Engine e) {
             last = e.zero.engine.handOut(template).await().indefinitely();
+            return last;
+        }
+
+        HandOut takeOnThisThread(Engine e) {
+            last = e.zero.engine.handOutOnCallerThread(template);
             return last;
         }
 
@@ -168,6 +202,25 @@ public class HandOutBench {
     @Threads(MAX_THREADS)
     public String hopOnly16(Hop h) {
         return h.hop();
+    }
+
+    /** The claim and its bookkeeping on the caller's own thread: the hand-out without the hop. */
+    @Benchmark
+    @Threads(1)
+    public HandOut callerThread01(Engine e, Caller c) {
+        return c.takeOnThisThread(e);
+    }
+
+    @Benchmark
+    @Threads(4)
+    public HandOut callerThread04(Engine e, Caller c) {
+        return c.takeOnThisThread(e);
+    }
+
+    @Benchmark
+    @Threads(MAX_THREADS)
+    public HandOut callerThread16(Engine e, Caller c) {
+        return c.takeOnThisThread(e);
     }
 
     @Benchmark

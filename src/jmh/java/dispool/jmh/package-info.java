@@ -1,9 +1,9 @@
 /**
  * JMH benchmarks of dispool's own code, built only by the {@code jmh} Maven profile
- * ({@code mvn -B -Pjmh package}; see the README's "Benchmarks" section). Every benchmark runs on
- * the embedded simulator with {@link dispool.host.sim.LatencyModel#ZERO}, so what is timed is
- * dispool's work, never a simulated host delay. Each class's Javadoc says what is inside and
- * outside the timed part. Benchmarks of other layers (the Admin API codec) belong in this
- * package too, so one jar and one command run them all.
+ * ({@code mvn -B -Pjmh package}; see the README's "Benchmarks" section). Every engine benchmark
+ * runs on the embedded simulator with {@link dispool.host.sim.LatencyModel#ZERO}, so what is timed
+ * is dispool's work, never a simulated host delay. Each class's Javadoc says what is inside and
+ * outside the timed part. {@link dispool.jmh.CodecBench} times the Admin API codec, which does
+ * no I/O; one jar and one command run them all.
  */
 package dispool.jmh;

@@ -99,6 +99,15 @@ public final class DispoolEngine implements AutoCloseable {
         return Uni.createFrom().item(() -> handOutNow(defaultDispvm())).runSubscriptionOn(workers);
     }
 
+    /**
+     * Hands out on the calling thread, which must be free to block while a cold start runs
+     * (seconds): for callers with threads of their own, such as the CLI and the benchmarks. The
+     * REST API uses {@link #handOut}, which moves the work to an engine worker.
+     */
+    public HandOut handOutOnCallerThread(String template) {
+        return handOutNow(template);
+    }
+
     private HandOut handOutNow(String template) {
         Pool pool = requireDvmTemplate(template);
         if (hostPreloads != null) {
