@@ -29,7 +29,7 @@ public record RunInfo(String measuredBy, double timeScale, String startedUtc, St
 
     public static RunInfo collect(BenchTarget target, int iterations) {
         return new RunInfo(target.describe(), target.timeScale(), Instant.now().toString(),
-                System.getProperty("java.vendor") + " " + System.getProperty("java.runtime.version"),
+                "JDK " + System.getProperty("java.runtime.version") + " (" + System.getProperty("java.vendor") + ")",
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 cpuModel(Path.of("/proc/cpuinfo")), Runtime.getRuntime().availableProcessors(), iterations, TIMED);
     }
