@@ -43,7 +43,9 @@ import java.util.concurrent.TimeoutException;
  * Created with {@code internal=1} and {@code preload-dispvm-in-progress=1} in the same host step
  * as the qube; its name is then added to the template's {@code preload-dispvm} list; once paused
  * it gets {@code preload-dispvm-completed=1} and an empty in-progress. At hand-out the name leaves
- * the list and {@code internal} is deleted. On restart, in-progress qubes are removed and
+ * the list and {@code internal} is deleted: after the caller has it for a ready preload (listed,
+ * completed and running already reads as handed out), before for one claimed during startup
+ * (still in progress, it would read as interrupted; {@code requestDuringStartupSkipsThePause}). On restart, in-progress qubes are removed and
  * completed paused ones are kept ({@link Recovery}).
  *
  * <h2>Rules, and the tests that hold them ({@code PreloadLifecycleTest} unless named)</h2>
@@ -259,7 +261,15 @@ final class PreloadLifecycle {
         }
         p.state = PreloadState.CLAIMED;
         timer.lap("wait-operational");
-        return paused ? unpauseAndFinish(pool, p, timer) : finishHandOut(pool, p, timer, true);
+        if (paused) {
+            return unpauseAndFinish(pool, p, timer);
+        }
+        // Never paused, so still marked in progress: restart recovery would remove it as an
+        // interrupted preload. The marks go before the caller gets it (Qubes, too, takes a
+        // requested preload off the list first); this path has already waited for a boot.
+        unmark(pool, p.name);
+        timer.lap("unmark");
+        return finishHandOut(pool, p, timer, false);
     }
 
     private HandOut unpauseAndFinish(Pool pool, Preload p, StageTimer timer) {
@@ -273,13 +283,19 @@ final class PreloadLifecycle {
         return finishHandOut(pool, p, timer, true);
     }
 
-    private HandOut finishHandOut(Pool pool, Preload p, StageTimer timer, boolean preloaded) {
+    /**
+     * A ready preload's marks are cleared after the caller has it: listed, completed and running,
+     * restart recovery already counts it as handed out.
+     */
+    private HandOut finishHandOut(Pool pool, Preload p, StageTimer timer, boolean marksToClear) {
         p.state = PreloadState.HANDED_OUT;
         pool.preloads.remove(p);
         index.remove(p);
-        HandOut h = new HandOut(p.name, pool.template, preloaded, timer.stages(), timer.totalMillis());
+        HandOut h = new HandOut(p.name, pool.template, true, timer.stages(), timer.totalMillis());
         publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
-        workers.execute(() -> unmark(pool, p.name));
+        if (marksToClear) {
+            workers.execute(() -> unmark(pool, p.name));
+        }
         return h;
     }
 

@@ -64,9 +64,15 @@ class PreloadLifecycleTest extends EngineFixture {
     void requestDuringStartupSkipsThePause() {
         start(host().build());
         List<PoolEvent> started = new CopyOnWriteArrayList<>();
+        List<String> marksAtHandOut = new CopyOnWriteArrayList<>();
         engine.events().addListener(e -> {
             if (e.type() == PoolEvent.Type.PRELOAD_STARTED) {
                 started.add(e);
+            } else if (e.type() == PoolEvent.Type.HANDED_OUT) {
+                sim.feature(e.qube(), "preload-dispvm-in-progress").ifPresent(v -> marksAtHandOut.add("in-progress=" + v));
+                if (listFeature(WEB).contains(e.qube())) {
+                    marksAtHandOut.add("listed");
+                }
             }
         });
         engine.setMax(WEB, "1");
@@ -78,6 +84,8 @@ class PreloadLifecycleTest extends EngineFixture {
         assertFalse(h.timings().containsKey("unpause"), "a preload claimed during startup is never paused");
         assertEquals(PowerState.Running, state(h.name()));
         assertTrue(sim.isOperational(h.name()));
+        // Cleared before the caller got it: a restart then must not take it for an interrupted preload.
+        assertEquals(List.of(), marksAtHandOut, "marks left when it was handed out");
     }
 
     @Test
