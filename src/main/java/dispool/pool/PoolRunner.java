@@ -2,6 +2,7 @@ package dispool.pool;
 
 import dispool.host.Clock;
 import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +43,16 @@ final class PoolRunner {
         LOG.log(System.Logger.Level.DEBUG, () -> template + ": reconcile (" + reason + ")");
         dirty = true;
         if (running.compareAndSet(false, true)) {
-            workers.execute(this::run);
+            submit(this::run);
+        }
+    }
+
+    /** After the engine closed, its executors refuse work: there is nothing left to reconcile. */
+    private void submit(Runnable task) {
+        try {
+            workers.execute(task);
+        } catch (RejectedExecutionException e) {
+            running.set(false);
         }
     }
 
@@ -55,7 +65,7 @@ final class PoolRunner {
         } finally {
             running.set(false);
             if (dirty && running.compareAndSet(false, true)) {
-                workers.execute(this::run);
+                submit(this::run);
             }
         }
     }
@@ -91,7 +101,11 @@ final class PoolRunner {
         if (timer != null) {
             timer.cancel(false);
         }
-        timer = timers.schedule(() -> mark("timer"), clock.toWallNanos(next.after()), TimeUnit.NANOSECONDS);
+        try {
+            timer = timers.schedule(() -> mark("timer"), clock.toWallNanos(next.after()), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            timer = null; // the engine closed
+        }
     }
 
     String lastRunError() {

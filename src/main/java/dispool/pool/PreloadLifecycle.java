@@ -358,7 +358,9 @@ final class PreloadLifecycle {
             host.removeFeature(name, marks.internal());
             host.removeFeature(name, marks.inProgress());
         } catch (QubesException e) {
-            warn(pool, name + " was handed out but its marks could not be cleared: " + describe(e));
+            if (!e.is(QubesException.VM_NOT_FOUND)) { // already removed by its user: no marks left to clear
+                warn(pool, name + " was handed out but its marks could not be cleared: " + describe(e));
+            }
         }
     }
 

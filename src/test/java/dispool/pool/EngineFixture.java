@@ -3,6 +3,7 @@ package dispool.pool;
 import dispool.host.Clock;
 import dispool.host.PowerState;
 import dispool.host.QubeInfo;
+import dispool.host.QubesException;
 import dispool.host.sim.SimHost;
 import java.time.Duration;
 import java.util.List;
@@ -58,8 +59,16 @@ abstract class EngineFixture {
 
     /** Disposables of the template on the host, whatever their state. */
     List<QubeInfo> dispvmsOf(String template) {
-        return sim.listQubes().stream()
-                .filter(q -> q.isDispVm() && template.equals(sim.property(q.name(), "template"))).toList();
+        return sim.listQubes().stream().filter(q -> q.isDispVm() && template.equals(templateOf(q.name()))).toList();
+    }
+
+    /** A disposable's template; null when it vanished since the listing (the engine removes qubes meanwhile). */
+    private String templateOf(String dispvm) {
+        try {
+            return sim.property(dispvm, "template");
+        } catch (QubesException e) {
+            return null;
+        }
     }
 
     PowerState state(String qube) {
