@@ -1,10 +1,6 @@
 package dispool.jmh;
 
-import dispool.host.QubesHost;
-import dispool.host.sim.SimHost;
 import dispool.pool.HandOut;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import io.smallrye.mutiny.Uni;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -87,7 +83,8 @@ public class HandOutBench {
 
         @Setup(Level.Trial)
         public void start() {
-            zero = new ZeroLatencyEngine(MAX_THREADS, POOL, host.equals("stub") ? HandOutBench::stubUnpause : sim -> sim);
+            zero = new ZeroLatencyEngine(MAX_THREADS, POOL, host.equals("stub")
+                    ? sim -> ZeroLatencyEngine.intercepted(sim, "unpause"::equals) : sim -> sim);
         }
 
         @TearDown(Level.Trial)
@@ -96,21 +93,6 @@ public class HandOutBench {
             System.out.println("\nhand-out paths taken: " + paths);
             System.out.println(CriticalPathCheck.run(100));
         }
-    }
-
-    /** The simulator, except that unpause does nothing: the host's cost of the one hot-path call is zero. */
-    static QubesHost stubUnpause(SimHost sim) {
-        return (QubesHost) Proxy.newProxyInstance(HandOutBench.class.getClassLoader(), new Class<?>[] {QubesHost.class},
-                (proxy, method, args) -> {
-                    if (method.getName().equals("unpause")) {
-                        return null;
-                    }
-                    try {
-                        return method.invoke(sim, args);
-                    } catch (InvocationTargetException e) {
-                        throw e.getCause();
-                    }
-                });
     }
 
     /** One caller thread, with its own template. */
