@@ -66,8 +66,9 @@ public final class DispoolEngine implements AutoCloseable {
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
                 new LifecycleListener());
         this.refill = new QubesRefillPolicy();
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
-        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
+        OutdatedVolumes volumes = new OutdatedVolumes(host);
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
+        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
         this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
     }
@@ -85,7 +86,7 @@ public final class DispoolEngine implements AutoCloseable {
         }
         subscribeEvents();
         long resync = clock.toWallNanos(settings.resyncInterval());
-        timers.scheduleWithFixedDelay(() -> markAll("periodic resync"), resync, resync, TimeUnit.NANOSECONDS);
+        timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
         index.pools().forEach(p -> runner(p.template).mark("service start"));
     }
 
@@ -380,6 +381,12 @@ public final class DispoolEngine implements AutoCloseable {
         }
     }
 
+    /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */
+    private void resync() {
+        index.pools().forEach(p -> p.volumesToCheck = true);
+        markAll("periodic resync");
+    }
+
     /**
      * Re-reads which qubes are DVM templates and catches up on what events may have missed (a
      * lost event stream, see {@link #catchUp}), then reconciles every pool.
@@ -468,6 +475,13 @@ public final class DispoolEngine implements AutoCloseable {
         }
 
         @Override
+        public void reconnected(String reason) {
+            // A template update may have ended while the stream was down: hold hand-outs until checked.
+            index.pools().forEach(p -> p.volumeChanges.incrementAndGet());
+            DispoolEngine.this.markAll(reason);
+        }
+
+        @Override
         public void markTemplate(String template, String reason, boolean knobChanged) {
             if (index.pool(template) != null) {
                 if (knobChanged) {
@@ -499,6 +513,12 @@ public final class DispoolEngine implements AutoCloseable {
             if (pool != null && p.state == PreloadState.READY) {
                 workers.execute(() -> lifecycle.usedElsewhere(pool, p));
             }
+        }
+
+        @Override
+        public void volumesMayBeOutdated(Pool pool, String reason) {
+            pool.volumeChanges.incrementAndGet();
+            runner(pool.template).mark(reason);
         }
 
         @Override
