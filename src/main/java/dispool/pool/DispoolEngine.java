@@ -51,6 +51,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final Recovery recovery;
     private final HostEventRouter router;
     private final RefillPolicy refill;
+    private final PreloadSupport support;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
     private volatile boolean suspended;
@@ -63,6 +64,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.settings = settings;
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host);
+        this.support = new PreloadSupport(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
                 new LifecycleListener());
         this.refill = new QubesRefillPolicy();
@@ -157,6 +159,11 @@ public final class DispoolEngine implements AutoCloseable {
     public void setMax(String template, String value) {
         int max = PreloadFeatures.validateMax(template, value);
         requireDvmTemplate(template);
+        // Any value, 0 included: qubesd's pre-set handler refuses them all (unsetting is always allowed).
+        support.missingFeature(template).ifPresent(feature -> {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, PreloadSupport.explain(template, feature),
+                    "max", value, "the template has " + feature);
+        });
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);

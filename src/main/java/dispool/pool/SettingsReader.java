@@ -19,9 +19,11 @@ final class SettingsReader {
     static final String LATE_GUI = "supported-feature.late-gui-daemon";
 
     private final QubesHost host;
+    private final PreloadSupport support;
 
     SettingsReader(QubesHost host) {
         this.host = host;
+        this.support = new PreloadSupport(host);
     }
 
     PoolSettings read(String template) {
@@ -44,7 +46,14 @@ final class SettingsReader {
         PoolSettings.MaxSource source = governed ? PoolSettings.MaxSource.GLOBAL
                 : rawMax.isPresent() ? PoolSettings.MaxSource.LOCAL : PoolSettings.MaxSource.UNSET;
         int max = PreloadFeatures.hostMax(rawMax);
-        return new PoolSettings(true, max, source, maxWarning(governed ? DOM0 : template, rawMax, max), threshold,
+        String warning = maxWarning(governed ? DOM0 : template, rawMax, max);
+        Optional<String> missing = max > 0 ? support.missingFeature(template) : Optional.empty();
+        if (missing.isPresent()) {
+            // qubesd's refill refuses such a template too ("check if template is outdated").
+            warning = PreloadSupport.explain(template, missing.get()) + "; max counted as 0";
+            max = 0;
+        }
+        return new PoolSettings(true, max, source, warning, threshold,
                 delay(template), longProp(props, "memory", 400), Duration.ofSeconds(longProp(props, "qrexec_timeout", 60)),
                 waitsForSession(template, props), new Fingerprint(props, host.volume(template, "private").size()));
     }

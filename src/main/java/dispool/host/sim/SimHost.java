@@ -233,7 +233,7 @@ public final class SimHost implements QubesHost {
         List<HostEvent> events = new ArrayList<>();
         synchronized (lock) {
             SimQube q = require(qube);
-            SimValidation.feature(q, feature, value);
+            SimValidation.feature(q, feature, value, qubes::get);
             String old = q.features.put(feature, value);
             events.add(old == null
                     ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
