@@ -44,7 +44,8 @@ import java.util.concurrent.TimeoutException;
  * Created with {@code internal=1} and {@code preload-dispvm-in-progress=1} in the same host step
  * as the qube; its name is then added to the template's {@code preload-dispvm} list; once paused
  * it gets {@code preload-dispvm-completed=1} and an empty in-progress. At hand-out the name leaves
- * the list and {@code internal} is deleted: after the caller has it for a ready preload (listed,
+ * the list and {@code internal} is deleted (kept when the DVM template is internal itself, as Qubes
+ * does; {@code InternalTemplateTest}): after the caller has it for a ready preload (listed,
  * completed and running already reads as handed out), before for one claimed during startup
  * (still in progress, it would read as interrupted; {@code requestDuringStartupSkipsThePause}). On restart, in-progress qubes are removed and
  * completed paused ones are kept ({@link Recovery}).
@@ -371,12 +372,22 @@ final class PreloadLifecycle {
     private void unmark(Pool pool, String name) {
         writeList(pool);
         try {
-            host.removeFeature(name, marks.internal());
+            dropInternal(pool, name);
             host.removeFeature(name, marks.inProgress());
         } catch (QubesException e) {
             if (!e.is(QubesException.VM_NOT_FOUND)) { // already removed by its user: no marks left to clear
                 warn(pool, name + " was handed out but its marks could not be cleared: " + describe(e));
             }
+        }
+    }
+
+    /**
+     * Makes a handed-out disposable show in menus, unless its DVM template is itself internal:
+     * then it inherited {@code internal} and keeps it ({@code DispVM.use_preload}).
+     */
+    void dropInternal(Pool pool, String name) {
+        if (host.feature(pool.template, marks.internal()).orElse("").isEmpty()) {
+            host.removeFeature(name, marks.internal());
         }
     }
 

@@ -334,6 +334,12 @@ public final class SimHost implements QubesHost {
             d.properties.put("dispid", Integer.toString(id));
             d.properties.put("auto_cleanup", "True");
             d.volumes.putAll(template.volumes);
+            // DispVM.__init__: the disposable inherits its DVM template's features, bar preloading's own.
+            template.features.forEach((f, v) -> {
+                if (!f.startsWith("preload-dispvm")) {
+                    d.features.put(f, v);
+                }
+            });
             qubes.put(name, d);
             events.add(HostEvent.of("", "domain-add", "vm", name));
             features.forEach((f, v) -> {

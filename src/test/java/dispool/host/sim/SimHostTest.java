@@ -102,4 +102,15 @@ class SimHostTest {
         assertThrows(QubesException.class, () -> sim.setFeature("dom0", "preload-dispvm-delay", "soon"));
         sim.setFeature("dom0", "preload-dispvm-delay", "-1.5");
     }
+
+    @Test
+    void aDisposableInheritsItsTemplatesFeaturesButNotPreloadingsOwn() {
+        SimHost sim = host(1000).feature("a-dvm", "preload-dispvm-max", "0").build();
+        sim.setFeature("a-dvm", "x-color", "blue");
+        String d = sim.createDisposable("a-dvm", Map.of("x-mark", "1"));
+        assertEquals("blue", sim.feature(d, "x-color").orElse(null));
+        assertEquals("1", sim.feature(d, "x-mark").orElse(null));
+        assertEquals("1", sim.feature(d, "supported-rpc.qubes.WaitForRunningSystem").orElse(null));
+        assertTrue(sim.feature(d, "preload-dispvm-max").isEmpty());
+    }
 }
