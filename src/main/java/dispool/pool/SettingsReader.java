@@ -20,10 +20,13 @@ final class SettingsReader {
 
     private final QubesHost host;
     private final PreloadSupport support;
+    /** dispool's own list feature: when it is not Qubes' {@code preload-dispvm}, that one is qubesd's. */
+    private final String ownList;
 
-    SettingsReader(QubesHost host) {
+    SettingsReader(QubesHost host, Marks marks) {
         this.host = host;
         this.support = new PreloadSupport(host);
+        this.ownList = marks.list();
     }
 
     PoolSettings read(String template) {
@@ -53,9 +56,27 @@ final class SettingsReader {
             warning = PreloadSupport.explain(template, missing.get()) + "; max counted as 0";
             max = 0;
         }
+        Optional<String> hostPreloads = max > 0 ? hostPreloads(template) : Optional.empty();
+        if (hostPreloads.isPresent()) {
+            warning = template + ": qubesd preloads it itself (its " + HostPreloads.HOST_LIST + " lists "
+                    + hostPreloads.get() + "): dispool leaves it to qubesd, max counted as 0; set dispool.qubes.mode=native";
+            max = 0;
+        }
         return new PoolSettings(true, max, source, warning, threshold,
                 delay(template), longProp(props, "memory", 400), Duration.ofSeconds(longProp(props, "qrexec_timeout", 60)),
                 waitsForSession(template, props), new Fingerprint(props, host.volume(template, "private").size()));
+    }
+
+    /**
+     * qubesd's own preloads of the template, when dispool keeps its list under another name
+     * (managed mode on a Qubes host): a non-empty {@code preload-dispvm} means qubesd preloads
+     * natively, and two pools on one template would take twice the memory.
+     */
+    private Optional<String> hostPreloads(String template) {
+        if (ownList.equals(HostPreloads.HOST_LIST)) {
+            return Optional.empty();
+        }
+        return host.feature(template, HostPreloads.HOST_LIST).map(String::trim).filter(v -> !v.isEmpty());
     }
 
     private double delay(String template) {
