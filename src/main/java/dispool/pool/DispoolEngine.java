@@ -63,7 +63,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.clock = host.clock();
         this.settings = settings;
         MemoryGate memory = new MemoryGate(host::availableMemory);
-        this.reader = new SettingsReader(host, settings.marks());
+        this.reader = new SettingsReader(host, settings);
         this.support = new PreloadSupport(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
                 new LifecycleListener());

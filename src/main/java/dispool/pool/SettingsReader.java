@@ -20,13 +20,17 @@ final class SettingsReader {
 
     private final QubesHost host;
     private final PreloadSupport support;
-    /** dispool's own list feature: when it is not Qubes' {@code preload-dispvm}, that one is qubesd's. */
-    private final String ownList;
+    /**
+     * dispool fills the pools and keeps its list under another name than Qubes'
+     * {@code preload-dispvm}: a non-empty one of those is qubesd's own pool.
+     */
+    private final boolean guardHostPreloads;
 
-    SettingsReader(QubesHost host, Marks marks) {
+    SettingsReader(QubesHost host, EngineSettings settings) {
         this.host = host;
         this.support = new PreloadSupport(host);
-        this.ownList = marks.list();
+        this.guardHostPreloads = settings.owner() == PreloadOwner.DISPOOL
+                && !settings.marks().list().equals(HostPreloads.HOST_LIST);
     }
 
     PoolSettings read(String template) {
@@ -73,7 +77,7 @@ final class SettingsReader {
      * natively, and two pools on one template would take twice the memory.
      */
     private Optional<String> hostPreloads(String template) {
-        if (ownList.equals(HostPreloads.HOST_LIST)) {
+        if (!guardHostPreloads) {
             return Optional.empty();
         }
         return host.feature(template, HostPreloads.HOST_LIST).map(String::trim).filter(v -> !v.isEmpty());
