@@ -133,8 +133,8 @@ final class PreloadLifecycle {
         workers.execute(() -> runStartup(pool, p, settings));
     }
 
+    /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
-        boolean reserved = true;
         try {
             p.name = host.createDisposable(pool.template, marks.preloadCreation());
             index.put(p);
@@ -142,8 +142,6 @@ final class PreloadLifecycle {
             writeList(pool);
             step(p, PreloadState.STARTING);
             host.start(p.name);
-            memory.release(settings.memoryMiB());
-            reserved = false;
             step(p, PreloadState.WAITING_OPERATIONAL);
             waitOperational(p.name, settings);
             if (p.isClaimedForHandOut()) {
@@ -164,9 +162,7 @@ final class PreloadLifecycle {
                 startupFailed(pool, p, e);
             }
         } finally {
-            if (reserved) {
-                memory.release(settings.memoryMiB());
-            }
+            memory.release(settings.memoryMiB());
         }
     }
 
