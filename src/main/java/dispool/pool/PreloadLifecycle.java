@@ -467,11 +467,9 @@ final class PreloadLifecycle {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    /** Writes the template's list from memory; serialized per pool so the last write is the newest. */
+    /** Writes the template's list from memory; the last write is the newest ({@link ListWriter}). */
     void writeList(Pool pool) {
-        synchronized (pool.preloads) {
-            List<String> names = pool.listedNames();
-            String value = String.join(" ", names);
+        pool.listWriter.write(() -> String.join(" ", pool.listedNames()), value -> {
             try {
                 if (!value.equals(host.feature(pool.template, marks.list()).orElse(""))) {
                     host.setFeature(pool.template, marks.list(), value);
@@ -479,7 +477,7 @@ final class PreloadLifecycle {
             } catch (QubesException e) {
                 warn(pool, "could not write " + marks.list() + " of " + pool.template + ": " + describe(e));
             }
-        }
+        });
     }
 
     private void warn(Pool pool, String message) {
