@@ -113,4 +113,16 @@ class SimHostTest {
         assertEquals("1", sim.feature(d, "supported-rpc.qubes.WaitForRunningSystem").orElse(null));
         assertTrue(sim.feature(d, "preload-dispvm-max").isEmpty());
     }
+
+    @Test
+    void eventsArriveInOrderOnTheSimulatorsThreadNotTheCallers() {
+        SimHost sim = host(1000).build();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sim.events().subscribe().with(e -> seen.add(e.name() + "@" + Thread.currentThread().getName()));
+        sim.setFeature("a-dvm", "x-one", "1");
+        sim.setFeature("a-dvm", "x-two", "2");
+        org.awaitility.Awaitility.await().until(() -> seen.size() == 3);
+        assertEquals(List.of("connection-established@sim-events", "domain-feature-set:x-one@sim-events",
+                "domain-feature-set:x-two@sim-events"), seen);
+    }
 }
