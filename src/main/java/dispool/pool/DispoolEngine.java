@@ -66,7 +66,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.reader = new SettingsReader(host, settings);
         this.support = new PreloadSupport(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener());
+                new LifecycleListener(), settings.backoff());
         this.refill = new QubesRefillPolicy();
         OutdatedVolumes volumes = new OutdatedVolumes(host);
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
@@ -352,7 +352,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private PoolRunner runner(String template) {
         return runners.computeIfAbsent(template,
-                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock));
+                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock, settings.backoff()));
     }
 
     private PoolReconciler.Next reconcileTemplate(String template) {
@@ -458,12 +458,15 @@ public final class DispoolEngine implements AutoCloseable {
     // ---------------------------------------------------------------- host events
 
     private void subscribeEvents() {
-        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
+        // The port reconnects by itself; this only re-subscribes when an adapter gives up, after the engine's backoff.
+        Backoff b = settings.backoff();
+        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(b.initial())));
+        Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
                 .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); reconnecting"))
-                .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
+                        + "); subscribing again"))
+                .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 

@@ -110,9 +110,11 @@ final class PreloadLifecycle {
     private final Executor workers;
     private final ScheduledExecutorService timers;
     private final Listener listener;
+    private final Backoff retry;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry) {
+        this.retry = retry;
         this.host = host;
         this.clock = host.clock();
         this.marks = marks;
@@ -429,18 +431,18 @@ final class PreloadLifecycle {
     }
 
     /**
-     * Kills and removes a qube of the pool; when the host refuses, tries again with a capped
-     * backoff (1 s doubling to 5 min, host time), so a qube the engine made is never left behind.
+     * Kills and removes a qube of the pool; when the host refuses, tries again after the engine's
+     * {@link Backoff} (host time), so a qube the engine made is never left behind.
      */
     private void removeRetrying(Pool pool, String name, String reason, int attempt, Runnable removed) {
         try {
             killAndRemove(name);
         } catch (QubesException e) {
-            long delayMs = Math.min(300_000, 1_000L << Math.min(attempt, 8));
+            Duration delay = retry.delay(attempt + 1);
             warn(pool, "could not remove " + name + " (" + reason + "): " + describe(e) + "; trying again in "
-                    + delayMs + " ms");
+                    + delay.toMillis() + " ms");
             timers.schedule(() -> workers.execute(() -> removeRetrying(pool, name, reason, attempt + 1, removed)),
-                    clock.toWallNanos(Duration.ofMillis(delayMs)), TimeUnit.NANOSECONDS);
+                    clock.toWallNanos(delay), TimeUnit.NANOSECONDS);
             return;
         }
         events.publish(new PoolEvent(PoolEvent.Type.QUBE_REMOVED, pool.template, name, reason, clock.millis(), Map.of()));
