@@ -84,7 +84,7 @@ public final class DispoolEngine implements AutoCloseable {
         List<QubeInfo> qubes = host.listQubes();
         for (String template : dvmTemplates(qubes)) {
             Pool pool = poolFor(template);
-            pool.settings = reader.read(template);
+            reader.refresh(pool);
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
         subscribeEvents();
@@ -208,7 +208,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     /** Re-reads a pool's settings at once, so the answer to a knob change already shows it. */
     private void refreshSettings(String template) {
-        poolFor(template).settings = reader.read(template);
+        reader.refresh(poolFor(template));
     }
 
     private void knobChanged(String template, String reason) {
@@ -300,14 +300,13 @@ public final class DispoolEngine implements AutoCloseable {
             return known;
         }
         QubeInfo q = hostCall(() -> host.qube(template), "template", template);
-        PoolSettings s = reader.read(template);
-        if (!s.dvmTemplate()) {
+        Pool pool = poolFor(template);
+        if (!reader.refresh(pool).dvmTemplate()) {
+            index.dropIfEmpty(pool);
             throw new DispoolException(DispoolException.Kind.CONFLICT, template + " (" + q.klass()
                     + ") is not a DVM template: template_for_dispvms is not True; make it one with: qvm-prefs "
                     + template + " template_for_dispvms True", "template", template, "template_for_dispvms=True");
         }
-        Pool pool = poolFor(template);
-        pool.settings = s;
         return pool;
     }
 

@@ -81,7 +81,7 @@ final class HostPreloads implements Preloading {
     /** The host fills the pool: a reconcile only re-reads the settings, it never preloads. */
     @Override
     public PoolReconciler.Next reconcile(Pool pool, boolean suspended) {
-        pool.settings = reader.read(pool.template);
+        reader.refresh(pool);
         return PoolReconciler.Next.DONE;
     }
 
