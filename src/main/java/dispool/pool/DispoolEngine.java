@@ -71,7 +71,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
-        this.catchUp = new HostCatchUp(host, index, lifecycle);
+        this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
         this.preloading = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, reader)
                 : new ManagedPreloading(lifecycle, reconciler, refill, new EngineRunners(), clock);
     }
@@ -87,6 +87,7 @@ public final class DispoolEngine implements AutoCloseable {
             reader.refresh(pool);
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
+        catchUp.run("service start", this::poolFor); // before the first fill: qubesd's own preloads, if any
         subscribeEvents();
         long resync = clock.toWallNanos(settings.resyncInterval());
         timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);

@@ -21,9 +21,12 @@ final class HostCatchUp {
     private final QubesHost host;
     private final PreloadIndex index;
     private final PreloadLifecycle lifecycle;
+    private final boolean lookForHostPreloads;
 
-    HostCatchUp(QubesHost host, PreloadIndex index, PreloadLifecycle lifecycle) {
+    /** {@code lookForHostPreloads}: in managed mode on a Qubes host, note disposables qubesd preloads itself. */
+    HostCatchUp(QubesHost host, PreloadIndex index, PreloadLifecycle lifecycle, boolean lookForHostPreloads) {
         this.host = host;
+        this.lookForHostPreloads = lookForHostPreloads;
         this.index = index;
         this.lifecycle = lifecycle;
     }
@@ -35,6 +38,9 @@ final class HostCatchUp {
             List<QubeInfo> qubes = host.listQubes();
             catchUp(readyBefore, qubes);
             dvmTemplates(qubes).forEach(poolFor::apply);
+            if (lookForHostPreloads) {
+                findHostPreloads(qubes);
+            }
         } catch (QubesException e) {
             LOG.log(System.Logger.Level.WARNING, "could not list qubes (" + reason + "): " + e);
         }
@@ -63,6 +69,31 @@ final class HostCatchUp {
                 lifecycle.usedElsewhere(pool, p);
             }
         }
+    }
+
+    /**
+     * Disposables that are not dispool's and say {@code is_preload=True} are qubesd's own
+     * preloads: their pool is left to qubesd. A qubesd without the property (R4.2) answers
+     * {@code QubesNoSuchPropertyError} for the first one, and the search stops.
+     */
+    private void findHostPreloads(List<QubeInfo> qubes) {
+        Map<String, String> found = new HashMap<>();
+        for (QubeInfo q : qubes) {
+            if (!q.isDispVm() || index.preload(q.name()) != null) {
+                continue;
+            }
+            try {
+                if ("True".equals(host.property(q.name(), "is_preload"))) {
+                    found.put(host.property(q.name(), "template"), q.name());
+                }
+            } catch (QubesException e) {
+                if (e.is(QubesException.NO_SUCH_PROPERTY)) {
+                    return;
+                }
+                // gone since the listing: nothing to learn from it
+            }
+        }
+        index.pools().forEach(pool -> pool.hostPreload = found.get(pool.template));
     }
 
     List<String> dvmTemplates(List<QubeInfo> qubes) {
