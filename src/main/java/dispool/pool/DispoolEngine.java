@@ -24,8 +24,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * dispool's engine: one pool of preloaded disposables per DVM template, on any {@link QubesHost}.
- * This class wires the parts and is what the REST API, the CLI and benchmarks call; the preload
- * lifecycle itself is in {@link PreloadLifecycle}, the per-pool decisions in {@link PoolReconciler}.
+ * This class wires the parts and is what the REST API, the CLI and benchmarks call: who keeps the
+ * pools is a {@link Preloading} (dispool's own, {@link ManagedPreloading}, or qubesd's,
+ * {@link HostPreloads}); the preload lifecycle itself is in {@link PreloadLifecycle}, the
+ * per-pool decisions in {@link PoolReconciler} and its {@link RefillPolicy}, the catch-up after
+ * missed events in {@link HostCatchUp}.
  *
  * <p>The knobs live on the host as Qubes features ({@link PreloadFeatures}); setting one here
  * writes the feature, and the engine reacts to the feature event exactly as it does when a user
