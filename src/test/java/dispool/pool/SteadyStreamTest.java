@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A steady stream of requests closer together than {@code preload-dispvm-delay}, on the
- * simulator (10× faster than real time): Qubes' stacked refill timers keep the pool serving it,
+ * simulator (5× faster than real time): Qubes' stacked refill timers keep the pool serving it,
  * where a refill deadline that every hand-out pushes back starves it.
  */
 class SteadyStreamTest extends EngineFixture {
@@ -30,7 +30,7 @@ class SteadyStreamTest extends EngineFixture {
 
     @Test
     void requestsEveryTwoSecondsWithDelayThreeAreServedFromThePool() {
-        Clock clock = Clock.scaled(10);
+        Clock clock = Clock.scaled(5);
         start(host().clock(clock).feature(WEB, "preload-dispvm-max", "2").feature(WEB, "preload-dispvm-delay", "3").build());
         awaitReady(WEB, 2);
         List<HandOut> served = new CopyOnWriteArrayList<>();
