@@ -18,14 +18,25 @@ public class ErrorMappers {
             case NOT_FOUND -> 404;
             case CONFLICT -> 409;
             case UNAVAILABLE -> 503;
+            case FORBIDDEN -> 403;
+            case BUSY -> 429;
+            case INSUFFICIENT_MEMORY -> 507;
         };
         String code = switch (e.kind()) {
             case INVALID -> "invalid-input";
             case NOT_FOUND -> "not-found";
             case CONFLICT -> "conflict";
             case UNAVAILABLE -> "unavailable";
+            case FORBIDDEN -> "forbidden";
+            case BUSY -> "busy";
+            case INSUFFICIENT_MEMORY -> "insufficient-memory";
         };
-        return json(status, new ApiError(code, e.getMessage(), e.field(), e.value(), e.rule()));
+        Response.ResponseBuilder r = Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(new ApiError(code, e.getMessage(), e.field(), e.value(), e.rule()));
+        if (e.kind() == DispoolException.Kind.BUSY) {
+            r.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+        }
+        return r.build();
     }
 
     /** The host refused a call: its Qubes error type is the code, its message the message. */
