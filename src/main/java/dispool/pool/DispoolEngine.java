@@ -20,7 +20,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -43,7 +45,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolEvents events = new PoolEvents();
     private final PreloadIndex index = new PreloadIndex();
     private final Map<String, PoolRunner> runners = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(named("dispool-worker"));
+    private final ExecutorService workers;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("dispool-timer"));
     private final SettingsReader reader;
     private final PreloadLifecycle lifecycle;
@@ -52,6 +54,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final HostEventRouter router;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
+    private final Ownership ownership;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
@@ -60,14 +63,18 @@ public final class DispoolEngine implements AutoCloseable {
         this.host = host;
         this.clock = host.clock();
         this.settings = settings;
+        this.workers = boundedWorkers(settings.limits().workers());
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host);
+        this.ownership = new Ownership(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                (pool, reason) -> poolChanged(pool, reason));
+                (pool, reason) -> poolChanged(pool, reason), ownership,
+                new ColdStarts(settings.limits().maxColdStarts(), memory, clock));
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry());
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
         this.router = new HostEventRouter(index, new RouterTarget());
-        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
+        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, ownership, workers)
+                : null;
     }
 
     /**
@@ -129,22 +136,28 @@ public final class DispoolEngine implements AutoCloseable {
         }
     }
 
-    /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
+    /**
+     * Removes a disposable dispool handed out (kill; an auto-cleanup disposable then vanishes).
+     * Anything else is refused FORBIDDEN and left untouched ({@link Ownership}): a preload of a
+     * pool, a disposable someone started with {@code qvm-run --dispvm}, qubesd's own preloads.
+     */
     public Uni<Void> removeDisposable(String name) {
         PreloadFeatures.validateQubeName("name", name);
         return Uni.createFrom().<Void>item(() -> {
             Preload p = index.preload(name);
             if (p != null) {
-                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a preload of " + p.template
-                        + ", not a handed-out disposable; lower preload-dispvm-max of " + p.template + " to remove it",
-                        "name", name, "only handed-out disposables");
+                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name
+                        + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
+                        + "preload-dispvm-max of " + p.template + " to remove it");
             }
             QubeInfo q = hostCall(() -> host.qube(name), "name", name);
             if (!q.isDispVm()) {
-                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a " + q.klass()
-                        + ", not a disposable: dispool removes only disposables", "name", name, "class DispVM");
+                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
+                        + q.klass() + ", not a disposable: dispool removes only the disposables it handed out (left untouched)");
             }
+            ownership.requireHandedOut(name, "a disposable");
             lifecycle.killAndRemove(name);
+            ownership.removed(name);
             return null;
         }).runSubscriptionOn(workers);
     }
@@ -521,6 +534,17 @@ public final class DispoolEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
+    }
+
+    /**
+     * The engine's workers: at most {@code size} threads (hand-outs, preload starts, removals,
+     * reconciles); more work waits in the queue, so a flood of requests cannot grow the threads.
+     */
+    private static ExecutorService boundedWorkers(int size) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("dispool-worker"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadFactory named(String prefix) {

@@ -99,9 +99,12 @@ final class PreloadLifecycle {
     private final Executor workers;
     private final ScheduledExecutorService timers;
     private final Listener listener;
+    private final Ownership ownership;
+    private final ColdStarts coldStarts;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Ownership ownership,
+            ColdStarts coldStarts) {
         this.host = host;
         this.clock = host.clock();
         this.marks = marks;
@@ -111,6 +114,8 @@ final class PreloadLifecycle {
         this.workers = workers;
         this.timers = timers;
         this.listener = listener;
+        this.ownership = ownership;
+        this.coldStarts = coldStarts;
     }
 
     // ---------------------------------------------------------------- startup
@@ -267,7 +272,9 @@ final class PreloadLifecycle {
         // Never paused, so still marked in progress: restart recovery would remove it as an
         // interrupted preload. The marks go before the caller gets it (Qubes, too, takes a
         // requested preload off the list first); this path has already waited for a boot.
+        ownership.handingOut(p.name);
         unmark(pool, p.name);
+        markHandedOut(pool, p.name);
         timer.lap("unmark");
         return finishHandOut(pool, p, timer, false);
     }
@@ -294,17 +301,31 @@ final class PreloadLifecycle {
         HandOut h = new HandOut(p.name, pool.template, true, timer.stages(), timer.totalMillis());
         publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
         if (marksToClear) {
-            workers.execute(() -> unmark(pool, p.name));
+            ownership.handingOut(p.name);
+            workers.execute(() -> {
+                markHandedOut(pool, p.name);
+                unmark(pool, p.name);
+            });
         }
         return h;
     }
 
-    /** A cold disposable: created, started and waited on, marked in progress until operational. */
+    /**
+     * A cold disposable: admitted (a start slot and its memory, see {@link ColdStarts}), created
+     * already marked as handed out, started and waited on, marked in progress until operational.
+     */
     private HandOut handOutCold(Pool pool, StageTimer timer) {
         PoolSettings settings = pool.settings;
+        try (ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB())) {
+            timer.lap("admit");
+            return startCold(pool, settings, timer);
+        }
+    }
+
+    private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
         String name;
         try {
-            name = host.createDisposable(pool.template, marks.coldCreation());
+            name = host.createDisposable(pool.template, marks.coldCreation(Ownership.now()));
         } catch (QubesException e) {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and no "
                     + "cold disposable could be created: " + describe(e), e);
@@ -348,6 +369,16 @@ final class PreloadLifecycle {
             return host.qube(qube).state() == PowerState.Running;
         } catch (QubesException e) {
             return false;
+        }
+    }
+
+    /** Writes the hand-out mark; while it is not written the engine still knows it handed the qube out. */
+    private void markHandedOut(Pool pool, String name) {
+        try {
+            ownership.mark(name);
+        } catch (QubesException e) {
+            warn(pool, name + " was handed out but its mark " + Ownership.FEATURE + " could not be written: "
+                    + describe(e) + "; its caller can remove it while this dispool runs");
         }
     }
 

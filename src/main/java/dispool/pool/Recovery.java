@@ -83,6 +83,9 @@ final class Recovery {
             adopt(pool, name, templateNow);
         } else if (completed && q.state() == PowerState.Running) {
             log(pool, name + " was unpaused before the restart: counted as handed out, no longer ours");
+            if (host.feature(name, Ownership.FEATURE).isEmpty()) { // its caller may still remove it through dispool
+                host.setFeature(name, Ownership.FEATURE, Ownership.now());
+            }
             host.removeFeature(name, marks.internal());
         } else {
             remove(pool, name, "listed but not a completed, paused preload (state " + q.state() + ")");
