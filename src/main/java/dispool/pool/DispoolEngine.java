@@ -58,6 +58,12 @@ public final class DispoolEngine implements AutoCloseable {
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
+    /**
+     * False from a lost event stream until it is connected again: a template change in between
+     * fires no event dispool sees, so every pool stays suspect (nothing handed out that may be
+     * outdated) until the reconcile after the reconnect compared the templates again.
+     */
+    private volatile boolean eventsLive = true;
 
     public DispoolEngine(QubesHost host, EngineSettings settings) {
         this.host = host;
@@ -367,6 +373,9 @@ public final class DispoolEngine implements AutoCloseable {
         }
         // When the host fills the pools, a reconcile only re-reads the settings; it never preloads.
         PoolReconciler.Next next = hostPreloads != null ? refreshOnly(pool) : reconciler.reconcile(pool, suspended);
+        if (!eventsLive) {
+            pool.templateSuspect = true;
+        }
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
@@ -451,13 +460,19 @@ public final class DispoolEngine implements AutoCloseable {
         Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
-                .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); reconnecting"))
+                .onFailure().invoke(e -> {
+                    eventsLive = false;
+                    index.pools().forEach(p -> p.templateSuspect = true);
+                    LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage() + "); reconnecting");
+                })
                 .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 
     private void onHostEvent(HostEvent e) {
+        if (e.is(HostEvent.CONNECTION_ESTABLISHED)) {
+            eventsLive = true;
+        }
         try {
             router.route(e);
         } catch (RuntimeException ex) {

@@ -15,8 +15,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +67,13 @@ public final class SimHost implements QubesHost {
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean memoryFigure = true;
+    /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
+    private long takenByOthersMiB;
+    /** Every disposable ever created here, in order: what a leak check compares against. */
+    private final Set<String> created = new LinkedHashSet<>();
+    /** Per name, the serial of its latest creation (a name comes back with reused ids). */
+    private final Map<String, Long> creationSerial = new HashMap<>();
+    private long creations;
 
     private SimHost(Builder b) {
         this.clock = b.clock;
@@ -171,7 +180,7 @@ public final class SimHost implements QubesHost {
     }
 
     private long availableMiBLocked() {
-        long used = dom0MiB + QMEMMAN_RESERVE_MIB;
+        long used = dom0MiB + QMEMMAN_RESERVE_MIB + takenByOthersMiB;
         for (SimQube q : qubes.values()) {
             if (!"AdminVM".equals(q.klass) && q.state.isActive()) {
                 used += q.memoryMiB();
@@ -277,6 +286,8 @@ public final class SimHost implements QubesHost {
             d.properties.put("auto_cleanup", "True");
             d.volumes.putAll(template.volumes);
             qubes.put(name, d);
+            created.add(name);
+            creationSerial.put(name, ++creations);
             events.add(HostEvent.of("", "domain-add", "vm", name));
             features.forEach((f, v) -> {
                 d.features.put(f, v);
@@ -355,6 +366,7 @@ public final class SimHost implements QubesHost {
     @Override
     public ServiceResult runService(String qube, String service, Duration timeout) {
         calls.get(SimOp.RUN_SERVICE).incrementAndGet(); // a hung service call times out below, like qrexec
+        faults.failIfDown(SimOp.RUN_SERVICE, qube);
         long readyAt;
         int boot;
         synchronized (lock) {
@@ -374,7 +386,7 @@ public final class SimHost implements QubesHost {
         if (readyAt == Long.MIN_VALUE) {
             return new ServiceResult(127, "Service " + service + " not found in " + qube);
         }
-        if (faults.hang(SimOp.RUN_SERVICE, true) != null) {
+        if (faults.hang(SimOp.RUN_SERVICE, true) != null || faults.shouldTimeOut(SimOp.RUN_SERVICE, random)) {
             sleep(timeout, qube);
             throw new ServiceTimeoutException(qube, service, timeout);
         }
@@ -489,6 +501,10 @@ public final class SimHost implements QubesHost {
     @Override
     public Multi<HostEvent> events() {
         return Multi.createFrom().emitter(em -> {
+            if (faults.isDown()) {
+                em.fail(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"));
+                return;
+            }
             em.onTermination(() -> subscribers.remove(em));
             synchronized (subscribers) {
                 subscribers.add(em);
@@ -503,6 +519,44 @@ public final class SimHost implements QubesHost {
             List<MultiEmitter<? super HostEvent>> current = List.copyOf(subscribers);
             subscribers.clear();
             current.forEach(em -> em.fail(new QubesException(QubesException.GENERIC, "simulated: event stream dropped")));
+        }
+    }
+
+    /**
+     * A qubesd restart: its state is kept, its connections are cut. Every event stream ends and
+     * every call fails until {@code faults().down(false)}.
+     */
+    public void restartQubesd() {
+        faults.down(true);
+        dropEventStreams();
+    }
+
+    /** Other qubes take (or give back) memory: the available figure drops by {@code mib} until set to 0. */
+    public void memoryTakenByOthers(long mib) {
+        synchronized (lock) {
+            takenByOthersMiB = Math.max(0, mib);
+        }
+    }
+
+    /** A property as it is now, read past every fault (for checks beside a run with faults on). */
+    public Optional<String> peekProperty(String qube, String property) {
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            return q == null ? Optional.empty() : Optional.ofNullable(q.properties.get(property));
+        }
+    }
+
+    /** Which creation the qube of this name is (1 for the first disposable created here); 0 for none. */
+    public long creationSerial(String name) {
+        synchronized (lock) {
+            return creationSerial.getOrDefault(name, 0L);
+        }
+    }
+
+    /** Every disposable created on this host so far (including those since removed), in order. */
+    public List<String> createdDisposables() {
+        synchronized (lock) {
+            return List.copyOf(created);
         }
     }
 
@@ -560,6 +614,7 @@ public final class SimHost implements QubesHost {
 
     private void count(SimOp op, String qube) {
         calls.get(op).incrementAndGet();
+        faults.failIfDown(op, qube);
         faults.awaitRelease(op, qube);
     }
 
