@@ -88,6 +88,9 @@ final class PreloadLifecycle {
     interface Listener {
         /** The pool should be reconciled again (a preload left it, failed, or became ready). */
         void poolChanged(Pool pool, String reason);
+
+        /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
+        void usedElsewhere(Pool pool, String reason);
     }
 
     private final QubesHost host;
@@ -317,7 +320,6 @@ final class PreloadLifecycle {
     private HandOut handOutCold(Pool pool, StageTimer timer) {
         PoolSettings settings = pool.settings;
         try (ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB())) {
-            timer.lap("admit");
             return startCold(pool, settings, timer);
         }
     }
@@ -360,7 +362,7 @@ final class PreloadLifecycle {
             index.remove(p);
             publish(PoolEvent.Type.USED_ELSEWHERE, p, "unpaused outside dispool: counts as used", Map.of());
             unmark(pool, p.name);
-            listener.poolChanged(pool, p.name + " used outside dispool");
+            listener.usedElsewhere(pool, p.name + " used outside dispool");
         }
     }
 
