@@ -104,6 +104,7 @@ final class PreloadLifecycle {
     private final Listener listener;
     private final Ownership ownership;
     private final ColdStarts coldStarts;
+    private final Creations creations;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
             Executor workers, ScheduledExecutorService timers, Listener listener, Ownership ownership,
@@ -119,6 +120,7 @@ final class PreloadLifecycle {
         this.listener = listener;
         this.ownership = ownership;
         this.coldStarts = coldStarts;
+        this.creations = new Creations(host);
     }
 
     // ---------------------------------------------------------------- startup
@@ -133,7 +135,7 @@ final class PreloadLifecycle {
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
         boolean reserved = true;
         try {
-            p.name = host.createDisposable(pool.template, marks.preloadCreation());
+            p.name = creations.create(pool.template, marks.preloadCreation());
             index.put(p);
             publish(PoolEvent.Type.PRELOAD_STARTED, p, "filling the pool", Map.of());
             writeList(pool);
@@ -275,9 +277,11 @@ final class PreloadLifecycle {
         // Never paused, so still marked in progress: restart recovery would remove it as an
         // interrupted preload. The marks go before the caller gets it (Qubes, too, takes a
         // requested preload off the list first); this path has already waited for a boot.
+        // The hand-out mark first: a crash between the two leaves it in progress, so recovery
+        // removes it (its caller never got it) instead of leaving an unmarked, unlisted qube.
         ownership.handingOut(p.name);
-        unmark(pool, p.name);
         markHandedOut(pool, p.name);
+        unmark(pool, p.name);
         timer.lap("unmark");
         return finishHandOut(pool, p, timer, false);
     }
@@ -327,7 +331,7 @@ final class PreloadLifecycle {
     private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
         String name;
         try {
-            name = host.createDisposable(pool.template, marks.coldCreation(Ownership.now()));
+            name = creations.create(pool.template, marks.coldCreation(Ownership.now()));
         } catch (QubesException e) {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and no "
                     + "cold disposable could be created: " + describe(e), e);
