@@ -34,6 +34,7 @@ import java.util.regex.Pattern;
 public final class LoadRun {
 
     private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+    private static final Pattern PRELOADED = Pattern.compile("\"preloaded\"\\s*:\\s*true");
 
     private final URI base;
     private final List<String> templates;
@@ -44,6 +45,8 @@ public final class LoadRun {
     private final Optional<String> token;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Double> handOutMillis = Collections.synchronizedList(new ArrayList<>());
+    private final List<Double> preloadedMillis = Collections.synchronizedList(new ArrayList<>());
+    private final List<Double> coldMillis = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicLong> answers = new ConcurrentHashMap<>();
     private final List<String> samples = Collections.synchronizedList(new ArrayList<>());
 
@@ -93,7 +96,9 @@ public final class LoadRun {
             answers.computeIfAbsent("POST " + code, k -> new AtomicLong()).incrementAndGet();
             Matcher m = r == null || r.statusCode() != 201 ? null : NAME.matcher(r.body());
             if (m != null && m.find()) {
-                handOutMillis.add((System.nanoTime() - t0) / 1e6);
+                double ms = (System.nanoTime() - t0) / 1e6;
+                handOutMillis.add(ms);
+                (PRELOADED.matcher(r.body()).find() ? preloadedMillis : coldMillis).add(ms);
                 HttpResponse<String> d = send("DELETE", "/api/v1/dispvms/" + m.group(1));
                 answers.computeIfAbsent("DELETE " + (d == null ? "io-error" : d.statusCode()), k -> new AtomicLong())
                         .incrementAndGet();
@@ -147,14 +152,20 @@ public final class LoadRun {
     }
 
     private void report(PrintStream out) {
-        List<Double> sorted = new ArrayList<>(handOutMillis);
-        Collections.sort(sorted);
         out.printf("load: %d in flight across %d templates for %d s against %s%n", inFlight, templates.size(),
                 duration.toSeconds(), base);
-        out.printf("  hand-outs %d (%.1f/s): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", sorted.size(),
+        percentiles(out, "hand-outs", handOutMillis);
+        percentiles(out, "  preloaded", preloadedMillis);
+        percentiles(out, "  cold", coldMillis);
+        out.println("  answers by code " + new TreeMap<>(answers));
+    }
+
+    private void percentiles(PrintStream out, String what, List<Double> millis) {
+        List<Double> sorted = new ArrayList<>(millis);
+        Collections.sort(sorted);
+        out.printf("  %-11s %6d (%.1f/s): p50 %.1f ms, p90 %.1f ms, p99 %.1f ms, max %.1f ms%n", what, sorted.size(),
                 sorted.size() / (double) duration.toSeconds(), pct(sorted, 50), pct(sorted, 90), pct(sorted, 99),
                 sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1));
-        out.println("  answers by code " + new TreeMap<>(answers));
     }
 
     private static double pct(List<Double> sorted, int p) {

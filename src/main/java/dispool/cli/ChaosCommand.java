@@ -68,9 +68,9 @@ public class ChaosCommand implements Callable<Integer> {
             + "for --restart-outage (0: never). Default: ${DEFAULT-VALUE}.")
     int restartEvery = 1500;
 
-    @Option(names = "--restart-outage", description = "How long a qubesd restart refuses calls, host time. "
+    @Option(names = "--restart-outage", description = "How long a qubesd restart refuses calls, in host seconds. "
             + "Default: ${DEFAULT-VALUE}.")
-    Duration restartOutage = Duration.ofSeconds(20);
+    int restartOutageSeconds = 20;
 
     @Option(names = "--memory-every", description = "Other qubes take --memory-taken MiB, or give it back, every N "
             + "operations (0: never). Default: ${DEFAULT-VALUE}.")
@@ -88,8 +88,8 @@ public class ChaosCommand implements Callable<Integer> {
     @Option(names = "--in-flight", description = "--load: requests in flight at once. Default: ${DEFAULT-VALUE}.")
     int inFlight = 64;
 
-    @Option(names = "--duration", description = "--load: how long. Default: ${DEFAULT-VALUE}.")
-    Duration duration = Duration.ofMinutes(3);
+    @Option(names = "--seconds", description = "--load: how long, in seconds. Default: ${DEFAULT-VALUE}.")
+    int seconds = 180;
 
     @Option(names = "--load-template", paramLabel = "NAME", description = "--load: a DVM template to hand out from "
             + "(repeatable, taken in turn). Default: default-dvm.")
@@ -106,16 +106,16 @@ public class ChaosCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException, IOException {
         if (load) {
-            new LoadRun(url, loadTemplates, inFlight, duration, Optional.ofNullable(pid), Duration.ofSeconds(10),
-                    Optional.of(tokenFile)).run(System.out);
+            new LoadRun(url, loadTemplates, inFlight, Duration.ofSeconds(seconds), Optional.ofNullable(pid),
+                    Duration.ofSeconds(10), Optional.of(tokenFile)).run(System.out);
             return 0;
         }
         if (templates < 1 || templates > 10) {
             throw new IllegalArgumentException("--templates " + templates + " refused: from 1 to 10");
         }
         ChaosReport report = new ChaosRun(new ChaosPlan(operations, seed, templates, callers, timeScale, createFail,
-                startFail, readinessTimeout, pauseFail, slow, streamCutEvery, restartEvery, restartOutage, memoryEvery,
-                memoryTaken)).run();
+                startFail, readinessTimeout, pauseFail, slow, streamCutEvery, restartEvery,
+                Duration.ofSeconds(restartOutageSeconds), memoryEvery, memoryTaken)).run();
         report.print(System.out);
         return report.passed() ? 0 : 1;
     }
