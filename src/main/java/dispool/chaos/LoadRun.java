@@ -25,7 +25,7 @@ import java.util.regex.Pattern;
 
 /**
  * Load against a running service: {@code inFlight} callers, each handing out a disposable of one
- * of the templates (in turn) and removing it again, for {@code duration}. Measures the hand-out
+ * of the templates (in turn), removing it again and waiting {@code think}, for {@code duration}. Measures the hand-out
  * latency as the caller sees it (percentiles of the 201 answers), answers by HTTP status (a 429 or
  * 507 is a documented refusal: the caller waits a tenth of a second, then asks again), and, given the
  * service's pid, its resident memory and thread count every {@code sampleEvery} (from
@@ -43,6 +43,7 @@ public final class LoadRun {
     private final Optional<Long> pid;
     private final Duration sampleEvery;
     private final Optional<String> token;
+    private final Duration think;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final List<Double> handOutMillis = Collections.synchronizedList(new ArrayList<>());
     private final List<Double> preloadedMillis = Collections.synchronizedList(new ArrayList<>());
@@ -51,7 +52,7 @@ public final class LoadRun {
     private final List<String> samples = Collections.synchronizedList(new ArrayList<>());
 
     public LoadRun(URI base, List<String> templates, int inFlight, Duration duration, Optional<Long> pid,
-            Duration sampleEvery, Optional<Path> tokenFile) throws IOException {
+            Duration sampleEvery, Optional<Path> tokenFile, Duration think) throws IOException {
         this.base = base;
         this.templates = templates;
         this.inFlight = inFlight;
@@ -59,6 +60,7 @@ public final class LoadRun {
         this.pid = pid;
         this.sampleEvery = sampleEvery;
         this.token = tokenFile.filter(Files::isReadable).map(LoadRun::read);
+        this.think = think;
     }
 
     private static String read(Path p) {
@@ -102,15 +104,16 @@ public final class LoadRun {
                 HttpResponse<String> d = send("DELETE", "/api/v1/dispvms/" + m.group(1));
                 answers.computeIfAbsent("DELETE " + (d == null ? "io-error" : d.statusCode()), k -> new AtomicLong())
                         .incrementAndGet();
+                pause(think); // a user works in the disposable before asking for the next
             } else {
-                pause(); // a refusal or an error: ask again a little later, as a polite client does
+                pause(Duration.ofMillis(100)); // a refusal or an error: ask again a little later, as a polite client does
             }
         }
     }
 
-    private static void pause() {
+    private static void pause(Duration d) {
         try {
-            TimeUnit.MILLISECONDS.sleep(100);
+            TimeUnit.NANOSECONDS.sleep(d.toNanos());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -95,6 +95,10 @@ public class ChaosCommand implements Callable<Integer> {
             + "(repeatable, taken in turn). Default: default-dvm.")
     List<String> loadTemplates = new ArrayList<>(List.of("default-dvm"));
 
+    @Option(names = "--think-ms", description = "--load: each caller's pause after removing its disposable, ms. "
+            + "Default: ${DEFAULT-VALUE}.")
+    long thinkMs;
+
     @Option(names = "--pid", description = "--load: the service's process id, to sample its RSS and threads.")
     Long pid;
 
@@ -107,7 +111,7 @@ public class ChaosCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException, IOException {
         if (load) {
             new LoadRun(url, loadTemplates, inFlight, Duration.ofSeconds(seconds), Optional.ofNullable(pid),
-                    Duration.ofSeconds(10), Optional.of(tokenFile)).run(System.out);
+                    Duration.ofSeconds(10), Optional.of(tokenFile), Duration.ofMillis(thinkMs)).run(System.out);
             return 0;
         }
         if (templates < 1 || templates > 10) {

@@ -136,7 +136,8 @@ class KillRestartIT {
 
     private Process startService(int port, int round) throws IOException {
         return spawn(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Ddispool.host=qubesd",
-                "-Ddispool.qubes.socket=" + socket, "-Dquarkus.http.port=" + port, "-jar", jar.toString()),
+                "-Ddispool.qubes.socket=" + socket, "-Dquarkus.http.port=" + port,
+                "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-jar", jar.toString()),
                 dir.resolve("service-" + round + ".log"));
     }
 
@@ -195,11 +196,16 @@ class KillRestartIT {
         }
     }
 
+    /** A call with the service's API token once it wrote one (the first start creates it). */
     private HttpResponse<String> send(int port, String method, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+            Path token = dir.resolve("api-token");
+            if (Files.isReadable(token) && !Files.readString(token).isBlank()) {
+                b.header("Authorization", "Bearer " + Files.readString(token).strip());
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null; // the service is down or was killed mid-call
         } catch (InterruptedException e) {
