@@ -60,6 +60,8 @@ public final class ChaosRun {
     private static final String KNOB_PROPERTY = "kernelopts";
     /** Each caller waits this long (host time) between its operations, as users do: the pools get to refill. */
     static final Duration THINK = Duration.ofSeconds(5);
+    /** How long an event-stream cut loses events, host time. */
+    static final Duration STREAM_CUT = Duration.ofSeconds(5);
 
     private final ChaosPlan plan;
     private final List<String> templates = new ArrayList<>();
@@ -204,7 +206,7 @@ public final class ChaosRun {
     private void faultEvents(int op) throws InterruptedException {
         if (every(op, plan.streamCutEvery())) {
             count(injected, "event-stream-cut");
-            sim.dropEventStreams();
+            sim.dropEventStreams(() -> sleepHost(STREAM_CUT)); // the events of the gap are lost
         }
         if (every(op, plan.memoryEvery())) {
             memoryTaken = !memoryTaken;
@@ -216,9 +218,15 @@ public final class ChaosRun {
         }
         if (every(op, plan.restartEvery())) {
             count(injected, "qubesd-restart");
-            sim.restartQubesd();
-            TimeUnit.NANOSECONDS.sleep(sim.clock().toWallNanos(plan.restartOutage()));
-            sim.faults().down(false);
+            sim.restartQubesd(() -> sleepHost(plan.restartOutage()));
+        }
+    }
+
+    private void sleepHost(Duration hostTime) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(sim.clock().toWallNanos(hostTime));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -53,6 +53,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final Recovery recovery;
     private final HostEventRouter router;
     private final RefillPolicy refill;
+    private final PreloadSupport support;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
     private final Ownership ownership;
@@ -72,14 +73,16 @@ public final class DispoolEngine implements AutoCloseable {
         this.settings = settings;
         this.workers = boundedWorkers(settings.limits().workers());
         MemoryGate memory = new MemoryGate(host::availableMemory);
-        this.reader = new SettingsReader(host);
+        this.reader = new SettingsReader(host, settings);
+        this.support = new PreloadSupport(host);
         this.ownership = new Ownership(host);
         ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener(), ownership, coldStarts);
+                new LifecycleListener(), settings.backoff(), ownership, coldStarts);
         this.refill = new QubesRefillPolicy();
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
-        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
+        OutdatedVolumes volumes = new OutdatedVolumes(host);
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
+        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
         this.hostPreloads = settings.owner() == PreloadOwner.HOST
                 ? new HostPreloads(host, lifecycle, events, ownership, workers, coldStarts) : null;
@@ -98,7 +101,7 @@ public final class DispoolEngine implements AutoCloseable {
         }
         subscribeEvents();
         long resync = clock.toWallNanos(settings.resyncInterval());
-        timers.scheduleWithFixedDelay(() -> markAll("periodic resync"), resync, resync, TimeUnit.NANOSECONDS);
+        timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
         index.pools().forEach(p -> runner(p.template).mark("service start"));
     }
 
@@ -175,6 +178,11 @@ public final class DispoolEngine implements AutoCloseable {
     public void setMax(String template, String value) {
         int max = PreloadFeatures.validateMax(template, value);
         requireDvmTemplate(template);
+        // Any value, 0 included: qubesd's pre-set handler refuses them all (unsetting is always allowed).
+        support.missingFeature(template).ifPresent(feature -> {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, PreloadSupport.explain(template, feature),
+                    "max", value, "the template has " + feature);
+        });
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
@@ -363,7 +371,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private PoolRunner runner(String template) {
         return runners.computeIfAbsent(template,
-                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock));
+                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock, settings.backoff()));
     }
 
     private PoolReconciler.Next reconcileTemplate(String template) {
@@ -400,6 +408,12 @@ public final class DispoolEngine implements AutoCloseable {
             refill.used(pool, clock.nanos());
             poolChanged(pool, reason);
         }
+    }
+
+    /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */
+    private void resync() {
+        index.pools().forEach(p -> p.volumesToCheck = true);
+        markAll("periodic resync");
     }
 
     /**
@@ -466,15 +480,18 @@ public final class DispoolEngine implements AutoCloseable {
     // ---------------------------------------------------------------- host events
 
     private void subscribeEvents() {
-        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
+        // The port reconnects by itself; this only re-subscribes when an adapter gives up, after the engine's backoff.
+        Backoff b = settings.backoff();
+        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(b.initial())));
+        Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
                 .onFailure().invoke(e -> {
                     eventsLive = false;
                     index.pools().forEach(p -> p.templateSuspect = true);
-                    LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage() + "); reconnecting");
+                    LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage() + "); subscribing again");
                 })
-                .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
+                .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 
@@ -492,6 +509,13 @@ public final class DispoolEngine implements AutoCloseable {
     private final class RouterTarget implements HostEventRouter.Target {
         @Override
         public void markAll(String reason) {
+            DispoolEngine.this.markAll(reason);
+        }
+
+        @Override
+        public void reconnected(String reason) {
+            // A template update may have ended while the stream was down: hold hand-outs until checked.
+            index.pools().forEach(p -> p.volumeChanges.incrementAndGet());
             DispoolEngine.this.markAll(reason);
         }
 
@@ -527,6 +551,12 @@ public final class DispoolEngine implements AutoCloseable {
             if (pool != null && p.state == PreloadState.READY) {
                 workers.execute(() -> lifecycle.usedElsewhere(pool, p));
             }
+        }
+
+        @Override
+        public void volumesMayBeOutdated(Pool pool, String reason) {
+            pool.volumeChanges.incrementAndGet();
+            runner(pool.template).mark(reason);
         }
 
         @Override

@@ -27,6 +27,9 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -38,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * killed or when their start fails.
  *
  * <p>State changes hold one lock; the simulated latencies are slept outside it, so many calls run
- * at once. Events are emitted after the change, outside the lock. Controls for tests and
+ * at once. Events are emitted after the change, outside the lock, and delivered on the
+ * simulator's own event thread, as qubesd's stream arrives on a reader thread. Controls for tests and
  * the service's configuration ({@link #faults()}, {@link #setProperty}, {@link #resizeVolume},
  * {@link #dropEventStreams()}…) are beside the {@link QubesHost} methods.
  */
@@ -67,6 +71,15 @@ public final class SimHost implements QubesHost {
     private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /** One thread, first in first out; it ends when idle, so a forgotten simulator leaves no thread. */
+    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "sim-events");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Touched only on the event thread. */
+    private boolean streamsDown;
     private volatile boolean memoryFigure = true;
     /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
     private long takenByOthersMiB;
@@ -83,6 +96,7 @@ public final class SimHost implements QubesHost {
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
         this.reuseDispIds = b.reuseDispIds;
+        eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
         }
@@ -242,7 +256,7 @@ public final class SimHost implements QubesHost {
         List<HostEvent> events = new ArrayList<>();
         synchronized (lock) {
             SimQube q = require(qube);
-            SimValidation.feature(q, feature, value);
+            SimValidation.feature(q, feature, value, qubes::get);
             String old = q.features.put(feature, value);
             events.add(old == null
                     ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
@@ -343,6 +357,12 @@ public final class SimHost implements QubesHost {
             d.properties.put("dispid", Integer.toString(id));
             d.properties.put("auto_cleanup", "True");
             d.volumes.putAll(template.volumes);
+            // DispVM.__init__: the disposable inherits its DVM template's features, bar preloading's own.
+            template.features.forEach((f, v) -> {
+                if (!f.startsWith("preload-dispvm")) {
+                    d.features.put(f, v);
+                }
+            });
             qubes.put(name, d);
             created.add(name);
             creationSerial.put(name, ++creations);
@@ -558,6 +578,10 @@ public final class SimHost implements QubesHost {
 
     // ------------------------------------------------------------------ events
 
+    /**
+     * Delivered on the simulator's own event thread, in order, as qubesd's stream is read on a
+     * reader thread: a caller never runs the subscriber's handlers itself.
+     */
     @Override
     public Multi<HostEvent> events() {
         return Multi.createFrom().emitter(em -> {
@@ -566,29 +590,43 @@ public final class SimHost implements QubesHost {
                 return;
             }
             em.onTermination(() -> subscribers.remove(em));
-            synchronized (subscribers) {
+            eventThread.execute(() -> {
                 subscribers.add(em);
                 em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            }
+            });
         });
     }
 
-    /** Ends every current event stream with an error, as a qubesd restart would. */
-    public void dropEventStreams() {
-        synchronized (subscribers) {
-            List<MultiEmitter<? super HostEvent>> current = List.copyOf(subscribers);
-            subscribers.clear();
-            current.forEach(em -> em.fail(new QubesException(QubesException.GENERIC, "simulated: event stream dropped")));
+    /**
+     * As a qubesd restart: every event the host makes while {@code whileDown} runs is lost, then
+     * every stream reconnects and says {@code connection-established} again (as the qubesd
+     * host's reconnecting stream does).
+     */
+    public void dropEventStreams(Runnable whileDown) {
+        eventThread.execute(() -> streamsDown = true);
+        try {
+            whileDown.run();
+        } finally {
+            eventThread.execute(() -> {
+                streamsDown = false;
+                subscribers.forEach(em -> em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED)));
+            });
         }
     }
 
     /**
-     * A qubesd restart: its state is kept, its connections are cut. Every event stream ends and
-     * every call fails until {@code faults().down(false)}.
+     * A qubesd restart: its state is kept, its connections are cut. While {@code whileDown} runs
+     * every call is refused and every event is lost; then the streams say connection-established.
      */
-    public void restartQubesd() {
-        faults.down(true);
-        dropEventStreams();
+    public void restartQubesd(Runnable whileDown) {
+        dropEventStreams(() -> {
+            faults.down(true);
+            try {
+                whileDown.run();
+            } finally {
+                faults.down(false);
+            }
+        });
     }
 
     /** Other qubes take (or give back) memory: the available figure drops by {@code mib} until set to 0. */
@@ -620,17 +658,25 @@ public final class SimHost implements QubesHost {
         }
     }
 
+    /** A qubesd restart during which nothing happened. */
+    public void dropEventStreams() {
+        dropEventStreams(() -> { });
+    }
+
     /** Sends an event again, late, as a slow event stream would deliver it after the state moved on. */
     public void replayEvent(HostEvent event) {
         emit(List.of(event));
     }
 
     private void emit(List<HostEvent> events) {
-        synchronized (subscribers) {
-            for (HostEvent e : events) {
-                subscribers.forEach(em -> em.emit(e));
-            }
+        if (events.isEmpty()) {
+            return;
         }
+        eventThread.execute(() -> {
+            if (!streamsDown) {
+                events.forEach(e -> subscribers.forEach(em -> em.emit(e)));
+            }
+        });
     }
 
     // ------------------------------------------------------------------ controls and queries
