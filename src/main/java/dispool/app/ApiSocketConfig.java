@@ -1,0 +1,30 @@
+package dispool.app;
+
+import io.smallrye.config.ConfigSourceInterceptor;
+import io.smallrye.config.ConfigSourceInterceptorContext;
+import io.smallrye.config.ConfigValue;
+
+/**
+ * Turns the one setting {@code dispool.api.socket} into the three Quarkus needs to serve HTTP on
+ * a Unix socket: the path, the switch, and Netty's native transport (Vert.x has domain sockets
+ * only on it). Unset, Quarkus' own values apply.
+ */
+public class ApiSocketConfig implements ConfigSourceInterceptor {
+
+    static final String SOCKET = "dispool.api.socket";
+
+    @Override
+    public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
+        boolean derived = name.equals("quarkus.http.domain-socket") || name.equals("quarkus.http.domain-socket-enabled")
+                || name.equals("quarkus.vertx.prefer-native-transport");
+        if (!derived) {
+            return context.proceed(name);
+        }
+        ConfigValue socket = context.proceed(SOCKET);
+        if (socket == null || socket.getValue() == null || socket.getValue().isBlank()) {
+            return context.proceed(name);
+        }
+        String value = name.equals("quarkus.http.domain-socket") ? socket.getValue().trim() : "true";
+        return socket.from().withName(name).withValue(value).build();
+    }
+}
