@@ -2,11 +2,13 @@ package dispool.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import dispool.app.AuditLog;
 import dispool.host.QubesException;
 import dispool.pool.DispoolException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAcceptableException;
@@ -98,9 +100,18 @@ public class ErrorMappers {
                 field, null, "a JSON object as documented in /q/openapi"));
     }
 
+    /** Named apart so that it wins over Quarkus' own mapper of this type (a bare 400). */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return badJson(e);
+    }
+
     /** HTTP-level refusals (unknown path, wrong method, wrong media type) keep their status. */
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return badJson(json);
+        }
         int status = e.getResponse().getStatus();
         RoutingContext ctx = request.getCurrent();
         String method = ctx == null ? null : ctx.request().method().name();
@@ -138,10 +149,24 @@ public class ErrorMappers {
     /** Anything else is dispool's own fault: logged with an incident id the caller can quote. */
     @ServerExceptionMapper
     public Response unexpected(Throwable e) {
+        if (clientWentAway(e)) {
+            LOG.debugf("a client closed its connection before its request body ended: %s", e);
+            return json(400, new ApiError(ErrorCode.INVALID_INPUT, "the request body ended early: the connection was closed",
+                    "body", null, "as many bytes as Content-Length says"));
+        }
         String incident = UUID.randomUUID().toString().substring(0, 8);
         LOG.errorf(e, "incident %s: unexpected error answering a request", incident);
         return json(500, ApiError.of(ErrorCode.INTERNAL, "internal error in dispool (incident " + incident
                 + " in the service log); please report it"));
+    }
+
+    private static boolean clientWentAway(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Response insufficientMemory(QubesException e) {
