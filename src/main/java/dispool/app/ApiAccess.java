@@ -8,6 +8,7 @@ import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.core.json.Json;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,6 +57,9 @@ public class ApiAccess {
     @ConfigProperty(name = "quarkus.http.host-enabled", defaultValue = "true")
     boolean tcpEnabled;
 
+    @ConfigProperty(name = "quarkus.http.domain-socket-enabled", defaultValue = "false")
+    boolean socketEnabled;
+
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     Optional<MemorySize> maxBody;
 
@@ -68,8 +72,14 @@ public class ApiAccess {
             LOG.infof("REST API on TCP needs the bearer token in %s (curl -H \"Authorization: Bearer $(cat %s)\" ...)%s",
                     token.file(), token.file(), config.api().readWithoutToken() ? "; read-only calls go without it" : "");
         }
-        config.api().socket().ifPresent(s -> LOG.infof("REST API on the Unix socket %s (no token: the socket's group %s "
-                + "and mode 0660 decide who may call)", s, config.api().socketGroup()));
+        if (socketEnabled) {
+            config.api().socket().ifPresent(s -> LOG.infof("REST API on the Unix socket %s (no token: the socket's group %s "
+                    + "and mode 0660 decide who may call)", s, config.api().socketGroup()));
+        }
+        if (tcpEnabled || socketEnabled) {
+            LOG.infof("audit log: %s (rotated at %s, %d files kept)", config.audit().file(), config.audit().maxSize(),
+                    config.audit().keep());
+        }
     }
 
     void register(@Observes Filters filters) {
@@ -101,8 +111,10 @@ public class ApiAccess {
     /** Why a TCP request is refused before it reaches any route, or null when it may go on. */
     private ApiError tcpRefusal(HttpServerRequest request, boolean readOnly) {
         int port = request.localAddress() == null ? -1 : request.localAddress().port();
-        String host = request.getHeader(HttpHeaders.HOST);
-        if (host == null || !isOwnAuthority(host, port, request)) {
+        // HTTP/1.1's Host header, or HTTP/2's :authority (the JDK's client upgrades to h2c).
+        HostAndPort authority = request.authority();
+        if (authority == null || !isOwnAuthority(authority, port, request)) {
+            String host = authority == null ? null : authority.host() + (authority.port() < 0 ? "" : ":" + authority.port());
             return new ApiError(ErrorCode.FORBIDDEN, "Host '" + host + "' is not this service's address: call it as "
                     + "localhost:" + port + " or " + bindHost + ":" + port + " (other names are refused against DNS rebinding)",
                     "Host", host, "the bind address or a loopback name, with the service's port");
@@ -123,13 +135,9 @@ public class ApiAccess {
                 "Authorization", null, "Bearer and the token of dispool.api.token-file");
     }
 
-    private boolean isOwnAuthority(String authority, int port, HttpServerRequest request) {
-        String a = authority.toLowerCase(Locale.ROOT);
-        int colon = a.lastIndexOf(':');
-        boolean hasPort = colon > a.lastIndexOf(']');
-        String name = hasPort ? a.substring(0, colon) : a;
-        String givenPort = hasPort ? a.substring(colon + 1) : "80";
-        return givenPort.equals(Integer.toString(port)) && isOwnName(name, request);
+    private boolean isOwnAuthority(HostAndPort authority, int port, HttpServerRequest request) {
+        int given = authority.port() < 0 ? 80 : authority.port();
+        return given == port && isOwnName(bracketed(authority.host()), request);
     }
 
     private boolean isOwnName(String name, HttpServerRequest request) {
@@ -143,7 +151,11 @@ public class ApiAccess {
 
     private boolean isOwnOrigin(String origin, int port, HttpServerRequest request) {
         String o = origin.toLowerCase(Locale.ROOT);
-        return o.startsWith("http://") && isOwnAuthority(o.substring("http://".length()), port, request);
+        if (!o.startsWith("http://")) {
+            return false;
+        }
+        HostAndPort authority = HostAndPort.parseAuthority(o.substring("http://".length()), 80);
+        return authority != null && isOwnAuthority(authority, port, request);
     }
 
     private static String bracketed(String host) {

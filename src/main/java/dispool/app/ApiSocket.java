@@ -19,6 +19,7 @@ import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipalNotFoundException;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
@@ -37,9 +38,15 @@ public class ApiSocket {
     @Inject
     DispoolConfig config;
 
+    /** Derived from dispool.api.socket by {@link ApiSocketConfig}: false for a tool run. */
+    @ConfigProperty(name = "quarkus.http.domain-socket-enabled", defaultValue = "false")
+    boolean serving;
+
     /** Runs before Quarkus binds its listeners. */
     void onStart(@Observes StartupEvent event) {
-        config.api().socket().map(Path::of).ifPresent(this::prepare);
+        if (serving) {
+            config.api().socket().map(Path::of).ifPresent(this::prepare);
+        }
     }
 
     /** Quarkus fires this (asynchronously) once the socket is bound. */
