@@ -178,6 +178,17 @@ public interface DispoolConfig {
         /** How long POST /api/v1/host/suspend waits for the pools to drain. Default 120s. */
         @WithDefault("120s")
         Duration suspendTimeout();
+
+        /**
+         * Threads of the engine's worker pool (hand-outs, preload starts, removals); more work
+         * waits in its queue. Default 64.
+         */
+        @WithDefault("64")
+        int workers();
+
+        /** Cold starts running at once; beyond it a hand-out is refused 429 with Retry-After. Default 4. */
+        @WithDefault("4")
+        int maxColdStarts();
     }
 
     /** The embedded simulated Qubes host and its starting inventory. */

@@ -91,7 +91,7 @@ class PoolApiTest {
         given().get("/api/v1/pools/fedora-42-xfce").then().statusCode(409)
                 .body("message", containsString("qvm-prefs fedora-42-xfce template_for_dispvms True"));
         given().post("/api/v1/pools/1bad/dispvms").then().statusCode(400).body("rule", equalTo("Qubes' name rule"));
-        given().delete("/api/v1/dispvms/default-dvm").then().statusCode(409);
+        given().delete("/api/v1/dispvms/default-dvm").then().statusCode(403).body("error", equalTo("forbidden"));
     }
 
     @Test
