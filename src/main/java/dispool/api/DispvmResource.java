@@ -11,6 +11,8 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -36,6 +38,9 @@ public class DispvmResource {
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
     @APIResponse(responseCode = "507", ref = "insufficient-memory")
+    @APIResponse(responseCode = "201", description = "the disposable, running",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HandOut.class)))
     public Uni<HandOut> handOut() {
         RoutingContext ctx = audit.context();
         return engine.handOutDefault().invoke(h -> AuditNotes.qube(ctx, h.name()));
