@@ -122,7 +122,8 @@ class PoolApiTest {
                 + "/api/v1/events");
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         java.util.concurrent.CompletableFuture<java.util.stream.Stream<String>> lines = client.sendAsync(
-                java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+                java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + TestToken.value()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines()).thenApply(java.net.http.HttpResponse::body);
         java.util.stream.Stream<String> stream = lines.get(20, TimeUnit.SECONDS);
         java.util.concurrent.CompletableFuture<String> handedOutLine = java.util.concurrent.CompletableFuture.supplyAsync(

@@ -137,7 +137,8 @@ class KillRestartIT {
     private Process startService(int port, int round) throws IOException {
         return spawn(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Ddispool.host=qubesd",
                 "-Ddispool.qubes.socket=" + socket, "-Dquarkus.http.port=" + port,
-                "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-jar", jar.toString()),
+                "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-Ddispool.audit.file=" + dir.resolve("audit.log"),
+                "-jar", jar.toString()),
                 dir.resolve("service-" + round + ".log"));
     }
 
