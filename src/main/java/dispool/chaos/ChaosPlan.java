@@ -38,9 +38,13 @@ public record ChaosPlan(int operations, long seed, int templates, int callers, d
                 Math.max(1, operations / 25), 6000);
     }
 
-    /** The same load with no fault at all. */
-    public ChaosPlan withoutFaults() {
-        return new ChaosPlan(operations, seed, templates, callers, timeScale, 0, 0, 0, 0, 1, 0, 0, restartOutage, 0, 0);
+    /**
+     * The same plan at another speed. Bounds are host time, so on a busy machine a lower scale
+     * keeps a stalled wall millisecond from counting as a host second.
+     */
+    public ChaosPlan withTimeScale(double scale) {
+        return new ChaosPlan(operations, seed, templates, callers, scale, createFail, startFail, readinessTimeout,
+                pauseFail, slowFactor, streamCutEvery, restartEvery, restartOutage, memoryEvery, memoryTakenMiB);
     }
 
     public ChaosPlan {

@@ -348,15 +348,15 @@ public final class ChaosRun {
     private double awaitRefill(long faultsOffNanos) throws InterruptedException {
         long bound = faultsOffNanos + REFILL_BOUND.toNanos();
         while (sim.clock().nanos() < bound) {
-            if (engine.pools().stream().allMatch(v -> v.ready() == v.max() && v.starting() == 0
-                    && v.preloads().size() == v.max())) {
+            if (engine.pools().stream().allMatch(v -> v.ready() == v.max() && v.starting() == 0)) {
                 return (sim.clock().nanos() - faultsOffNanos) / 1e9;
             }
             TimeUnit.MILLISECONDS.sleep(1);
         }
         List<String> short_ = new ArrayList<>();
-        engine.pools().stream().filter(v -> v.ready() != v.max())
-                .forEach(v -> short_.add(v.template() + " " + v.ready() + "/" + v.max() + " (" + v.lastFailure() + ")"));
+        engine.pools().stream().filter(v -> v.ready() != v.max() || v.starting() != 0)
+                .forEach(v -> short_.add(v.template() + " ready " + v.ready() + "/" + v.max() + ", starting " + v.starting()
+                        + " (" + v.lastFailure() + ")"));
         violations.add("not refilled within " + REFILL_BOUND.toSeconds() + " s host time after the faults stopped: " + short_);
         return -1;
     }

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The short form of the chaos run for CI (the long one is {@code dispool chaos}): every fault kind
- * on, then DESIGN.md's invariants with faults off. A seed that ever fails is added here.
+ * on, then DESIGN.md's invariants with faults off. A seed that ever fails is added here. It runs
+ * at 250× rather than the tool's 1000×: the refill bound is host time, and beside the rest of the
+ * suite on two CPUs a stalled wall millisecond would count as a host second.
  */
 class ChaosTest {
 
@@ -23,7 +25,7 @@ class ChaosTest {
      */
     @Test
     void everyFaultKindOnAndTheInvariantsHold() throws InterruptedException {
-        ChaosReport r = run(ChaosPlan.everyFault(3000, 7, 4));
+        ChaosReport r = run(ChaosPlan.everyFault(3000, 7, 4).withTimeScale(250));
         assertEquals(java.util.List.of(), r.violations());
         for (String kind : new String[] {"create:fail", "start:fail", "run-service:timeout", "pause:fail", "unpause:fail",
             "kill:fail", "start:slow", "event-stream-cut", "qubesd-restart", "qubesd-down", "memory-taken"}) {
