@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Host sleep: the deploy/ sleep hook calls suspend before the host sleeps (every preload is
@@ -18,6 +19,9 @@ import java.util.Map;
  */
 @Path("/api/v1/host")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", ref = "unauthorized")
+@APIResponse(responseCode = "403", ref = "forbidden")
+@APIResponse(responseCode = "500", ref = "internal")
 public class HostResource {
 
     @Inject
@@ -31,6 +35,7 @@ public class HostResource {
      * and for the simulator its time scale (host time per wall time) and seed (null when unset).
      */
     @GET
+    @APIResponse(responseCode = "200", description = "kind, and timeScale and seed on the simulator")
     public Map<String, Object> info() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("kind", config.host().name());
@@ -44,12 +49,15 @@ public class HostResource {
     /** Answers once every pool is drained. */
     @POST
     @Path("/suspend")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
+    @APIResponse(responseCode = "200", description = "every pool drained: {\"suspended\": true, \"pools\": N}")
     public Uni<Map<String, Object>> suspend() {
         return engine.suspend().map(v -> Map.of("suspended", true, "pools", engine.pools().size()));
     }
 
     @POST
     @Path("/resume")
+    @APIResponse(responseCode = "200", description = "the pools refill: {\"suspended\": false}")
     public Map<String, Object> resume() {
         engine.resume();
         return Map.of("suspended", false);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "dispool", mixinStandardHelpOptions = true, version = "dispool 0.1.0",
         description = "Preloaded Qubes OS disposables: a pool per DVM template, handed out in milliseconds.",
-        subcommands = {SimQubesdCommand.class, BenchCommand.class})
+        subcommands = {SimQubesdCommand.class, BenchCommand.class, ChaosCommand.class})
 public class DispoolCommand implements Runnable {
 
     /** No subcommand: serve until stopped (SIGTERM, Ctrl-C). */

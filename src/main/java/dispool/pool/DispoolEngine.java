@@ -18,7 +18,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -44,7 +46,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolEvents events = new PoolEvents();
     private final PreloadIndex index = new PreloadIndex();
     private final Map<String, PoolRunner> runners = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(named("dispool-worker"));
+    private final ExecutorService workers;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("dispool-timer"));
     private final SettingsReader reader;
     private final PreloadLifecycle lifecycle;
@@ -56,26 +58,37 @@ public final class DispoolEngine implements AutoCloseable {
     private final HostCatchUp catchUp;
     /** dispool's own pools, or the host's ({@link PreloadOwner}). */
     private final Preloading preloading;
+    private final Ownership ownership;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
+    /**
+     * False from a lost event stream until it is connected again: a template change in between
+     * fires no event dispool sees, so every pool stays suspect (nothing handed out that may be
+     * outdated) until the reconcile after the reconnect compared the templates again.
+     */
+    private volatile boolean eventsLive = true;
 
     public DispoolEngine(QubesHost host, EngineSettings settings) {
         this.host = host;
         this.clock = host.clock();
         this.settings = settings;
+        this.workers = boundedWorkers(settings.limits().workers());
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host, settings);
         this.support = new PreloadSupport(host);
+        this.ownership = new Ownership(host);
+        ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener(), settings.backoff());
+                new LifecycleListener(), settings.backoff(), ownership, coldStarts);
         this.refill = new QubesRefillPolicy();
         OutdatedVolumes volumes = new OutdatedVolumes(host);
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
         this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
-        this.preloading = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, reader)
+        this.preloading = settings.owner() == PreloadOwner.HOST
+                ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts)
                 : new ManagedPreloading(lifecycle, reconciler, refill, new EngineRunners(), clock);
     }
 
@@ -123,22 +136,28 @@ public final class DispoolEngine implements AutoCloseable {
         return preloading.handOut(pool);
     }
 
-    /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
+    /**
+     * Removes a disposable dispool handed out (kill; an auto-cleanup disposable then vanishes).
+     * Anything else is refused FORBIDDEN and left untouched ({@link Ownership}): a preload of a
+     * pool, a disposable someone started with {@code qvm-run --dispvm}, qubesd's own preloads.
+     */
     public Uni<Void> removeDisposable(String name) {
         PreloadFeatures.validateQubeName("name", name);
         return Uni.createFrom().<Void>item(() -> {
             Preload p = index.preload(name);
             if (p != null) {
-                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a preload of " + p.template
-                        + ", not a handed-out disposable; lower preload-dispvm-max of " + p.template + " to remove it",
-                        "name", name, "only handed-out disposables");
+                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name
+                        + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
+                        + "preload-dispvm-max of " + p.template + " to remove it");
             }
             QubeInfo q = hostCall(() -> host.qube(name), "name", name);
             if (!q.isDispVm()) {
-                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a " + q.klass()
-                        + ", not a disposable: dispool removes only disposables", "name", name, "class DispVM");
+                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
+                        + q.klass() + ", not a disposable: dispool removes only the disposables it handed out (left untouched)");
             }
+            ownership.requireHandedOut(name, "a disposable");
             lifecycle.killAndRemove(name);
+            ownership.removed(name);
             return null;
         }).runSubscriptionOn(workers);
     }
@@ -350,6 +369,9 @@ public final class DispoolEngine implements AutoCloseable {
             return PoolReconciler.Next.DONE;
         }
         PoolReconciler.Next next = preloading.reconcile(pool, suspended);
+        if (!eventsLive) {
+            pool.templateSuspect = true;
+        }
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
@@ -406,13 +428,19 @@ public final class DispoolEngine implements AutoCloseable {
         Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
-                .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); subscribing again"))
+                .onFailure().invoke(e -> {
+                    eventsLive = false;
+                    index.pools().forEach(p -> p.templateSuspect = true);
+                    LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage() + "); subscribing again");
+                })
                 .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 
     private void onHostEvent(HostEvent e) {
+        if (e.is(HostEvent.CONNECTION_ESTABLISHED)) {
+            eventsLive = true;
+        }
         try {
             router.route(e);
         } catch (RuntimeException ex) {
@@ -502,6 +530,17 @@ public final class DispoolEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
+    }
+
+    /**
+     * The engine's workers: at most {@code size} threads (hand-outs, preload starts, removals,
+     * reconciles); more work waits in the queue, so a flood of requests cannot grow the threads.
+     */
+    private static ExecutorService boundedWorkers(int size) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("dispool-worker"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadFactory named(String prefix) {

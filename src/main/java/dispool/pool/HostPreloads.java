@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Pools kept by the host itself ({@link PreloadOwner#HOST}): qubesd R4.3 fills them from the same
@@ -43,13 +44,20 @@ final class HostPreloads implements Preloading {
     private final PoolEvents events;
     private final SettingsReader reader;
     private final Map<String, Read> views = new ConcurrentHashMap<>();
+    private final Ownership ownership;
+    private final Executor workers;
+    private final ColdStarts coldStarts;
 
-    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, SettingsReader reader) {
+    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, SettingsReader reader,
+            Ownership ownership, Executor workers, ColdStarts coldStarts) {
         this.host = host;
         this.reader = reader;
         this.clock = host.clock();
         this.lifecycle = lifecycle;
         this.events = events;
+        this.ownership = ownership;
+        this.workers = workers;
+        this.coldStarts = coldStarts;
     }
 
     @Override
@@ -58,7 +66,12 @@ final class HostPreloads implements Preloading {
         String name = host.createDisposable(pool.template, Map.of());
         timer.lap("create");
         boolean preloaded = host.qube(name).state() != PowerState.Halted;
+        ColdStarts.Slot slot = preloaded ? null : admitCold(pool, name);
+        ownership.handingOut(name);
         try {
+            if (!preloaded) {
+                ownership.mark(name); // a cold one: marked with its creation, before the start
+            }
             host.start(name);
             timer.lap("start");
             if (!preloaded) {
@@ -69,13 +82,44 @@ final class HostPreloads implements Preloading {
             lifecycle.removeEventually(pool, name, "it failed to start");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
+        } finally {
+            if (slot != null) {
+                slot.close();
+            }
         }
         views.remove(pool.template);
+        if (preloaded) {
+            workers.execute(() -> markAfterHandOut(pool, name));
+        }
         HandOut h = new HandOut(name, pool.template, preloaded, timer.stages(), timer.totalMillis());
         events.publish(new PoolEvent(PoolEvent.Type.HANDED_OUT, pool.template, name,
                 preloaded ? "preloaded by the host" : "cold: the host had no preload ready", clock.millis(),
                 Map.of("preloaded", preloaded, "usableAfterMs", h.usableAfterMs())));
         return h;
+    }
+
+    /**
+     * qubesd had no preload: the new, still Halted disposable starts only within the cold-start
+     * limits ({@link ColdStarts}); refused, it is removed unstarted and the refusal goes to the caller.
+     */
+    private ColdStarts.Slot admitCold(Pool pool, String name) {
+        try {
+            return coldStarts.admit(pool.template, pool.settings.memoryMiB());
+        } catch (DispoolException refused) {
+            lifecycle.removeEventually(pool, name, "its cold start was refused: " + refused.getMessage());
+            throw refused;
+        }
+    }
+
+    /** qubesd's preload is the caller's already: its mark is bookkeeping, off the caller's path. */
+    private void markAfterHandOut(Pool pool, String name) {
+        try {
+            ownership.mark(name);
+        } catch (QubesException e) {
+            events.publish(new PoolEvent(PoolEvent.Type.WARNING, pool.template, name, name + " was handed out but its mark "
+                    + Ownership.FEATURE + " could not be written: " + PreloadLifecycle.describe(e)
+                    + "; its caller can remove it while this dispool runs", clock.millis(), Map.of()));
+        }
     }
 
     /** The host fills the pool: a reconcile only re-reads the settings, it never preloads. */

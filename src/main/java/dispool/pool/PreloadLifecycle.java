@@ -111,9 +111,13 @@ final class PreloadLifecycle {
     private final ScheduledExecutorService timers;
     private final Listener listener;
     private final Backoff retry;
+    private final Ownership ownership;
+    private final ColdStarts coldStarts;
+    private final Creations creations;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry, Ownership ownership,
+            ColdStarts coldStarts) {
         this.retry = retry;
         this.host = host;
         this.clock = host.clock();
@@ -124,6 +128,9 @@ final class PreloadLifecycle {
         this.workers = workers;
         this.timers = timers;
         this.listener = listener;
+        this.ownership = ownership;
+        this.coldStarts = coldStarts;
+        this.creations = new Creations(host);
     }
 
     // ---------------------------------------------------------------- startup
@@ -138,7 +145,7 @@ final class PreloadLifecycle {
     /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
         try {
-            p.name = host.createDisposable(pool.template, marks.preloadCreation());
+            p.name = creations.create(pool.template, marks.preloadCreation());
             index.put(p);
             publish(PoolEvent.Type.PRELOAD_STARTED, p, "filling the pool", Map.of());
             writeList(pool);
@@ -282,6 +289,10 @@ final class PreloadLifecycle {
         // Never paused, so still marked in progress: restart recovery would remove it as an
         // interrupted preload. The marks go before the caller gets it (Qubes, too, takes a
         // requested preload off the list first); this path has already waited for a boot.
+        // The hand-out mark first: a crash between the two leaves it in progress, so recovery
+        // removes it (its caller never got it) instead of leaving an unmarked, unlisted qube.
+        ownership.handingOut(p.name);
+        markHandedOut(pool, p.name);
         unmark(pool, p.name);
         timer.lap("unmark");
         return finishHandOut(pool, p, timer, false);
@@ -309,17 +320,30 @@ final class PreloadLifecycle {
         HandOut h = new HandOut(p.name, pool.template, true, timer.stages(), timer.totalMillis());
         publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
         if (marksToClear) {
-            workers.execute(() -> unmark(pool, p.name));
+            ownership.handingOut(p.name);
+            workers.execute(() -> {
+                markHandedOut(pool, p.name);
+                unmark(pool, p.name);
+            });
         }
         return h;
     }
 
-    /** A cold disposable: created, started and waited on, marked in progress until operational. */
+    /**
+     * A cold disposable: admitted (a start slot and its memory, see {@link ColdStarts}), created
+     * already marked as handed out, started and waited on, marked in progress until operational.
+     */
     private HandOut handOutCold(Pool pool, StageTimer timer) {
         PoolSettings settings = pool.settings;
+        try (ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB())) {
+            return startCold(pool, settings, timer);
+        }
+    }
+
+    private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
         String name;
         try {
-            name = host.createDisposable(pool.template, marks.coldCreation());
+            name = creations.create(pool.template, marks.coldCreation(Ownership.now()));
         } catch (QubesException e) {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and no "
                     + "cold disposable could be created: " + describe(e), e);
@@ -363,6 +387,16 @@ final class PreloadLifecycle {
             return host.qube(qube).state() == PowerState.Running;
         } catch (QubesException e) {
             return false;
+        }
+    }
+
+    /** Writes the hand-out mark; while it is not written the engine still knows it handed the qube out. */
+    private void markHandedOut(Pool pool, String name) {
+        try {
+            ownership.mark(name);
+        } catch (QubesException e) {
+            warn(pool, name + " was handed out but its mark " + Ownership.FEATURE + " could not be written: "
+                    + describe(e) + "; its caller can remove it while this dispool runs");
         }
     }
 

@@ -16,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -79,6 +81,13 @@ public final class SimHost implements QubesHost {
     /** Touched only on the event thread. */
     private boolean streamsDown;
     private volatile boolean memoryFigure = true;
+    /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
+    private long takenByOthersMiB;
+    /** Every disposable ever created here, in order: what a leak check compares against. */
+    private final Set<String> created = new LinkedHashSet<>();
+    /** Per name, the serial of its latest creation (a name comes back with reused ids). */
+    private final Map<String, Long> creationSerial = new HashMap<>();
+    private long creations;
 
     private SimHost(Builder b) {
         this.clock = b.clock;
@@ -225,7 +234,7 @@ public final class SimHost implements QubesHost {
     }
 
     private long availableMiBLocked() {
-        long used = dom0MiB + QMEMMAN_RESERVE_MIB;
+        long used = dom0MiB + QMEMMAN_RESERVE_MIB + takenByOthersMiB;
         for (SimQube q : qubes.values()) {
             if (!"AdminVM".equals(q.klass) && q.state.isActive()) {
                 used += q.memoryMiB();
@@ -355,6 +364,8 @@ public final class SimHost implements QubesHost {
                 }
             });
             qubes.put(name, d);
+            created.add(name);
+            creationSerial.put(name, ++creations);
             events.add(HostEvent.of("", "domain-add", "vm", name));
             features.forEach((f, v) -> {
                 d.features.put(f, v);
@@ -434,6 +445,7 @@ public final class SimHost implements QubesHost {
     @Override
     public ServiceResult runService(String qube, String service, Duration timeout) {
         calls.get(SimOp.RUN_SERVICE).incrementAndGet(); // a hung service call times out below, like qrexec
+        faults.failIfDown(SimOp.RUN_SERVICE, qube);
         long readyAt;
         int boot;
         synchronized (lock) {
@@ -453,7 +465,7 @@ public final class SimHost implements QubesHost {
         if (readyAt == Long.MIN_VALUE) {
             return new ServiceResult(127, "Service " + service + " not found in " + qube);
         }
-        if (faults.hang(SimOp.RUN_SERVICE, true) != null) {
+        if (faults.hang(SimOp.RUN_SERVICE, true) != null || faults.shouldTimeOut(SimOp.RUN_SERVICE, random)) {
             sleep(timeout, qube);
             throw new ServiceTimeoutException(qube, service, timeout);
         }
@@ -573,6 +585,10 @@ public final class SimHost implements QubesHost {
     @Override
     public Multi<HostEvent> events() {
         return Multi.createFrom().emitter(em -> {
+            if (faults.isDown()) {
+                em.fail(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"));
+                return;
+            }
             em.onTermination(() -> subscribers.remove(em));
             eventThread.execute(() -> {
                 subscribers.add(em);
@@ -595,6 +611,50 @@ public final class SimHost implements QubesHost {
                 streamsDown = false;
                 subscribers.forEach(em -> em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED)));
             });
+        }
+    }
+
+    /**
+     * A qubesd restart: its state is kept, its connections are cut. While {@code whileDown} runs
+     * every call is refused and every event is lost; then the streams say connection-established.
+     */
+    public void restartQubesd(Runnable whileDown) {
+        dropEventStreams(() -> {
+            faults.down(true);
+            try {
+                whileDown.run();
+            } finally {
+                faults.down(false);
+            }
+        });
+    }
+
+    /** Other qubes take (or give back) memory: the available figure drops by {@code mib} until set to 0. */
+    public void memoryTakenByOthers(long mib) {
+        synchronized (lock) {
+            takenByOthersMiB = Math.max(0, mib);
+        }
+    }
+
+    /** A property as it is now, read past every fault (for checks beside a run with faults on). */
+    public Optional<String> peekProperty(String qube, String property) {
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            return q == null ? Optional.empty() : Optional.ofNullable(q.properties.get(property));
+        }
+    }
+
+    /** Which creation the qube of this name is (1 for the first disposable created here); 0 for none. */
+    public long creationSerial(String name) {
+        synchronized (lock) {
+            return creationSerial.getOrDefault(name, 0L);
+        }
+    }
+
+    /** Every disposable created on this host so far (including those since removed), in order. */
+    public List<String> createdDisposables() {
+        synchronized (lock) {
+            return List.copyOf(created);
         }
     }
 
@@ -660,6 +720,7 @@ public final class SimHost implements QubesHost {
 
     private void count(SimOp op, String qube) {
         calls.get(op).incrementAndGet();
+        faults.failIfDown(op, qube);
         faults.awaitRelease(op, qube);
     }
 
