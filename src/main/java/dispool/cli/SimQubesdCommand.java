@@ -2,7 +2,7 @@ package dispool.cli;
 
 import dispool.app.DispoolConfig;
 import dispool.app.EngineProducer;
-import dispool.host.qubesd.emulator.QubesdEmulator;
+import dispool.emulator.QubesdEmulator;
 import dispool.host.sim.SimHost;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;

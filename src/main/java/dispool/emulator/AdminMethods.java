@@ -1,9 +1,10 @@
-package dispool.host.qubesd.emulator;
+package dispool.emulator;
 
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
+import dispool.emulator.reference.QubesdPreloading;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.sim.SimHost;
 import java.time.Duration;
@@ -25,9 +26,9 @@ final class AdminMethods {
      * a real host runs them through qrexec-client. Arg = service, payload = timeout in seconds;
      * reply = exit status, a newline, then stderr.
      */
-    static final String RUN_SERVICE = dispool.host.qubesd.EmulatorServices.METHOD;
+    static final String RUN_SERVICE = EmulatorServices.METHOD;
     /** Type name the emulator uses for a service that outlived its timeout. */
-    static final String SERVICE_TIMEOUT = dispool.host.qubesd.EmulatorServices.TIMEOUT_TYPE;
+    static final String SERVICE_TIMEOUT = EmulatorServices.TIMEOUT_TYPE;
 
     /** Written by qubesd itself; clients get PermissionDenied (R4.3 ≥ v4.3.37). */
     private static final Set<String> PROHIBITED_FEATURES = Set.of("preload-dispvm", "preload-dispvm-completed",
@@ -37,10 +38,10 @@ final class AdminMethods {
 
     private final SimHost host;
     private final boolean uuids;
-    private final NativePreloading preloading;
+    private final QubesdPreloading preloading;
 
     /** {@code preloading}: qubesd's own preloading (R4.3 ≥ v4.3.39), or null for a qubesd without it. */
-    AdminMethods(SimHost host, boolean uuids, NativePreloading preloading) {
+    AdminMethods(SimHost host, boolean uuids, QubesdPreloading preloading) {
         this.host = host;
         this.uuids = uuids;
         this.preloading = preloading;
@@ -86,11 +87,11 @@ final class AdminMethods {
 
     private String createDisposable(AdminCall c) {
         if (preloading != null && c.arg().equals("preload") && c.payload().length == 0) {
-            preloading.acceptPreloadTrigger(c.dest());
+            preloading.preloadRequested(c.dest());
             return "";
         }
         noArgs(c);
-        return preloading != null ? preloading.handOut(c.dest()) : host.createDisposable(c.dest(), Map.of());
+        return preloading != null ? preloading.createDisposable(c.dest()).name() : host.createDisposable(c.dest(), Map.of());
     }
 
     private String property(String qube, String name) {
