@@ -22,6 +22,8 @@ final class DispVm {
             "dispid", "gateway", "gateway6", "icon", "include_in_backups", "installed_by_rpm", "ip", "ip6", "klass", "name",
             "qid", "start_time", "stubdom_uuid", "stubdom_xid", "template", "template_for_dispvms", "updateable", "uuid",
             "visible_gateway", "visible_gateway6", "visible_ip", "visible_ip6", "xid");
+    /** The volumes every simulated qube has (qubesd iterates the qube's own {@code volumes}). */
+    private static final List<String> SIM_VOLUMES = List.of("root", "private");
     static final String WAIT_SERVICE = "qubes.WaitForRunningSystem";
 
     final String name;
@@ -62,9 +64,15 @@ final class DispVm {
         if (!isPreload()) {
             return differed;
         }
-        if (app.host.volumeSize(name, "private") != app.host.volumeSize(template, "private")) {
+        if (app.host.volume(name, "private").size() != app.host.volume(template, "private").size()) {
             differed.put("volumes_size", List.of("private"));
             return differed;
+        }
+        for (String volume : SIM_VOLUMES) {
+            if (app.host.volume(name, volume).outdated()) {
+                differed.put("volumes_outdated", List.of(volume));
+                return differed;
+            }
         }
         Map<String, String> appvmProps = app.host.properties(template);
         Map<String, String> props = app.host.properties(name);
