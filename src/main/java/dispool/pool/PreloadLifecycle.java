@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
  *      any failure → removed, reason recorded, pool backs off          (startup)
  *  READY → CLAIMED → unpause → HANDED_OUT (no longer ours)              (hand-out)
  *  starting + claimed → skip the pause → HANDED_OUT when operational    (early request)
+ *                    → outdated meanwhile → removed, the requester goes cold
  *  free → DISCARDED → killed, removed → REMOVED                         (outdated, excess, suspend)
  * </pre>
  *
@@ -63,6 +64,12 @@ import java.util.concurrent.TimeoutException;
  *     starting is removed as soon as its starter lets go ({@code KnobRaceTest}).</li>
  * <li>A preload that finishes starting from an older template generation is discarded, never
  *     handed out ({@code outdatedPreloadsAreDiscardedAndRefilled}).</li>
+ * <li>Outdated volumes (Qubes' {@code is_outdated}: the TemplateVM was updated or the DVM
+ *     template's private changed after the preload started) are read after the
+ *     {@code domain-shutdown} of either (hand-outs wait for that read), on the periodic resync
+ *     and at restart; an outdated preload is never handed out: free ones are discarded, and a
+ *     requester that claimed one still starting checks again after its wait and goes cold
+ *     ({@code OutdatedVolumesTest}).</li>
  * <li>An unpause dispool did not make (say {@code qvm-unpause}) counts as a use: the preload leaves
  *     the pool. The {@code domain-unpaused} that every start fires is not one, even when read
  *     late ({@code unpauseByUserCountsAsUsed}, {@code aLateUnpauseEventOfTheStartIsNotAUse}).</li>
@@ -88,6 +95,9 @@ final class PreloadLifecycle {
     interface Listener {
         /** The pool should be reconciled again (a preload left it, failed, or became ready). */
         void poolChanged(Pool pool, String reason);
+
+        /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
+        void usedElsewhere(Pool pool, String reason);
     }
 
     private final QubesHost host;
@@ -173,7 +183,7 @@ final class PreloadLifecycle {
                 Map.of("startupMs", (clock.nanos() - p.createdNanos) / 1_000_000));
         p.state = PreloadState.READY;
         p.settled.complete(Boolean.TRUE);
-        if (p.generation != pool.generation) {
+        if (p.generation != pool.generation || p.outdated) {
             discard(pool, p, "outdated: " + pool.template + " changed while it was starting");
         }
     }
@@ -259,6 +269,12 @@ final class PreloadLifecycle {
             removeWhenSettled(pool, p, "the requester was interrupted");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": hand-out interrupted", e);
         }
+        if (!pool.isCurrent(p)) {
+            // The template changed or was updated while it started: Qubes' request_preload skips it too.
+            removeWhenSettled(pool, p, "outdated while a requester waited for it: " + pool.template
+                    + " or its TemplateVM changed");
+            return null;
+        }
         p.state = PreloadState.CLAIMED;
         timer.lap("wait-operational");
         if (paused) {
@@ -339,7 +355,7 @@ final class PreloadLifecycle {
             index.remove(p);
             publish(PoolEvent.Type.USED_ELSEWHERE, p, "unpaused outside dispool: counts as used", Map.of());
             unmark(pool, p.name);
-            listener.poolChanged(pool, p.name + " used outside dispool");
+            listener.usedElsewhere(pool, p.name + " used outside dispool");
         }
     }
 
