@@ -162,6 +162,11 @@ final class DispVm {
         setPreloadRequested(true);
     }
 
+    /** {@code mark_preload_requested} of a preload taken while it was being created (see {@link Creation}). */
+    void markRequestedWhileCreated() {
+        setPreloadRequested(true);
+    }
+
     /** {@code DispVM.on_domain_unpaused}: a preload unpaused after its start is used. */
     CompletableFuture<Void> onDomainUnpaused() {
         if (isPreload() && started) {

@@ -3,8 +3,10 @@ package dispool.emulator.reference;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,12 +24,8 @@ final class DvmTemplates {
     private static final System.Logger LOG = System.getLogger(DvmTemplates.class.getName());
 
     private final QubesdPreloading app;
-    /**
-     * Preloads being created, per template. qubesd lists a preload ({@code mark_preload}) before
-     * its disk is made; the simulator names a disposable only when it is made, so these count as
-     * listed until then.
-     */
-    private final Map<String, Integer> creating = new HashMap<>();
+    /** Preloads being created, per template, oldest first: listed in qubesd, see {@link Creation}. */
+    private final Map<String, Deque<Creation>> creating = new HashMap<>();
 
     DvmTemplates(QubesdPreloading app) {
         this.app = app;
@@ -93,7 +91,7 @@ final class DvmTemplates {
     }
 
     private int listed(String appvm) {
-        return getFeatPreload(appvm).size() + creating.getOrDefault(appvm, 0);
+        return getFeatPreload(appvm).size() + (int) creatingOf(appvm).stream().filter(c -> !c.requested).count();
     }
 
     /** {@code supports_preload}: {@code supported-rpc.qubes.WaitForRunningSystem} here or on the TemplateVM. */
@@ -217,12 +215,14 @@ final class DvmTemplates {
 
     /**
      * {@code request_preload}: schedules a gap refill, then takes the first listed preload that is
-     * not outdated (outdated ones are dropped and cleaned up 2 s later); null when none is left.
+     * not outdated (outdated ones are dropped and cleaned up 2 s later), or one still being
+     * created; null when none is left.
      */
-    DispVm requestPreload(String appvm) {
+    CompletableFuture<DispVm> requestPreload(String appvm) {
         fillPreloadGap(appvm);
         List<String> preloadDispvm = getFeatPreload(appvm);
-        if (preloadDispvm.isEmpty()) {
+        Creation unnamed = creatingOf(appvm).stream().filter(c -> !c.requested).findFirst().orElse(null);
+        if (preloadDispvm.isEmpty() && unnamed == null) {
             return null;
         }
         for (String item : preloadDispvm) {
@@ -236,14 +236,17 @@ final class DvmTemplates {
                 continue;
             }
             qube.markPreloadRequested();
-            return qube;
+            return CompletableFuture.completedFuture(qube);
+        }
+        if (unnamed != null) {
+            unnamed.requested = true;
+            return unnamed.made;
         }
         fillPreloadGap(appvm);
         return null;
     }
 
-    /** Counts a preload as listed while the simulator creates it (see {@link #creating}). */
-    void creating(String appvm, int delta) {
-        creating.merge(appvm, delta, Integer::sum);
+    Deque<Creation> creatingOf(String appvm) {
+        return creating.computeIfAbsent(appvm, a -> new ArrayDeque<>());
     }
 }

@@ -2,9 +2,13 @@ package dispool.emulator.reference;
 
 import dispool.host.Clock;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
@@ -21,6 +25,7 @@ final class QubesdLoop implements AutoCloseable {
 
     private final Clock clock;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "qubesd-reference-loop"));
+    private final Set<CompletableFuture<?>> calls = ConcurrentHashMap.newKeySet();
     private final ExecutorService blocking = Executors.newCachedThreadPool(r -> daemon(r, "qubesd-reference-io"));
 
     QubesdLoop(Clock clock) {
@@ -42,9 +47,15 @@ final class QubesdLoop implements AutoCloseable {
         });
     }
 
-    /** Runs {@code task} on the loop and returns its result there (an entry point from another thread). */
+    /**
+     * Runs {@code task} on the loop and returns its result there (an entry point from another
+     * thread). When qubesd stops first, the call fails as a cut connection does.
+     */
     <T> CompletableFuture<T> submit(Supplier<CompletableFuture<T>> task) {
-        return CompletableFuture.supplyAsync(task, loop).thenCompose(f -> f);
+        CompletableFuture<T> call = CompletableFuture.supplyAsync(task, loop).thenCompose(f -> f);
+        calls.add(call);
+        call.whenComplete((v, e) -> calls.remove(call));
+        return call;
     }
 
     /** {@code asyncio.sleep(delay)} in host time; completes on the loop. */
@@ -71,6 +82,7 @@ final class QubesdLoop implements AutoCloseable {
     @Override
     public void close() {
         loop.shutdownNow();
+        List.copyOf(calls).forEach(c -> c.completeExceptionally(new RejectedExecutionException("qubesd stopped")));
         blocking.shutdownNow();
     }
 }

@@ -120,9 +120,10 @@ public final class QubesdPreloading implements AutoCloseable {
     /** {@code DispVM.from_appvm} without {@code preload}. */
     private CompletableFuture<Disposable> fromAppvm(String appvm) {
         requireDvmTemplate(appvm);
-        DispVm preload = templates.requestPreload(appvm);
-        CompletableFuture<Boolean> got = preload == null ? CompletableFuture.completedFuture(false) : preload.getPreload();
-        return got.thenCompose(ok -> ok ? CompletableFuture.completedFuture(new Disposable(preload.name, true))
+        CompletableFuture<DispVm> preload = templates.requestPreload(appvm);
+        CompletableFuture<DispVm> got = preload == null ? CompletableFuture.completedFuture(null)
+                : loop.onLoop(preload.thenCompose(d -> d.getPreload().thenApply(ok -> ok ? d : null)).exceptionally(e -> null));
+        return got.thenCompose(d -> d != null ? CompletableFuture.completedFuture(new Disposable(d.name, true))
                 : genDisposable(appvm, false).thenApply(n -> new Disposable(n, false)));
     }
 
@@ -143,14 +144,26 @@ public final class QubesdPreloading implements AutoCloseable {
         if (!preload) {
             return loop.await(() -> host.createDisposable(appvm, Map.of()));
         }
-        templates.creating(appvm, 1);
+        Creation creation = new Creation();
+        templates.creatingOf(appvm).add(creation);
         return loop.await(() -> host.createDisposable(appvm, Map.of("preload-dispvm-in-progress", "1", "internal", "1")))
-                .whenComplete((n, e) -> templates.creating(appvm, -1))
+                .whenComplete((n, e) -> {
+                    templates.creatingOf(appvm).remove(creation);
+                    if (e != null) {
+                        creation.made.completeExceptionally(e);
+                    }
+                })
                 .thenCompose(name -> {
-                    List<String> listed = templates.getFeatPreload(appvm);
-                    listed.add(name);
-                    host.setFeature(appvm, "preload-dispvm", String.join(" ", listed));
                     DispVm d = dispvm(name);
+                    if (creation.requested) {
+                        record(appvm, name, "qube was requested");
+                        d.markRequestedWhileCreated();
+                    } else {
+                        List<String> listed = templates.getFeatPreload(appvm);
+                        listed.add(name);
+                        host.setFeature(appvm, "preload-dispvm", String.join(" ", listed));
+                    }
+                    creation.made.complete(d);
                     return d.start().thenApply(v -> name);
                 });
     }

@@ -18,8 +18,8 @@ final class DifferentialTable {
 
     String markdown() {
         StringBuilder out = new StringBuilder();
-        out.append("| workload | side | from pool | cold | max held | mean held at request | discarded (why) |\n");
-        out.append("| --- | --- | ---: | ---: | ---: | ---: | --- |\n");
+        out.append("| workload | side | from pool | cold (which requests) | max held | mean held at request | outdated handed out | discarded (why) |\n");
+        out.append("| --- | --- | ---: | --- | ---: | ---: | ---: | --- |\n");
         for (Row r : rows.values()) {
             line(out, r.workload().name(), "reference", r.reference());
             line(out, "", "dispool", r.dispool());
@@ -27,10 +27,17 @@ final class DifferentialTable {
         return out.toString();
     }
 
+    /** {@code (#1, #2, #7)}; long lists end with the count of the rest. */
+    private static String shortList(java.util.List<Integer> numbers) {
+        String shown = String.join(", ", numbers.stream().limit(8).map(n -> "#" + n).toList());
+        return "(" + shown + (numbers.size() > 8 ? ", +" + (numbers.size() - 8) : "") + ")";
+    }
+
     private static void line(StringBuilder out, String workload, String side, Outcome o) {
         out.append("| ").append(workload).append(" | ").append(side).append(" | ").append(o.served()).append(" | ")
-                .append(o.cold()).append(" | ").append(o.maxHeld()).append(" | ")
-                .append(String.format("%.1f", o.meanHeldAtRequests())).append(" | ").append(o.discards().size());
+                .append(o.cold()).append(o.coldRequests().isEmpty() ? "" : " " + shortList(o.coldRequests())).append(" | ").append(o.maxHeld()).append(" | ")
+                .append(String.format("%.1f", o.meanHeldAtRequests())).append(" | ").append(o.outdatedHandOuts()).append(" | ")
+                .append(o.discards().size());
         if (!o.discards().isEmpty()) {
             out.append(" (");
             StringBuilder why = new StringBuilder();

@@ -13,7 +13,7 @@ import java.util.stream.Stream;
  */
 class DifferentialTest {
 
-    static final double SCALE = 50;
+    static final double SCALE = 25;
     static final long SEED = 8;
     private static final DifferentialTable TABLE = new DifferentialTable();
 

@@ -4,7 +4,9 @@ import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.PoolEvent;
+import dispool.pool.PoolView;
 import dispool.pool.PreloadOwner;
+import dispool.pool.PreloadState;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -57,10 +59,19 @@ final class DispoolSide implements Side {
         return new Served(h.name(), h.preloaded());
     }
 
+    /** Ready and starting preloads nobody claimed, as qubesd's list. */
     @Override
     public int held(String template) {
-        var pool = engine.pool(template);
-        return pool.ready() + pool.starting(); // as qubesd's list: neither claimed nor being discarded
+        PoolView pool = engine.pool(template);
+        return pool.ready() + pool.starting();
+    }
+
+    /** The named ready and starting preloads (a preload being created has no name yet). */
+    @Override
+    public List<String> heldNames(String template) {
+        return engine.pool(template).preloads().stream()
+                .filter(p -> p.name() != null && (p.state() == PreloadState.READY || p.state().isStarting()))
+                .map(PoolView.PreloadView::name).toList();
     }
 
     @Override

@@ -5,13 +5,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What a user saw on one side: requests served from the pool and cold, the most preloads held at
- * once, the preloads seen by each request (the pool size over time), and what was thrown away why.
+ * What a user saw on one side: requests served from the pool and which ones were cold (numbered
+ * from 1 in script order), the most preloads held at once, the preloads seen by each request (the pool size over time), and what was thrown away why.
  */
-record Outcome(int served, int cold, int maxHeld, List<Integer> heldAtRequests, List<String> discards) {
+record Outcome(int served, List<Integer> coldRequests, int maxHeld, List<Integer> heldAtRequests, List<String> discards,
+        int outdatedHandOuts) {
+
+    int cold() {
+        return coldRequests.size();
+    }
 
     int requests() {
-        return served + cold;
+        return served + cold();
     }
 
     double servedShare() {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /** qubesd R4.3 preloading by itself: the reference model on the simulated host; dispool is not there. */
 final class ReferenceSide implements Side {
@@ -41,17 +43,35 @@ final class ReferenceSide implements Side {
     /** {@code admin.vm.CreateDisposable}, then {@code admin.vm.Start} for a new (halted) one, as qvm-run does. */
     @Override
     public Served request(String template) {
-        QubesdPreloading.Disposable d = qubesd.createDisposable(template);
+        QubesdPreloading.Disposable d = createDisposable(template);
         if (host.qube(d.name()).state() == PowerState.Halted) {
             host.start(d.name());
         }
         return new Served(d.name(), d.preloaded());
     }
 
+    /** A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. */
+    private QubesdPreloading.Disposable createDisposable(String template) {
+        QubesdPreloading current = current();
+        try {
+            return current.createDisposable(template);
+        } catch (RejectedExecutionException | CompletionException e) {
+            if (current == current() && !(e.getCause() instanceof RejectedExecutionException)) {
+                throw e;
+            }
+            return current().createDisposable(template);
+        }
+    }
+
+    private synchronized QubesdPreloading current() {
+        return qubesd;
+    }
+
+    /** qubesd's {@code preload-dispvm} list. */
     @Override
-    public int held(String template) {
+    public List<String> heldNames(String template) {
         String list = host.feature(template, "preload-dispvm").orElse("");
-        return list.isEmpty() ? 0 : Arrays.asList(list.split(" ")).size();
+        return list.isEmpty() ? List.of() : Arrays.asList(list.split(" "));
     }
 
     @Override
@@ -76,6 +96,7 @@ final class ReferenceSide implements Side {
         earlier.add(qubesd);
         qubesd = new QubesdPreloading(host);
     }
+
 
     @Override
     public void suspend() {

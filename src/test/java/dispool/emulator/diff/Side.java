@@ -24,7 +24,12 @@ interface Side extends AutoCloseable {
     Served request(String template);
 
     /** Preloads held for {@code template} now, starting or ready. */
-    int held(String template);
+    default int held(String template) {
+        return heldNames(template).size();
+    }
+
+    /** The names of the preloads held for {@code template} now. */
+    List<String> heldNames(String template);
 
     /** Why each preload was thrown away without being handed out, oldest first. */
     List<String> discards();

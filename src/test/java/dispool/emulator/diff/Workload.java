@@ -17,8 +17,11 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
     /** How long after a request the user closes the disposable, in host seconds. */
     static final double CLOSE_AFTER = 10;
 
-    /** What happens at {@code at} host seconds. */
-    record Step(double at, String what, Consumer<Side> action) {
+    /**
+     * What happens at {@code at} host seconds. {@code outdates}: the step makes every preload held
+     * at that moment outdated (none of them may be handed out afterwards).
+     */
+    record Step(double at, String what, Consumer<Side> action, boolean outdates) {
     }
 
     /** The simulated host of every workload (seed fixed, {@code scale} times faster than real time). */
@@ -52,7 +55,7 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
         /** {@code count} requests, one every {@code every} seconds from {@code from}. */
         Builder requests(double from, double every, int count) {
             for (int i = 0; i < count; i++) {
-                steps.add(new Step(from + i * every, "request", null));
+                steps.add(new Step(from + i * every, "request", null, false));
             }
             return this;
         }
@@ -63,7 +66,13 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
         }
 
         Builder at(double at, String what, Consumer<Side> action) {
-            steps.add(new Step(at, what, action));
+            steps.add(new Step(at, what, action, false));
+            return this;
+        }
+
+        /** A step after which what is preloaded now is outdated. */
+        Builder outdating(double at, String what, Consumer<Side> action) {
+            steps.add(new Step(at, what, action, true));
             return this;
         }
 
@@ -94,10 +103,10 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
                 named("negative delay (max 3, delay -2)", 3, "-2").requests(0, 2, 15).build(),
                 named("zero delay (max 2, delay 0)", 2, "0").requests(0, 2, 20).build(),
                 named("template property change", 2, null).requests(0, 4, 4)
-                        .at(9, "qvm-prefs web-dvm vcpus 4", s -> s.host().setProperty(DVM, "vcpus", "4"))
+                        .outdating(9, "qvm-prefs web-dvm vcpus 4", s -> s.host().setProperty(DVM, "vcpus", "4"))
                         .requests(10, 4, 10).build(),
                 named("TemplateVM update", 2, null).requests(0, 4, 3)
-                        .at(9, "update " + TEMPLATE_VM, s -> s.host().updateTemplate(TEMPLATE_VM)).requests(10, 4, 8).build(),
+                        .outdating(9, "update " + TEMPLATE_VM, s -> s.host().updateTemplate(TEMPLATE_VM)).requests(10, 4, 8).build(),
                 named("suspend and resume", 2, null).requests(0, 4, 3).at(10, "suspend", Side::suspend)
                         .at(20, "resume", Side::resume).requests(22, 4, 6).build(),
                 named("restart of dispool", 2, null).requests(0, 4, 4).at(14, "restart dispool", Side::restartDispool)

@@ -6,9 +6,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -40,19 +44,25 @@ final class WorkloadRunner {
             timers.scheduleAtFixedRate(() -> maxHeld.accumulateAndGet(side.held(Workload.DVM), Math::max), sample, sample,
                     TimeUnit.NANOSECONDS);
             List<Integer> heldAtRequests = Collections.synchronizedList(new ArrayList<>());
-            List<Side.Served> served = Collections.synchronizedList(new ArrayList<>());
+            Map<Integer, Side.Served> served = new ConcurrentSkipListMap<>();
+            Set<String> outdated = ConcurrentHashMap.newKeySet();
+            int request = 0;
             List<CompletableFuture<?>> pending = Collections.synchronizedList(new ArrayList<>());
             for (Workload.Step step : w.steps()) {
+                int number = step.action() == null ? ++request : 0;
                 CompletableFuture<Void> done = new CompletableFuture<>();
                 pending.add(done);
                 timers.schedule(() -> users.execute(() -> {
                     try {
                         if (step.action() != null) {
+                            if (step.outdates()) {
+                                outdated.addAll(side.heldNames(Workload.DVM));
+                            }
                             step.action().accept(side);
                         } else {
                             heldAtRequests.add(side.held(Workload.DVM));
                             Side.Served s = side.request(Workload.DVM);
-                            served.add(s);
+                            served.put(number, s);
                             pending.add(closeLater(side, s.name(), timers, users));
                         }
                         done.complete(null);
@@ -64,8 +74,10 @@ final class WorkloadRunner {
             Awaitility.await(w.name() + ": " + side.label() + " plays every step").atMost(60, TimeUnit.SECONDS)
                     .pollInterval(Duration.ofMillis(10)).until(() -> List.copyOf(pending).stream().allMatch(CompletableFuture::isDone));
             List.copyOf(pending).forEach(CompletableFuture::join);
-            int fromPool = (int) served.stream().filter(Side.Served::preloaded).count();
-            return new Outcome(fromPool, served.size() - fromPool, maxHeld.get(), List.copyOf(heldAtRequests), side.discards());
+            List<Integer> cold = served.entrySet().stream().filter(e -> !e.getValue().preloaded()).map(Map.Entry::getKey).toList();
+            int outdatedHandOuts = (int) served.values().stream().filter(x -> outdated.contains(x.name())).count();
+            return new Outcome(served.size() - cold.size(), cold, maxHeld.get(), List.copyOf(heldAtRequests), side.discards(),
+                    outdatedHandOuts);
         } finally {
             timers.shutdownNow();
             users.shutdownNow();
