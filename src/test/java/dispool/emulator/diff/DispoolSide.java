@@ -66,6 +66,11 @@ final class DispoolSide implements Side {
         return pool.ready() + pool.starting();
     }
 
+    @Override
+    public int ready(String template) {
+        return engine.pool(template).ready();
+    }
+
     /** The named ready and starting preloads (a preload being created has no name yet). */
     @Override
     public List<String> heldNames(String template) {

@@ -74,6 +74,12 @@ final class ReferenceSide implements Side {
         return list.isEmpty() ? List.of() : Arrays.asList(list.split(" "));
     }
 
+    /** Listed and paused: {@code preload-dispvm-completed}. */
+    @Override
+    public int ready(String template) {
+        return (int) heldNames(template).stream().filter(q -> host.qube(q).state() == PowerState.Paused).count();
+    }
+
     @Override
     public List<String> discards() {
         List<String> out = new ArrayList<>();

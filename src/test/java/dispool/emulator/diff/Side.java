@@ -28,6 +28,9 @@ interface Side extends AutoCloseable {
         return heldNames(template).size();
     }
 
+    /** Preloads of {@code template} ready to be handed out (operational and paused). */
+    int ready(String template);
+
     /** The names of the preloads held for {@code template} now. */
     List<String> heldNames(String template);
 

@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.awaitility.Awaitility;
 
 /**
- * Plays a {@link Workload} on one {@link Side}: boots, waits until the pool is full, then runs
+ * Plays a {@link Workload} on one {@link Side}: boots, waits until the pool is full and ready, then runs
  * every step at its host time (the simulator's clock, so nothing sleeps in real seconds). Each
  * request is a user of its own who closes the disposable {@link Workload#CLOSE_AFTER} seconds later.
  */
@@ -38,7 +38,7 @@ final class WorkloadRunner {
         try {
             side.boot();
             Awaitility.await(w.name() + ": " + side.label() + " fills the pool at boot").atMost(30, TimeUnit.SECONDS)
-                    .pollInterval(Duration.ofMillis(5)).until(() -> side.held(Workload.DVM) == w.bootMax());
+                    .pollInterval(Duration.ofMillis(5)).until(() -> side.ready(Workload.DVM) == w.bootMax());
             AtomicInteger maxHeld = new AtomicInteger(w.bootMax());
             long sample = clock.toWallNanos(SAMPLE);
             timers.scheduleAtFixedRate(() -> maxHeld.accumulateAndGet(side.held(Workload.DVM), Math::max), sample, sample,
