@@ -82,4 +82,58 @@ class QubesdPreloadingTest {
         assertTrue(listed().contains(before.get(1)), "the other preload is still there: " + qubesd.removals());
         assertTrue(qubesd.removals().stream().allMatch(r -> r.reason().equals("qube was requested")), qubesd.removals().toString());
     }
+
+    @Test
+    void aTemplateVmUpdateDiscardsEveryPreloadAndRefillsWithFreshOnes() {
+        start("2", "3");
+        qubesd.bootService();
+        awaitPaused(2);
+        List<String> before = listed();
+        host.updateTemplate("fedora-42-xfce");
+        await().until(() -> listed().size() == 2 && listed().stream().noneMatch(before::contains)
+                && listed().stream().allMatch(q -> host.qube(q).state() == PowerState.Paused));
+        assertTrue(qubesd.removals().stream().filter(r -> before.contains(r.qube()))
+                .allMatch(r -> r.reason().equals("of outdated volume(s) or property(ies)")), qubesd.removals().toString());
+        QubesdPreloading.Disposable d = qubesd.createDisposable(DVM);
+        assertFalse(before.contains(d.name()), "no preload made before the update is handed out");
+    }
+
+    @Test
+    void aRestartedQubesdRemovesAPreloadWhoseStartWasInterrupted() {
+        start("1", "3");
+        qubesd.bootService();
+        awaitPaused(1);
+        String interrupted = listed().get(0);
+        host.setFeature(interrupted, "preload-dispvm-in-progress", "1");
+        qubesd.close();
+        qubesd = new QubesdPreloading(host);
+        await().until(() -> host.listQubes().stream().noneMatch(q -> q.name().equals(interrupted)));
+        assertEquals("their progress was interrupted", qubesd.removals().get(0).reason());
+    }
+
+    @Test
+    void suspendDropsThePreloadsAndResumeRefills() {
+        start("2", "3");
+        qubesd.bootService();
+        awaitPaused(2);
+        qubesd.suspendPre();
+        assertEquals(List.of(), listed());
+        assertTrue(qubesd.removals().stream().allMatch(r -> r.reason().equals("system wants to suspend")));
+        qubesd.suspendPost();
+        awaitPaused(2);
+    }
+
+    @Test
+    void aNegativeDelayRefillsOnlyOnceThePoolIsEmpty() {
+        start("2", "-1");
+        qubesd.bootService();
+        awaitPaused(2);
+        qubesd.createDisposable(DVM);
+        assertEquals(1, listed().size());
+        String last = listed().get(0);
+        qubesd.createDisposable(DVM);
+        await().until(() -> listed().size() == 2 && !listed().contains(last));
+        assertEquals(2, host.listQubes().stream().filter(q -> q.isDispVm()).count() - 2,
+                "a refill of two once the pool was empty, beside the two hand-outs");
+    }
 }
