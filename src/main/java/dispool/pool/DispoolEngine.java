@@ -51,6 +51,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final Recovery recovery;
     private final HostEventRouter router;
     private final RefillPolicy refill;
+    private final PreloadSupport support;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
     private volatile boolean suspended;
@@ -62,9 +63,10 @@ public final class DispoolEngine implements AutoCloseable {
         this.clock = host.clock();
         this.settings = settings;
         MemoryGate memory = new MemoryGate(host::availableMemory);
-        this.reader = new SettingsReader(host);
+        this.reader = new SettingsReader(host, settings);
+        this.support = new PreloadSupport(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener());
+                new LifecycleListener(), settings.backoff());
         this.refill = new QubesRefillPolicy();
         OutdatedVolumes volumes = new OutdatedVolumes(host);
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
@@ -157,6 +159,11 @@ public final class DispoolEngine implements AutoCloseable {
     public void setMax(String template, String value) {
         int max = PreloadFeatures.validateMax(template, value);
         requireDvmTemplate(template);
+        // Any value, 0 included: qubesd's pre-set handler refuses them all (unsetting is always allowed).
+        support.missingFeature(template).ifPresent(feature -> {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, PreloadSupport.explain(template, feature),
+                    "max", value, "the template has " + feature);
+        });
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
@@ -345,7 +352,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private PoolRunner runner(String template) {
         return runners.computeIfAbsent(template,
-                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock));
+                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock, settings.backoff()));
     }
 
     private PoolReconciler.Next reconcileTemplate(String template) {
@@ -451,12 +458,15 @@ public final class DispoolEngine implements AutoCloseable {
     // ---------------------------------------------------------------- host events
 
     private void subscribeEvents() {
-        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
+        // The port reconnects by itself; this only re-subscribes when an adapter gives up, after the engine's backoff.
+        Backoff b = settings.backoff();
+        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(b.initial())));
+        Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
                 .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); reconnecting"))
-                .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
+                        + "); subscribing again"))
+                .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 

@@ -37,6 +37,7 @@ final class Pool {
     volatile boolean volumesToCheck;
     volatile MemoryGate.Admission admission;
     volatile String lastFailure;
+    final ListWriter listWriter = new ListWriter();
     /** When the pool's {@link RefillPolicy} lets it fill a gap. */
     final RefillTimers refill = new RefillTimers();
 

@@ -44,7 +44,8 @@ import java.util.concurrent.TimeoutException;
  * Created with {@code internal=1} and {@code preload-dispvm-in-progress=1} in the same host step
  * as the qube; its name is then added to the template's {@code preload-dispvm} list; once paused
  * it gets {@code preload-dispvm-completed=1} and an empty in-progress. At hand-out the name leaves
- * the list and {@code internal} is deleted: after the caller has it for a ready preload (listed,
+ * the list and {@code internal} is deleted (kept when the DVM template is internal itself, as Qubes
+ * does; {@code InternalTemplateTest}): after the caller has it for a ready preload (listed,
  * completed and running already reads as handed out), before for one claimed during startup
  * (still in progress, it would read as interrupted; {@code requestDuringStartupSkipsThePause}). On restart, in-progress qubes are removed and
  * completed paused ones are kept ({@link Recovery}).
@@ -109,9 +110,11 @@ final class PreloadLifecycle {
     private final Executor workers;
     private final ScheduledExecutorService timers;
     private final Listener listener;
+    private final Backoff retry;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry) {
+        this.retry = retry;
         this.host = host;
         this.clock = host.clock();
         this.marks = marks;
@@ -132,8 +135,8 @@ final class PreloadLifecycle {
         workers.execute(() -> runStartup(pool, p, settings));
     }
 
+    /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
-        boolean reserved = true;
         try {
             p.name = host.createDisposable(pool.template, marks.preloadCreation());
             index.put(p);
@@ -141,8 +144,6 @@ final class PreloadLifecycle {
             writeList(pool);
             step(p, PreloadState.STARTING);
             host.start(p.name);
-            memory.release(settings.memoryMiB());
-            reserved = false;
             step(p, PreloadState.WAITING_OPERATIONAL);
             waitOperational(p.name, settings);
             if (p.isClaimedForHandOut()) {
@@ -163,9 +164,7 @@ final class PreloadLifecycle {
                 startupFailed(pool, p, e);
             }
         } finally {
-            if (reserved) {
-                memory.release(settings.memoryMiB());
-            }
+            memory.release(settings.memoryMiB());
         }
     }
 
@@ -371,12 +370,22 @@ final class PreloadLifecycle {
     private void unmark(Pool pool, String name) {
         writeList(pool);
         try {
-            host.removeFeature(name, marks.internal());
+            dropInternal(pool, name);
             host.removeFeature(name, marks.inProgress());
         } catch (QubesException e) {
             if (!e.is(QubesException.VM_NOT_FOUND)) { // already removed by its user: no marks left to clear
                 warn(pool, name + " was handed out but its marks could not be cleared: " + describe(e));
             }
+        }
+    }
+
+    /**
+     * Makes a handed-out disposable show in menus, unless its DVM template is itself internal:
+     * then it inherited {@code internal} and keeps it ({@code DispVM.use_preload}).
+     */
+    void dropInternal(Pool pool, String name) {
+        if (host.feature(pool.template, marks.internal()).orElse("").isEmpty()) {
+            host.removeFeature(name, marks.internal());
         }
     }
 
@@ -422,18 +431,18 @@ final class PreloadLifecycle {
     }
 
     /**
-     * Kills and removes a qube of the pool; when the host refuses, tries again with a capped
-     * backoff (1 s doubling to 5 min, host time), so a qube the engine made is never left behind.
+     * Kills and removes a qube of the pool; when the host refuses, tries again after the engine's
+     * {@link Backoff} (host time), so a qube the engine made is never left behind.
      */
     private void removeRetrying(Pool pool, String name, String reason, int attempt, Runnable removed) {
         try {
             killAndRemove(name);
         } catch (QubesException e) {
-            long delayMs = Math.min(300_000, 1_000L << Math.min(attempt, 8));
+            Duration delay = retry.delay(attempt + 1);
             warn(pool, "could not remove " + name + " (" + reason + "): " + describe(e) + "; trying again in "
-                    + delayMs + " ms");
+                    + delay.toMillis() + " ms");
             timers.schedule(() -> workers.execute(() -> removeRetrying(pool, name, reason, attempt + 1, removed)),
-                    clock.toWallNanos(Duration.ofMillis(delayMs)), TimeUnit.NANOSECONDS);
+                    clock.toWallNanos(delay), TimeUnit.NANOSECONDS);
             return;
         }
         events.publish(new PoolEvent(PoolEvent.Type.QUBE_REMOVED, pool.template, name, reason, clock.millis(), Map.of()));
@@ -460,11 +469,9 @@ final class PreloadLifecycle {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    /** Writes the template's list from memory; serialized per pool so the last write is the newest. */
+    /** Writes the template's list from memory; the last write is the newest ({@link ListWriter}). */
     void writeList(Pool pool) {
-        synchronized (pool.preloads) {
-            List<String> names = pool.listedNames();
-            String value = String.join(" ", names);
+        pool.listWriter.write(() -> String.join(" ", pool.listedNames()), value -> {
             try {
                 if (!value.equals(host.feature(pool.template, marks.list()).orElse(""))) {
                     host.setFeature(pool.template, marks.list(), value);
@@ -472,7 +479,7 @@ final class PreloadLifecycle {
             } catch (QubesException e) {
                 warn(pool, "could not write " + marks.list() + " of " + pool.template + ": " + describe(e));
             }
-        }
+        });
     }
 
     private void warn(Pool pool, String message) {

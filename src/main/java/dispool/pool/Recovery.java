@@ -87,7 +87,7 @@ final class Recovery {
             adopt(pool, name, templateNow);
         } else if (completed && q.state() == PowerState.Running) {
             log(pool, name + " was unpaused before the restart: counted as handed out, no longer ours");
-            host.removeFeature(name, marks.internal());
+            lifecycle.dropInternal(pool, name);
         } else {
             remove(pool, name, "listed but not a completed, paused preload (state " + q.state() + ")");
         }
