@@ -34,6 +34,12 @@ final class DispVm {
     private final CompletableFuture<Void> preloadComplete = new CompletableFuture<>();
     /** qubesd's {@code is_fully_usable()}: the start finished (the start's own resume is no use). */
     boolean started;
+    /**
+     * Paused since the start. The simulator delivers a start's own {@code domain-unpaused} late, on
+     * its event thread, when qubesd would already find the qube usable; only an unpause that
+     * follows a pause is one {@code on_domain_unpaused} acts on.
+     */
+    boolean paused;
 
     DispVm(QubesdPreloading app, String name, String template) {
         this.app = app;
@@ -107,7 +113,7 @@ final class DispVm {
                 : app.loop.await(() -> {
                     app.host.pause(name);
                     return null;
-                })).thenAccept(v -> {
+                }).thenAccept(done -> paused = true)).thenAccept(v -> {
                     app.host.setFeature(name, "preload-dispvm-completed", "1");
                     if (!preloadRequested) {
                         app.host.setFeature(name, "preload-dispvm-in-progress", "");
@@ -169,7 +175,9 @@ final class DispVm {
 
     /** {@code DispVM.on_domain_unpaused}: a preload unpaused after its start is used. */
     CompletableFuture<Void> onDomainUnpaused() {
-        if (isPreload() && started) {
+        boolean resumed = paused;
+        paused = false;
+        if (isPreload() && started && resumed) {
             return usePreload();
         }
         return CompletableFuture.completedFuture(null);

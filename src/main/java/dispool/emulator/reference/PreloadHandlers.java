@@ -1,6 +1,7 @@
 package dispool.emulator.reference;
 
 import dispool.host.HostEvent;
+import dispool.host.PowerState;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import java.util.List;
@@ -134,7 +135,13 @@ final class PreloadHandlers {
                 d.started = true;
                 yield DONE;
             }
-            case "domain-unpaused" -> d.onDomainUnpaused();
+            case "domain-paused" -> {
+                d.paused = true;
+                yield DONE;
+            }
+            // Delivered late, an unpause may already be undone (the start's, then our pause): only a
+            // qube running now was resumed.
+            case "domain-unpaused" -> app.host.qube(d.name).state() == PowerState.Running ? d.onDomainUnpaused() : DONE;
             case "domain-shutdown" -> {
                 d.preloadCleanup();
                 yield DONE;
