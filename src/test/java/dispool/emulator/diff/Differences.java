@@ -22,10 +22,11 @@ final class Differences {
      * seen, and the wider tolerance that still catches a regression beyond it.
      */
     static final Map<String, Open> OPEN = Map.of(
-            "restart of dispool", new Open("more cold hand-outs around the restart (reference 10 of 10 from the pool, "
-                    + "dispool 7): requests shortly after hand-outs find no preload started yet", 4),
-            "template property change", new Open("more cold hand-outs around the change (reference 13 of 14 from the pool, "
-                    + "dispool 10): requests shortly after hand-outs find no preload started yet", 5));
+            "restart of dispool", new Open("reference 10 of 10 from the pool, dispool 7: the request waiting for a "
+                    + "starting preload when dispool stops goes cold, and the next finds the new engine still recovering", 4),
+            "template property change", new Open("reference 13 of 14 from the pool, dispool 10: the request waiting for "
+                    + "a starting preload when the template changes goes cold (the preload is discarded as outdated), and "
+                    + "the next three find no preload for about 7 s", 5));
 
     /** A known, unfixed difference and the tolerance (in requests) it gets meanwhile. */
     record Open(String seen, int tolerance) {
