@@ -52,8 +52,8 @@ public final class DispoolEngine implements AutoCloseable {
     private final HostEventRouter router;
     private final RefillPolicy refill;
     private final PreloadSupport support;
-    /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
-    private final HostPreloads hostPreloads;
+    /** dispool's own pools, or the host's ({@link PreloadOwner}). */
+    private final Preloading preloading;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
@@ -72,7 +72,8 @@ public final class DispoolEngine implements AutoCloseable {
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
-        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
+        this.preloading = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, reader)
+                : new ManagedPreloading(lifecycle, reconciler, refill, new EngineRunners(), clock);
     }
 
     /**
@@ -83,7 +84,7 @@ public final class DispoolEngine implements AutoCloseable {
         List<QubeInfo> qubes = host.listQubes();
         for (String template : dvmTemplates(qubes)) {
             Pool pool = poolFor(template);
-            pool.settings = reader.read(template);
+            reader.refresh(pool);
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
         subscribeEvents();
@@ -115,22 +116,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private HandOut handOutNow(String template) {
         Pool pool = requireDvmTemplate(template);
-        if (hostPreloads != null) {
-            return hostPreloads.handOut(pool);
-        }
-        refill.requested(pool, clock.nanos());
-        wakeForRefill(pool);
-        HandOut h = lifecycle.handOut(pool);
-        if (h.preloaded()) {
-            refill.used(pool, clock.nanos());
-        }
-        runner(template).mark("hand-out of " + h.name());
-        return h;
-    }
-
-    /** A refill timer sleeps independently of hand-outs, as qubesd's coroutines: the runner wakes for it. */
-    private void wakeForRefill(Pool pool) {
-        pool.refill.next().ifPresent(at -> runner(pool.template).markAfter(Duration.ofNanos(Math.max(1, at - clock.nanos()))));
+        return preloading.handOut(pool);
     }
 
     /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
@@ -222,7 +208,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     /** Re-reads a pool's settings at once, so the answer to a knob change already shows it. */
     private void refreshSettings(String template) {
-        poolFor(template).settings = reader.read(template);
+        reader.refresh(poolFor(template));
     }
 
     private void knobChanged(String template, String reason) {
@@ -288,7 +274,7 @@ public final class DispoolEngine implements AutoCloseable {
     }
 
     private PoolView view(Pool pool) {
-        return hostPreloads != null ? hostPreloads.view(pool) : PoolView.of(pool, clock.nanos());
+        return preloading.view(pool);
     }
 
     public PoolEvents events() {
@@ -314,14 +300,13 @@ public final class DispoolEngine implements AutoCloseable {
             return known;
         }
         QubeInfo q = hostCall(() -> host.qube(template), "template", template);
-        PoolSettings s = reader.read(template);
-        if (!s.dvmTemplate()) {
+        Pool pool = poolFor(template);
+        if (!reader.refresh(pool).dvmTemplate()) {
+            index.dropIfEmpty(pool);
             throw new DispoolException(DispoolException.Kind.CONFLICT, template + " (" + q.klass()
                     + ") is not a DVM template: template_for_dispvms is not True; make it one with: qvm-prefs "
                     + template + " template_for_dispvms True", "template", template, "template_for_dispvms=True");
         }
-        Pool pool = poolFor(template);
-        pool.settings = s;
         return pool;
     }
 
@@ -360,8 +345,7 @@ public final class DispoolEngine implements AutoCloseable {
         if (pool == null) {
             return PoolReconciler.Next.DONE;
         }
-        // When the host fills the pools, a reconcile only re-reads the settings; it never preloads.
-        PoolReconciler.Next next = hostPreloads != null ? refreshOnly(pool) : reconciler.reconcile(pool, suspended);
+        PoolReconciler.Next next = preloading.reconcile(pool, suspended);
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
@@ -369,9 +353,16 @@ public final class DispoolEngine implements AutoCloseable {
         return next;
     }
 
-    private PoolReconciler.Next refreshOnly(Pool pool) {
-        pool.settings = reader.read(pool.template);
-        return PoolReconciler.Next.DONE;
+    private final class EngineRunners implements Preloading.Runners {
+        @Override
+        public void mark(Pool pool, String reason) {
+            runner(pool.template).mark(reason);
+        }
+
+        @Override
+        public void markAfter(Pool pool, Duration hostDelay) {
+            runner(pool.template).markAfter(hostDelay);
+        }
     }
 
     private final class LifecycleListener implements PreloadLifecycle.Listener {

@@ -19,7 +19,9 @@ final class Pool {
     final List<Preload> preloads = new CopyOnWriteArrayList<>();
     final Backoff.State backoff;
 
+    /** Written only by {@link #offerSettings}, through {@link SettingsReader#refresh}. */
     volatile PoolSettings settings;
+    private long settingsReadAtNanos = Long.MIN_VALUE;
     /** Bumped when the template changes; preloads of an older generation are outdated. */
     volatile int generation;
     /** The template as the last reconcile read it; null before the first. */
@@ -45,6 +47,17 @@ final class Pool {
         this.template = template;
         this.backoff = new Backoff.State(policy);
         this.settings = initial;
+    }
+
+    /**
+     * Stores settings read from the host unless a read that started later was stored already, so
+     * a slow read never overwrites a newer one.
+     */
+    synchronized void offerSettings(PoolSettings read, long readStartedNanos) {
+        if (readStartedNanos >= settingsReadAtNanos) {
+            settingsReadAtNanos = readStartedNanos;
+            settings = read;
+        }
     }
 
     /** Free preloads, ready or starting: what counts against the max. */

@@ -56,8 +56,7 @@ final class PoolReconciler {
     }
 
     Next reconcile(Pool pool, boolean suspended) {
-        PoolSettings s = reader.read(pool.template);
-        pool.settings = s;
+        PoolSettings s = reader.refresh(pool);
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
         }

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The preload lifecycle: how one disposable is made ahead of a request, handed out, or removed.
- * This is the one place that changes a preload's state; {@link PoolReconciler} only decides how
+ * This is the one place that changes a preload's state; {@link PoolReconciler} (with the pool's
+ * {@link RefillPolicy}) only decides how
  * many to start or remove.
  *
  * <h2>Goals (after Qubes' DispVM class documentation, qubes/vm/dispvm.py)</h2>
@@ -59,8 +60,9 @@ import java.util.concurrent.TimeoutException;
  *     its pause and is handed out once operational. The requester waits at most
  *     1.2 × {@code qrexec_timeout}, then goes cold, and the slow preload is removed when its
  *     starter lets go of it ({@code requestDuringStartupSkipsThePause}).</li>
- * <li>An empty pool hands out a cold disposable (create, start, wait operational) and the
- *     reconciler fills the gap ({@code emptyPoolFallsBackToCold}).</li>
+ * <li>An empty pool hands out a cold disposable (create, start, wait operational); the reconciler
+ *     fills the gap when the pool's {@link RefillPolicy} says (Qubes' stacked refill timers,
+ *     {@code QubesRefillPolicy}: {@code SteadyStreamTest}) ({@code emptyPoolFallsBackToCold}).</li>
  * <li>Each starter step first checks the preload is still wanted; a preload discarded while
  *     starting is removed as soon as its starter lets go ({@code KnobRaceTest}).</li>
  * <li>A preload that finishes starting from an older template generation is discarded, never

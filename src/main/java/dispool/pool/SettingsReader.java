@@ -33,6 +33,16 @@ final class SettingsReader {
                 && !settings.marks().list().equals(HostPreloads.HOST_LIST);
     }
 
+    /**
+     * Reads the pool's settings and stores them in it: the one place a pool's settings are
+     * written. Returns what the pool holds then (a read that started later may have won).
+     */
+    PoolSettings refresh(Pool pool) {
+        long started = host.clock().nanos();
+        pool.offerSettings(read(pool.template), started);
+        return pool.settings;
+    }
+
     PoolSettings read(String template) {
         long threshold = PreloadFeatures.hostThreshold(host.feature(DOM0, PreloadFeatures.THRESHOLD));
         Map<String, String> props;
