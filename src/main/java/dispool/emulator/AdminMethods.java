@@ -17,9 +17,11 @@ import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The Admin API methods dispool uses, answered from a {@link SimHost} the way qubesd R4.3 answers
- * them (reference §4): same reply formats, same exceptions, a dropped connection
- * ({@link Refused}) for protocol errors, unknown methods and the features clients may not write.
+ * The Admin API methods dispool and the qvm-* tools (qvm-ls, qvm-prefs, qvm-features,
+ * qvm-run --dispvm) use, answered from a {@link SimHost} the way qubesd R4.3 answers them
+ * (qubes/api/admin.py; reference §4): same reply formats, same validation and exceptions, a
+ * dropped connection ({@link Refused}) for protocol errors, unknown methods and the features
+ * clients may not write.
  */
 final class AdminMethods {
 
