@@ -59,6 +59,15 @@ public interface DispoolConfig {
         String qrexecClientVm();
 
         /**
+         * How readiness services ({@code qubes.WaitForRunningSystem}) run: {@code qrexec}, through
+         * the qrexec client of the transport (a real Qubes OS); {@code emulator}, through the
+         * emulator of {@code dispool sim-qubesd}, whose simulated qubes have no qrexec. A setting,
+         * never probed from the host: nothing a qube can write may change it. Default qrexec.
+         */
+        @WithDefault("qrexec")
+        ServicesKind services();
+
+        /**
          * {@code managed}: dispool preloads itself, keeping its bookkeeping under
          * {@code x-dispool-}-prefixed features (R4.2, or a qubesd without native preloading);
          * {@code native}: qubesd preloads (R4.3 ≥ v4.3.29) and dispool hands out through
@@ -94,6 +103,8 @@ public interface DispoolConfig {
     }
 
     enum TransportKind { socket, qrexec }
+
+    enum ServicesKind { qrexec, emulator }
 
     /**
      * Who may call the REST API. On TCP (quarkus.http.host/port, loopback by default) a caller

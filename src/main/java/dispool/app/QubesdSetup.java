@@ -1,6 +1,6 @@
 package dispool.app;
 
-import dispool.host.qubesd.EmulatorServices;
+import dispool.emulator.EmulatorServices;
 import dispool.host.qubesd.EventStream;
 import dispool.host.qubesd.MemoryBudget;
 import dispool.host.qubesd.MemorySource;
@@ -39,8 +39,9 @@ final class QubesdSetup {
     }
 
     private static ServiceRunner services(DispoolConfig.Qubes c, Transport transport) {
-        if (EmulatorServices.isEmulator(transport)) {
-            LOG.infof("qubesd at %s is dispool's emulator: services run through it", transport.describe());
+        if (c.services() == DispoolConfig.ServicesKind.emulator) {
+            LOG.infof("readiness services run through dispool's qubesd emulator at %s (dispool.qubes.services=emulator)",
+                    transport.describe());
             return new EmulatorServices(transport);
         }
         return switch (c.transport()) {

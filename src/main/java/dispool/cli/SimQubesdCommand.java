@@ -2,7 +2,7 @@ package dispool.cli;
 
 import dispool.app.DispoolConfig;
 import dispool.app.EngineProducer;
-import dispool.host.qubesd.emulator.QubesdEmulator;
+import dispool.emulator.QubesdEmulator;
 import dispool.host.sim.SimHost;
 import io.quarkus.runtime.Quarkus;
 import jakarta.inject.Inject;
@@ -14,8 +14,10 @@ import picocli.CommandLine.Option;
 /**
  * {@code dispool sim-qubesd --socket PATH}: serves the simulated Qubes host (configured by
  * {@code dispool.sim.*}, as the embedded simulator) as qubesd on a Unix socket, in the real Admin
- * API wire format, until stopped. A dispool service with {@code dispool.host=qubesd} and
- * {@code dispool.qubes.socket=PATH} then runs against it end to end.
+ * API wire format, until stopped. A dispool service with {@code dispool.host=qubesd},
+ * {@code dispool.qubes.socket=PATH} and {@code dispool.qubes.services=emulator} then runs against
+ * it end to end. With {@code --release R43_NATIVE} the emulated qubesd preloads by itself (the
+ * reference model, {@code dispool.emulator.reference}), starting with its boot service.
  */
 @Command(name = "sim-qubesd", mixinStandardHelpOptions = true,
         description = "Serve the simulated Qubes host as qubesd on a Unix socket (the Admin API wire format).")
@@ -44,6 +46,8 @@ public class SimQubesdCommand implements Callable<Integer> {
             }
             System.out.println("qubesd emulator (" + release + ", time scale " + host.clock().scale()
                     + ") serving " + host.listQubes().size() + " qubes on " + socket + "; Ctrl-C to stop");
+            System.out.println("a dispool service against it: -Ddispool.host=qubesd -Ddispool.qubes.socket=" + socket
+                    + " -Ddispool.qubes.services=emulator");
             Quarkus.waitForExit();
         }
         return 0;

@@ -1,7 +1,7 @@
 package dispool.app;
 
 import dispool.host.Clock;
-import dispool.host.qubesd.emulator.QubesdEmulator;
+import dispool.emulator.QubesdEmulator;
 import dispool.host.sim.SimHost;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import java.io.IOException;
@@ -40,7 +40,7 @@ public class EmulatedQubesdResource implements QuarkusTestResourceLifecycleManag
                     .build();
             emulator = QubesdEmulator.serve(sim, dir.resolve("qubesd.sock"), release);
             emulator.writeQmemmanFile(dir.resolve("qmemman-avail-mem"));
-            return Map.of("dispool.host", "qubesd",
+            return Map.of("dispool.host", "qubesd", "dispool.qubes.services", "emulator",
                     "dispool.qubes.socket", emulator.socket().toString(),
                     "dispool.qubes.qmemman-file", dir.resolve("qmemman-avail-mem").toString(),
                     "dispool.qubes.events-reconnect-initial", "1500ms",

@@ -685,6 +685,20 @@ public final class SimHost implements QubesHost {
         return faults;
     }
 
+    /** Every feature of a qube, name to value (as admin.vm.feature.List and Get; for the emulator). */
+    public Map<String, String> features(String qube) {
+        synchronized (lock) {
+            return Map.copyOf(require(qube).features);
+        }
+    }
+
+    /** The names of a qube's volumes (as admin.vm.volume.List; for the emulator). */
+    public List<String> volumeNames(String qube) {
+        synchronized (lock) {
+            return List.copyOf(require(qube).volumes.keySet());
+        }
+    }
+
     /** Switches the available-memory figure off (as on a host without qmemman's file) or on. */
     public void availableMemoryFigure(boolean on) {
         memoryFigure = on;

@@ -3,6 +3,7 @@ package dispool.host.qubesd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dispool.emulator.EmulatorServices;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.Reply;
 import java.io.InputStream;

@@ -5,7 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dispool.host.Clock;
-import dispool.host.qubesd.emulator.QubesdEmulator;
+import dispool.emulator.EmulatorServices;
+import dispool.emulator.QubesdEmulator;
 import dispool.host.sim.SimHost;
 import java.io.IOException;
 import java.nio.file.Files;

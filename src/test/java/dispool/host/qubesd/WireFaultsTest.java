@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dispool.host.Clock;
 import dispool.host.HostEvent;
 import dispool.host.QubesException;
-import dispool.host.qubesd.emulator.QubesdEmulator;
+import dispool.emulator.QubesdEmulator;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.Reply;
 import dispool.host.qubesd.wire.WireException;

@@ -1,4 +1,4 @@
-package dispool.host.qubesd.emulator;
+package dispool.emulator;
 
 /**
  * qubesd's {@code ProtocolError} and {@code PermissionDenied}: on R4.2 and R4.3 the connection is

@@ -1,5 +1,6 @@
-package dispool.host.qubesd.emulator;
+package dispool.emulator;
 
+import dispool.emulator.reference.QubesdPreloading;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.ServiceResult;
@@ -10,14 +11,17 @@ import dispool.host.sim.SimHost;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 
 /**
- * The Admin API methods dispool uses, answered from a {@link SimHost} the way qubesd R4.3 answers
- * them (reference §4): same reply formats, same exceptions, a dropped connection
- * ({@link Refused}) for protocol errors, unknown methods and the features clients may not write.
+ * The Admin API methods dispool and the qvm-* tools (qvm-ls, qvm-prefs, qvm-features,
+ * qvm-run --dispvm) use, answered from a {@link SimHost} the way qubesd R4.3 answers them
+ * (qubes/api/admin.py; reference §4): same reply formats, same validation and exceptions, a
+ * dropped connection ({@link Refused}) for protocol errors, unknown methods and the features
+ * clients may not write.
  */
 final class AdminMethods {
 
@@ -26,25 +30,25 @@ final class AdminMethods {
      * a real host runs them through qrexec-client. Arg = service, payload = timeout in seconds;
      * reply = exit status, a newline, then stderr.
      */
-    static final String RUN_SERVICE = dispool.host.qubesd.EmulatorServices.METHOD;
+    static final String RUN_SERVICE = EmulatorServices.METHOD;
     /** Type name the emulator uses for a service that outlived its timeout. */
-    static final String SERVICE_TIMEOUT = dispool.host.qubesd.EmulatorServices.TIMEOUT_TYPE;
+    static final String SERVICE_TIMEOUT = EmulatorServices.TIMEOUT_TYPE;
 
     /** Written by qubesd itself; clients get PermissionDenied (R4.3 ≥ v4.3.37). */
     private static final Set<String> PROHIBITED_FEATURES = Set.of("preload-dispvm", "preload-dispvm-completed",
             "preload-dispvm-in-progress", "deferred-netvm-original");
-    private static final Set<String> VM_PROPERTIES = Set.of("template", "netvm", "guivm", "default_dispvm",
-            "management_dispvm", "audiovm");
 
     private final SimHost host;
     private final boolean uuids;
-    private final NativePreloading preloading;
+    private final QubesdPreloading preloading;
+    private final AdminProperties properties;
 
     /** {@code preloading}: qubesd's own preloading (R4.3 ≥ v4.3.39), or null for a qubesd without it. */
-    AdminMethods(SimHost host, boolean uuids, NativePreloading preloading) {
+    AdminMethods(SimHost host, boolean uuids, QubesdPreloading preloading) {
         this.host = host;
         this.uuids = uuids;
         this.preloading = preloading;
+        this.properties = new AdminProperties(host, preloading);
     }
 
     /** The reply value of {@code c}; throws {@link QubesException} (sent as {@code 2\x00}) or {@link Refused}. */
@@ -53,15 +57,26 @@ final class AdminMethods {
         String dest = c.dest();
         return switch (c.method()) {
             case "admin.vm.List" -> noArgs(c) ? list(dest) : "";
-            case "admin.vm.CurrentState" -> noArgs(c) ? "mem=0 mem_static_max=0 cputime=0 power_state=" + host.qube(dest).state() : "";
-            case "admin.vm.property.Get" -> property(dest, withArg(c));
-            case "admin.vm.property.GetAll" -> noArgs(c) ? allProperties(dest) : "";
+            case "admin.vm.CurrentState" -> noArgs(c) ? currentState(dest) : "";
+            case "admin.vm.property.List" -> noArgs(c) ? properties.list(dest) : "";
+            case "admin.vm.property.Get" -> properties.get(dest, withArg(c));
+            case "admin.vm.property.GetAll" -> noArgs(c) ? properties.getAll(dest) : "";
+            case "admin.vm.property.GetDefault" -> properties.getDefault(dest, withArg(c));
+            case "admin.vm.property.Set" -> done(() -> properties.set(dest, withArg(c), c.payloadText()));
+            case "admin.vm.property.Reset" -> done(() -> properties.reset(dest, withArg(noPayload(c))));
+            case "admin.vm.property.Help" -> properties.help(dest, withArg(c));
             case "admin.property.Get" -> globalProperty(withArg(dom0Only(c)));
             case "admin.property.Set" -> done(() -> host.setGlobalProperty(withArg(dom0Only(c)), c.payloadText()));
+            case "admin.vm.feature.List" -> noArgs(c) ? featureList(dest) : "";
             case "admin.vm.feature.Get" -> host.feature(dest, withArg(c)).orElseThrow(() -> notSet(dest, arg));
+            case "admin.vm.feature.CheckWithTemplate" -> checkWithTemplate(dest, withArg(c));
             case "admin.vm.feature.Set" -> done(() -> host.setFeature(dest, writable(withArg(c)), c.payloadText()));
             case "admin.vm.feature.Remove" -> done(() -> removeFeature(dest, writable(withArg(c))));
+            case "admin.vm.volume.List" -> noArgs(c) ? lines(host.volumeNames(dest)) : "";
             case "admin.vm.volume.Info" -> volumeInfo(dest, withArg(c));
+            case "admin.label.List" -> noArgs(dom0Only(c)) ? lines(PropertySchema.LABELS.keySet()) : "";
+            case "admin.label.Get" -> PropertySchema.LABELS.get(label(withArg(dom0Only(c))));
+            case "admin.label.Index" -> Integer.toString(List.copyOf(PropertySchema.LABELS.keySet()).indexOf(label(withArg(dom0Only(c)))) + 1);
             case "admin.vm.CreateDisposable" -> createDisposable(c);
             case "admin.vm.Start" -> noArgs(c) ? done(() -> host.start(dest)) : "";
             case "admin.vm.Pause" -> noArgs(c) ? done(() -> host.pause(dest)) : "";
@@ -87,45 +102,52 @@ final class AdminMethods {
 
     private String createDisposable(AdminCall c) {
         if (preloading != null && c.arg().equals("preload") && c.payload().length == 0) {
-            preloading.acceptPreloadTrigger(c.dest());
+            preloading.preloadRequested(c.dest());
             return "";
         }
         noArgs(c);
-        return preloading != null ? preloading.handOut(c.dest()) : host.createDisposable(c.dest(), Map.of());
-    }
-
-    private String property(String qube, String name) {
-        if (preloading != null && name.equals("is_preload") && host.qube(qube).isDispVm()) {
-            return "default=False type=bool " + (preloading.isPreload(qube) ? "True" : "False");
-        }
-        String value = host.property(qube, name);
-        return "default=False type=" + typeOf(name, value) + " " + value;
-    }
-
-    private String allProperties(String qube) {
-        StringBuilder out = new StringBuilder();
-        new TreeMap<>(host.properties(qube)).forEach((name, value) -> out.append(name).append(" default=False type=")
-                .append(typeOf(name, value)).append(' ').append(value.replace("\\", "\\\\").replace("\n", "\\n")).append('\n'));
-        return out.toString();
+        return preloading != null ? preloading.createDisposable(c.dest()).name() : host.createDisposable(c.dest(), Map.of());
     }
 
     private String globalProperty(String name) {
         String value = host.globalProperty(name);
-        return "default=False type=" + typeOf(name, value) + " " + value;
+        return "default=False type=" + PropertySchema.wireType(PropertySchema.of(name, value).type()) + " " + value;
     }
 
-    /** Qubes' property types, inferred from the name and value the simulator keeps as text. */
-    private static String typeOf(String name, String value) {
-        if (VM_PROPERTIES.contains(name)) {
-            return "vm";
+    /** {@code admin.vm.CurrentState}: memory in KiB while the qube runs (qvm-ls's MEMORY column). */
+    private String currentState(String qube) {
+        QubeInfo q = host.qube(qube);
+        long kib = q.state().isActive() && !q.klass().equals("AdminVM")
+                ? Long.parseLong(host.properties(qube).getOrDefault("memory", "0")) * 1024 : 0;
+        return "mem=" + kib + " mem_static_max=" + kib + " cputime=0 power_state=" + q.state();
+    }
+
+    private String featureList(String qube) {
+        return lines(new TreeMap<>(host.features(qube)).keySet());
+    }
+
+    /** {@code features.check_with_template}: the qube's feature, else its template's. */
+    private String checkWithTemplate(String qube, String feature) {
+        Optional<String> own = host.feature(qube, feature);
+        if (own.isPresent()) {
+            return own.get();
         }
-        if (name.equals("label")) {
-            return "label";
+        String template = host.properties(qube).getOrDefault("template", "");
+        return (template.isEmpty() ? Optional.<String>empty() : host.feature(template, feature))
+                .orElseThrow(() -> notSet(qube, feature));
+    }
+
+    private static String label(String name) {
+        if (!PropertySchema.LABELS.containsKey(name)) {
+            throw new QubesException("QubesLabelNotFoundError", "Label does not exist: " + name);
         }
-        if (value.equals("True") || value.equals("False")) {
-            return "bool";
-        }
-        return value.matches("-?[0-9]+") ? "int" : "str";
+        return name;
+    }
+
+    private static String lines(java.util.Collection<String> names) {
+        StringBuilder out = new StringBuilder();
+        names.forEach(n -> out.append(n).append('\n'));
+        return out.toString();
     }
 
     private void removeFeature(String qube, String feature) {
@@ -188,6 +210,13 @@ final class AdminMethods {
             throw new Refused("ProtocolError: " + c.method() + " needs an argument");
         }
         return c.arg();
+    }
+
+    private static AdminCall noPayload(AdminCall c) {
+        if (c.payload().length != 0) {
+            throw new Refused("ProtocolError: " + c.method() + " takes no payload");
+        }
+        return c;
     }
 
     private static AdminCall dom0Only(AdminCall c) {

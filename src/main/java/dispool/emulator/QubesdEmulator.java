@@ -1,8 +1,8 @@
-package dispool.host.qubesd.emulator;
+package dispool.emulator;
 
+import dispool.emulator.reference.QubesdPreloading;
 import dispool.host.HostEvent;
 import dispool.host.QubesException;
-import dispool.host.qubesd.EmulatorServices;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.EventFrameParser;
 import dispool.host.qubesd.wire.Reply;
@@ -53,18 +53,20 @@ public final class QubesdEmulator implements AutoCloseable {
         return t;
     });
     private final Set<EventConnection> streams = ConcurrentHashMap.newKeySet();
-    private final NativePreloading preloading;
+    private final QubesdPreloading preloading;
 
     private QubesdEmulator(SimHost host, Path socket, boolean uuids, boolean nativePreloading) throws IOException {
         this.host = host;
-        this.preloading = nativePreloading ? new NativePreloading(host) : null;
+        this.preloading = nativePreloading ? new QubesdPreloading(host) : null;
         this.methods = new AdminMethods(host, uuids, preloading);
         this.socket = socket;
-        host.setFeature("dom0", EmulatorServices.MARK, "1");
         Files.deleteIfExists(socket);
         this.server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
         server.bind(UnixDomainSocketAddress.of(socket));
         connections.execute(this::acceptLoop);
+        if (preloading != null) {
+            connections.execute(preloading::bootService); // the host just booted: qubes-preload-dispvm.service runs
+        }
     }
 
     /** Which qubesd to emulate. */

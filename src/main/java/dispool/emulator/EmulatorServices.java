@@ -1,8 +1,10 @@
-package dispool.host.qubesd;
+package dispool.emulator;
 
 import dispool.host.QubesException;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
+import dispool.host.qubesd.ServiceRunner;
+import dispool.host.qubesd.Transport;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.Reply;
 import java.time.Duration;
@@ -10,13 +12,12 @@ import java.time.Duration;
 /**
  * Service calls when the qubesd on the other end is dispool's emulator ({@code dispool sim-qubesd}):
  * its simulated qubes have no qrexec, so the emulator runs their services through a method of its
- * own ({@code dispool.emulator.RunService}). The emulator announces itself with the dom0 feature
- * {@link #MARK}; a real qubesd never has it, so this runner is never chosen on Qubes OS.
+ * own ({@link #METHOD}). Chosen by configuration ({@code dispool.qubes.services=emulator}), never
+ * by asking the host: anything a qube can write (a feature, say) must not decide how dom0 runs
+ * readiness checks.
  */
 public final class EmulatorServices implements ServiceRunner {
 
-    /** dom0 feature the emulator sets on itself (in the {@code x-} namespace Qubes leaves to users). */
-    public static final String MARK = "x-dispool-emulator";
     public static final String METHOD = "dispool.emulator.RunService";
     public static final String TIMEOUT_TYPE = "DispoolServiceTimeoutError";
 
@@ -24,19 +25,6 @@ public final class EmulatorServices implements ServiceRunner {
 
     public EmulatorServices(Transport transport) {
         this.transport = transport;
-    }
-
-    /** True when the qubesd behind {@code transport} is dispool's emulator (dom0 has {@link #MARK}). */
-    public static boolean isEmulator(Transport transport) {
-        AdminCall c = AdminCall.of("admin.vm.feature.Get", MARK, "dom0", "");
-        try {
-            return !Reply.decode(transport.call(c), c).isEmpty();
-        } catch (QubesException e) {
-            if (e.is(Errors.FEATURE_NOT_FOUND)) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     @Override

@@ -1,0 +1,116 @@
+package dispool.emulator.diff;
+
+import dispool.host.sim.SimHost;
+import dispool.pool.DispoolEngine;
+import dispool.pool.EngineSettings;
+import dispool.pool.PoolEvent;
+import dispool.pool.PoolView;
+import dispool.pool.PreloadOwner;
+import dispool.pool.PreloadState;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * dispool's engine preloading in managed mode on the simulated host, which does not preload by
+ * itself (as qubesd R4.2): what dispool gives a user where qubesd gives nothing.
+ */
+final class DispoolSide implements Side {
+
+    private final SimHost host;
+    private final List<String> discards = new CopyOnWriteArrayList<>();
+    private volatile DispoolEngine engine;
+
+    DispoolSide(SimHost host) {
+        this.host = host;
+        this.engine = newEngine();
+    }
+
+    private DispoolEngine newEngine() {
+        EngineSettings d = EngineSettings.defaults();
+        DispoolEngine e = new DispoolEngine(host, new EngineSettings(d.marks(), d.backoff(), Duration.ofSeconds(60),
+                d.memoryRetry(), d.suspendTimeout(), PreloadOwner.DISPOOL));
+        e.events().addListener(ev -> {
+            if (ev.type() == PoolEvent.Type.PRELOAD_DISCARDED || ev.type() == PoolEvent.Type.PRELOAD_FAILED) {
+                discards.add(ev.reason());
+            }
+        });
+        return e;
+    }
+
+    @Override
+    public String label() {
+        return "dispool";
+    }
+
+    @Override
+    public SimHost host() {
+        return host;
+    }
+
+    @Override
+    public void boot() {
+        engine.start();
+    }
+
+    @Override
+    public Served request(String template) {
+        var h = engine.handOutOnCallerThread(template);
+        return new Served(h.name(), h.preloaded());
+    }
+
+    /** Ready and starting preloads nobody claimed, as qubesd's list. */
+    @Override
+    public int held(String template) {
+        PoolView pool = engine.pool(template);
+        return pool.ready() + pool.starting();
+    }
+
+    @Override
+    public int ready(String template) {
+        return engine.pool(template).ready();
+    }
+
+    /** The named ready and starting preloads (a preload being created has no name yet). */
+    @Override
+    public List<String> heldNames(String template) {
+        return engine.pool(template).preloads().stream()
+                .filter(p -> p.name() != null && (p.state() == PreloadState.READY || p.state().isStarting()))
+                .map(PoolView.PreloadView::name).toList();
+    }
+
+    @Override
+    public List<String> discards() {
+        return List.copyOf(discards);
+    }
+
+    /** The service stops and starts again: a new engine recovers its pools from the host. */
+    @Override
+    public synchronized void restartDispool() {
+        engine.close();
+        DispoolEngine next = newEngine();
+        next.start();
+        engine = next;
+    }
+
+    /** qubesd restarts under dispool: its event stream breaks and dispool reconnects. */
+    @Override
+    public void restartQubesd() {
+        host.dropEventStreams();
+    }
+
+    @Override
+    public void suspend() {
+        engine.suspend().await().atMost(Duration.ofSeconds(30));
+    }
+
+    @Override
+    public void resume() {
+        engine.resume();
+    }
+
+    @Override
+    public void close() {
+        engine.close();
+    }
+}

@@ -1,0 +1,121 @@
+package dispool.emulator.diff;
+
+import dispool.emulator.reference.QubesdPreloading;
+import dispool.host.PowerState;
+import dispool.host.sim.SimHost;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
+
+/** qubesd R4.3 preloading by itself: the reference model on the simulated host; dispool is not there. */
+final class ReferenceSide implements Side {
+
+    /** Reasons qubesd logs when a preload leaves the list because someone got it. */
+    private static final Set<String> HAND_OUT_REASONS = Set.of("qube was requested", "qube was used without being requested");
+
+    private final SimHost host;
+    private volatile QubesdPreloading qubesd;
+    private final List<QubesdPreloading> earlier = new ArrayList<>();
+
+    ReferenceSide(SimHost host) {
+        this.host = host;
+        this.qubesd = new QubesdPreloading(host);
+    }
+
+    @Override
+    public String label() {
+        return "reference";
+    }
+
+    @Override
+    public SimHost host() {
+        return host;
+    }
+
+    @Override
+    public void boot() {
+        qubesd.bootService();
+    }
+
+    /** {@code admin.vm.CreateDisposable}, then {@code admin.vm.Start} for a new (halted) one, as qvm-run does. */
+    @Override
+    public Served request(String template) {
+        QubesdPreloading.Disposable d = createDisposable(template);
+        if (host.qube(d.name()).state() == PowerState.Halted) {
+            host.start(d.name());
+        }
+        return new Served(d.name(), d.preloaded());
+    }
+
+    /** A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. */
+    private QubesdPreloading.Disposable createDisposable(String template) {
+        QubesdPreloading current = current();
+        try {
+            return current.createDisposable(template);
+        } catch (RejectedExecutionException | CompletionException e) {
+            if (current == current() && !(e.getCause() instanceof RejectedExecutionException)) {
+                throw e;
+            }
+            return current().createDisposable(template);
+        }
+    }
+
+    private synchronized QubesdPreloading current() {
+        return qubesd;
+    }
+
+    /** qubesd's {@code preload-dispvm} list. */
+    @Override
+    public List<String> heldNames(String template) {
+        String list = host.feature(template, "preload-dispvm").orElse("");
+        return list.isEmpty() ? List.of() : Arrays.asList(list.split(" "));
+    }
+
+    /** Listed and paused: {@code preload-dispvm-completed}. */
+    @Override
+    public int ready(String template) {
+        return (int) heldNames(template).stream().filter(q -> host.qube(q).state() == PowerState.Paused).count();
+    }
+
+    @Override
+    public List<String> discards() {
+        List<String> out = new ArrayList<>();
+        List<QubesdPreloading> all = new ArrayList<>(earlier);
+        all.add(qubesd);
+        all.forEach(q -> q.removals().stream().filter(r -> !HAND_OUT_REASONS.contains(r.reason()))
+                .forEach(r -> out.add(r.reason())));
+        return out;
+    }
+
+    /** dispool is no part of native preloading: nothing happens. */
+    @Override
+    public void restartDispool() {
+    }
+
+    /** qubesd stops (its timers and requested marks are lost) and starts again ({@code domain-load}). */
+    @Override
+    public synchronized void restartQubesd() {
+        qubesd.close();
+        earlier.add(qubesd);
+        qubesd = new QubesdPreloading(host);
+    }
+
+
+    @Override
+    public void suspend() {
+        qubesd.suspendPre();
+    }
+
+    @Override
+    public void resume() {
+        qubesd.suspendPost();
+    }
+
+    @Override
+    public void close() {
+        qubesd.close();
+    }
+}

@@ -1,0 +1,51 @@
+package dispool.emulator.diff;
+
+import dispool.host.sim.SimHost;
+import java.util.List;
+
+/**
+ * One side of the differential: who preloads on the simulated host. A user's request is what
+ * {@code qvm-run --dispvm} does: get a disposable and have it running.
+ */
+interface Side extends AutoCloseable {
+
+    /** A disposable the user got, and whether it came from the pool. */
+    record Served(String name, boolean preloaded) {
+    }
+
+    String label();
+
+    SimHost host();
+
+    /** The host has booted: start preloading (qubesd's boot service, or dispool's start). */
+    void boot();
+
+    /** Blocks until the user has a running disposable of {@code template}. */
+    Served request(String template);
+
+    /** Preloads held for {@code template} now, starting or ready. */
+    default int held(String template) {
+        return heldNames(template).size();
+    }
+
+    /** Preloads of {@code template} ready to be handed out (operational and paused). */
+    int ready(String template);
+
+    /** The names of the preloads held for {@code template} now. */
+    List<String> heldNames(String template);
+
+    /** Why each preload was thrown away without being handed out, oldest first. */
+    List<String> discards();
+
+    void restartDispool();
+
+    void restartQubesd();
+
+    /** Before the host sleeps; returns once the pools are drained. */
+    void suspend();
+
+    void resume();
+
+    @Override
+    void close();
+}
