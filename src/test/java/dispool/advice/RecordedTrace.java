@@ -15,7 +15,7 @@ import java.util.PriorityQueue;
  */
 final class RecordedTrace {
 
-    private record Slot(long freeAt, String qube) {
+    private record Slot(long freeAt, String qube, PoolEvent ready) {
     }
 
     private RecordedTrace() {
@@ -33,6 +33,9 @@ final class RecordedTrace {
             Slot s = slots.poll();
             long usable = s == null ? 7_000 : Math.max(0, s.freeAt() - t) + 15;
             String qube = s == null ? "cold" + next[0]++ : s.qube();
+            if (s != null && s.freeAt() > t) {
+                events.remove(s.ready()); // claimed while starting: the engine hands it out when operational, never paused
+            }
             events.add(new PoolEvent(PoolEvent.Type.HANDED_OUT, template, qube, "test", t + usable,
                     Map.of("preloaded", s != null, "usableAfterMs", (double) usable)));
             if (s != null) {
@@ -46,7 +49,8 @@ final class RecordedTrace {
     private static Slot start(String template, long at, long refillMs, int[] next, List<PoolEvent> events) {
         String qube = "disp" + next[0]++;
         events.add(new PoolEvent(PoolEvent.Type.PRELOAD_STARTED, template, qube, "test", at, Map.of()));
-        events.add(new PoolEvent(PoolEvent.Type.PRELOAD_READY, template, qube, "test", at + refillMs, Map.of()));
-        return new Slot(at + refillMs, qube);
+        PoolEvent ready = new PoolEvent(PoolEvent.Type.PRELOAD_READY, template, qube, "test", at + refillMs, Map.of());
+        events.add(ready);
+        return new Slot(at + refillMs, qube, ready);
     }
 }
