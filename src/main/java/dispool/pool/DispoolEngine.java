@@ -17,11 +17,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -498,6 +501,22 @@ public final class DispoolEngine implements AutoCloseable {
             if (pool != null) {
                 lifecycle.discard(pool, p, reason);
             }
+        }
+    }
+
+    /**
+     * Liveness for a supervisor's watchdog: the timer thread, which drives resyncs, refills and
+     * backoff, runs a task within {@code within}. False when it is stuck or gone.
+     */
+    public boolean isAlive(Duration within) {
+        try {
+            timers.submit(() -> { }).get(within.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false;
         }
     }
 
