@@ -53,6 +53,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolReconciler reconciler;
     private final Recovery recovery;
     private final HostEventRouter router;
+    private final RefillPolicy refill;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
     private volatile boolean suspended;
@@ -66,8 +67,9 @@ public final class DispoolEngine implements AutoCloseable {
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                (pool, reason) -> poolChanged(pool, reason));
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry());
+                new LifecycleListener());
+        this.refill = new QubesRefillPolicy();
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
         this.router = new HostEventRouter(index, new RouterTarget());
         this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
@@ -116,20 +118,19 @@ public final class DispoolEngine implements AutoCloseable {
         if (hostPreloads != null) {
             return hostPreloads.handOut(pool);
         }
+        refill.requested(pool, clock.nanos());
+        wakeForRefill(pool);
         HandOut h = lifecycle.handOut(pool);
-        holdRefill(pool);
+        if (h.preloaded()) {
+            refill.used(pool, clock.nanos());
+        }
         runner(template).mark("hand-out of " + h.name());
         return h;
     }
 
-    /** After a hand-out the refill waits preload-dispvm-delay; a negative delay waits for an empty pool. */
-    private void holdRefill(Pool pool) {
-        double delay = pool.settings.delaySeconds();
-        if (delay < 0) {
-            pool.refillWhenEmpty = true;
-        } else {
-            pool.refillNotBeforeNanos = clock.nanos() + (long) (delay * 1e9);
-        }
+    /** A refill timer sleeps independently of hand-outs, as qubesd's coroutines: the runner wakes for it. */
+    private void wakeForRefill(Pool pool) {
+        pool.refill.next().ifPresent(at -> runner(pool.template).markAfter(Duration.ofNanos(Math.max(1, at - clock.nanos()))));
     }
 
     /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
@@ -221,8 +222,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private void knobChanged(String template, String reason) {
         Pool pool = poolFor(template);
-        pool.refillNotBeforeNanos = 0;
-        pool.refillWhenEmpty = false;
+        refill.refillNow(pool, clock.nanos());
         pool.backoff.succeeded();
         runner(template).mark(reason);
     }
@@ -369,9 +369,18 @@ public final class DispoolEngine implements AutoCloseable {
         return PoolReconciler.Next.DONE;
     }
 
-    private void poolChanged(Pool pool, String reason) {
-        runner(pool.template).mark(reason);
-        checkDrained();
+    private final class LifecycleListener implements PreloadLifecycle.Listener {
+        @Override
+        public void poolChanged(Pool pool, String reason) {
+            runner(pool.template).mark(reason);
+            checkDrained();
+        }
+
+        @Override
+        public void usedElsewhere(Pool pool, String reason) {
+            refill.used(pool, clock.nanos());
+            poolChanged(pool, reason);
+        }
     }
 
     /**

@@ -88,6 +88,9 @@ final class PreloadLifecycle {
     interface Listener {
         /** The pool should be reconciled again (a preload left it, failed, or became ready). */
         void poolChanged(Pool pool, String reason);
+
+        /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
+        void usedElsewhere(Pool pool, String reason);
     }
 
     private final QubesHost host;
@@ -339,7 +342,7 @@ final class PreloadLifecycle {
             index.remove(p);
             publish(PoolEvent.Type.USED_ELSEWHERE, p, "unpaused outside dispool: counts as used", Map.of());
             unmark(pool, p.name);
-            listener.poolChanged(pool, p.name + " used outside dispool");
+            listener.usedElsewhere(pool, p.name + " used outside dispool");
         }
     }
 

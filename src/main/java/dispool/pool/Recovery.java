@@ -93,7 +93,7 @@ final class Recovery {
         Preload p = Preload.adopted(pool.template, name, pool.generation, host.clock().nanos());
         pool.preloads.add(p);
         index.put(p);
-        List<String> diff = templateNow.diff(new Fingerprint(host.properties(name), host.volumeSize(name, "private")));
+        List<String> diff = templateNow.diff(new Fingerprint(host.properties(name), host.volume(name, "private").size()));
         if (diff.isEmpty()) {
             log(pool, name + " kept: completed and paused");
         } else {

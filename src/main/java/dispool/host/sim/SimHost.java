@@ -8,6 +8,7 @@ import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
+import dispool.host.VolumeInfo;
 import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -144,14 +145,53 @@ public final class SimHost implements QubesHost {
     }
 
     @Override
-    public long volumeSize(String qube, String volume) {
+    public VolumeInfo volume(String qube, String volume) {
         count(SimOp.PROPERTY, qube);
         synchronized (lock) {
-            Long size = require(qube).volumes.get(volume);
+            SimQube q = require(qube);
+            Long size = q.volumes.get(volume);
             if (size == null) {
                 throw new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube);
             }
-            return size;
+            Long taken = q.snapshots.get(volume);
+            SimQube source = snapshotSourceLocked(q, volume);
+            return new VolumeInfo(size, taken != null && source != null && revisionLocked(source, volume) != taken);
+        }
+    }
+
+    /**
+     * Whose volume a qube's volume is a snapshot of at start ({@code snap_on_start}), or null: a
+     * disposable's root is its TemplateVM's root and its private is the DVM template's private;
+     * an AppVM's root is its TemplateVM's root.
+     */
+    private SimQube snapshotSourceLocked(SimQube q, String volume) {
+        SimQube template = qubes.get(q.properties.getOrDefault("template", ""));
+        if (template == null) {
+            return null;
+        }
+        if (q.isDispVm() && volume.equals("private")) {
+            return template;
+        }
+        return volume.equals("root") ? snapshotSourceOrSelfLocked(template, volume) : null;
+    }
+
+    private SimQube snapshotSourceOrSelfLocked(SimQube q, String volume) {
+        SimQube source = snapshotSourceLocked(q, volume);
+        return source == null ? q : source;
+    }
+
+    private static long revisionLocked(SimQube q, String volume) {
+        return q.revisions.getOrDefault(volume, 0L);
+    }
+
+    /** Takes the start-time snapshots: from now on a change of their source makes them outdated. */
+    private void snapshotLocked(SimQube q) {
+        q.snapshots.clear();
+        for (String volume : q.volumes.keySet()) {
+            SimQube source = snapshotSourceLocked(q, volume);
+            if (source != null) {
+                q.snapshots.put(volume, revisionLocked(source, volume));
+            }
         }
     }
 
@@ -243,6 +283,24 @@ public final class SimHost implements QubesHost {
         emit(events);
     }
 
+    /**
+     * Changes a template's content as an update does and fires the {@code domain-shutdown} that
+     * ends it in Qubes: a TemplateVM's root (running disposables based on it report their root
+     * outdated), or a DVM template's private (its running disposables report their private
+     * outdated). The qube must be halted, as after the update's shutdown.
+     */
+    public void updateTemplate(String qube) {
+        synchronized (lock) {
+            SimQube q = require(qube);
+            if (q.state != PowerState.Halted) {
+                throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
+            }
+            String volume = "TemplateVM".equals(q.klass) ? "root" : "private";
+            q.revisions.merge(volume, 1L, Long::sum);
+        }
+        emit(List.of(HostEvent.of(qube, "domain-shutdown")));
+    }
+
     /** Resizes a volume, as {@code qvm-volume resize}; Qubes fires no event a pool manager sees. */
     public void resizeVolume(String qube, String volume, long bytes) {
         synchronized (lock) {
@@ -315,6 +373,7 @@ public final class SimHost implements QubesHost {
             }
             q.state = PowerState.Transient;
             q.operational = false;
+            snapshotLocked(q);
             boot = ++q.boot;
             factor = q.bootFactor;
         }
@@ -448,6 +507,7 @@ public final class SimHost implements QubesHost {
         q.state = PowerState.Halted;
         q.operational = false;
         q.operationalAtNanos = Long.MAX_VALUE;
+        q.snapshots.clear();
         q.boot++;
         events.add(HostEvent.of(q.name, "domain-shutdown"));
         if (q.isAutoCleanup()) {
