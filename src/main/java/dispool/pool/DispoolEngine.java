@@ -53,7 +53,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolReconciler reconciler;
     private final Recovery recovery;
     private final HostEventRouter router;
-    private final RefillPolicy refill;
+    private final RefillPolicies refill;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
     private volatile boolean suspended;
@@ -68,7 +68,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.reader = new SettingsReader(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
                 new LifecycleListener());
-        this.refill = new QubesRefillPolicy();
+        this.refill = new RefillPolicies(host, events);
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
         this.router = new HostEventRouter(index, new RouterTarget());
@@ -162,6 +162,20 @@ public final class DispoolEngine implements AutoCloseable {
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
+    }
+
+    /** The refill policy of pools whose template names none ({@code dispool.engine.policy}): qubes or adaptive. */
+    public void setDefaultPolicy(String policy) {
+        refill.setDefault(policy);
+        index.pools().forEach(p -> knobChanged(p.template, "default refill policy set to " + policy.trim()));
+    }
+
+    /** Sets the template's refill policy ({@code x-dispool-policy}); it takes effect at once. */
+    public void setPolicy(String template, String policy) {
+        String v = RefillPolicies.validate("policy", policy);
+        requireDvmTemplate(template);
+        host.setFeature(template, RefillPolicies.FEATURE, v);
+        knobChanged(template, RefillPolicies.FEATURE + " set to " + v);
     }
 
     public void unsetMax(String template) {

@@ -26,7 +26,8 @@ final class HostEventRouter {
         void preloadGone(Preload p, String reason);
     }
 
-    private static final Set<String> KNOBS = Set.of(PreloadFeatures.MAX, PreloadFeatures.THRESHOLD, PreloadFeatures.DELAY);
+    private static final Set<String> KNOBS = Set.of(PreloadFeatures.MAX, PreloadFeatures.THRESHOLD, PreloadFeatures.DELAY,
+            RefillPolicies.FEATURE);
 
     private final PreloadIndex index;
     private final Target target;

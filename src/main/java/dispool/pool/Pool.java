@@ -29,6 +29,9 @@ final class Pool {
     volatile String lastFailure;
     /** When the pool's {@link RefillPolicy} lets it fill a gap. */
     final RefillTimers refill = new RefillTimers();
+    /** The refill policy running the pool ({@link RefillPolicies}) and its last decision in words (null: none). */
+    volatile String policy = RefillPolicies.QUBES;
+    volatile String decision;
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;
