@@ -20,8 +20,9 @@ import java.util.function.Supplier;
  *     {@code missTarget} when requests come at random at rate λ and each hand-out refills for R:
  *     Erlang C with offered load a = λ·R (a request that misses waits for a refill, so the pool
  *     is a queue, not a loss system);</li>
- * <li>a burst is on when {@code burstMin} or more requests came within {@code burstWindow}: the
- *     pool then wants at least as many as the burst so far and refills at once, every gap together;</li>
+ * <li>a burst is on when more requests came within {@code burstWindow} than {@code burstMin} and
+ *     than {@code burstFactor} times what the rate predicts for that window: the pool then wants
+ *     at least as many as the burst so far and refills at once, every gap together;</li>
  * <li>a burst seen within {@code burstMemory} keeps the pool as large as that burst between
  *     bursts (bursts come back: a user's morning, a script's batch);</li>
  * <li>a pool with no request for {@code idleAfter} shrinks to one preload (the first request
@@ -39,15 +40,17 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * @param window        demand rate window
      * @param burstMemory   how long a burst keeps the pool as large as itself
      * @param burstWindow   requests this close together form a burst
-     * @param burstMin      requests within the burst window that make a burst
+     * @param burstMin      requests within the burst window that make a burst, at least
+     * @param burstFactor   a burst has this many times the requests the rate predicts for its window
      * @param idleAfter     no request for this long: the pool shrinks to one
      * @param missTarget    share of requests that may wait, in steady demand
      * @param defaultRefill refill time until one was measured (Qubes R4.3's cold start median)
      */
-    record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, Duration idleAfter, double missTarget,
+    record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, double burstFactor,
+            Duration idleAfter, double missTarget,
             Duration defaultRefill) {
 
-        static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofSeconds(30), 3,
+        static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofSeconds(30), 3, 2.0,
                 Duration.ofMinutes(10), 0.05, Duration.ofSeconds(7));
     }
 
@@ -126,15 +129,16 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         double rate = d.ratePerSecond(nowNanos, p.window().toNanos());
         int recent = d.recent(nowNanos, p.burstWindow().toNanos());
         int lastBurst = d.largestBurst(nowNanos, p.burstMemory().toNanos(), p.burstWindow().toNanos());
+        boolean pastBurst = lastBurst >= burstThreshold(d.ratePerSecond(nowNanos, p.burstMemory().toNanos()));
         double refillSeconds = refillTimes.medianSeconds(pool.template, p.defaultRefill());
         int steady = smallestPool(rate * (refillSeconds + Math.max(0, s.delaySeconds())), p.missTarget(), s.max());
         String why;
         int want;
-        if (recent >= p.burstMin()) {
+        if (recent >= burstThreshold(rate)) {
             want = Math.max(steady, recent);
             why = String.format(Locale.ROOT, "burst of %d in %d s: refill at once, want %d", recent,
                     p.burstWindow().toSeconds(), Math.min(want, s.max()));
-        } else if (lastBurst >= p.burstMin() && lastBurst > steady) {
+        } else if (pastBurst && lastBurst > steady) {
             want = lastBurst;
             why = String.format(Locale.ROOT, "a burst of %d within the last %d min: keep %d ready for the next", lastBurst,
                     p.burstMemory().toMinutes(), Math.min(want, s.max()));
@@ -187,7 +191,14 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     }
 
     private boolean burstOn(Pool pool, long nowNanos) {
-        return demand(pool.template).recent(nowNanos, p.burstWindow().toNanos()) >= p.burstMin();
+        DemandEstimate d = demand(pool.template);
+        return d.recent(nowNanos, p.burstWindow().toNanos()) >= burstThreshold(d.ratePerSecond(nowNanos,
+                p.window().toNanos()));
+    }
+
+    /** Requests within the burst window that make a burst at this steady rate. */
+    private int burstThreshold(double ratePerSecond) {
+        return Math.max(p.burstMin(), (int) Math.ceil(p.burstFactor() * ratePerSecond * p.burstWindow().toSeconds()));
     }
 
     /** Requests are kept for the longer of the rate window and the burst memory. */
@@ -224,7 +235,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             return want;
         }
         double weight = rates > 0 ? mine.rate() / rates : 1.0 / shares.size();
-        return (int) Math.max(1, Math.min(want, Math.floor(slots * weight)));
+        // rounded to the nearest slot: the memory gate still admits only what fits
+        return (int) Math.max(1, Math.min(want, Math.round(slots * weight)));
     }
 
     private String shareReason(String template, int shared) {
