@@ -2,6 +2,7 @@ package dispool.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dispool.bench.TrafficAdvice;
 import dispool.bench.TrafficChart;
 import dispool.bench.TrafficResult;
 import dispool.bench.TrafficRunner;
@@ -59,6 +60,10 @@ public class BenchTrafficCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the arrivals and the simulator's latencies. Default: ${DEFAULT-VALUE}.")
     long seed = 42;
 
+    @Option(names = "--miss-target", description = "Live advice on the day-like trace: highest share of requests "
+            + "that may find no ready preload. Default: ${DEFAULT-VALUE}.")
+    double missTarget = 0.01;
+
     @Option(names = {"-o", "--out"}, description = "Directory for traffic.json, traffic.png and traffic.svg. "
             + "Default: dispool-traffic-<UTC time>.")
     Path out;
@@ -80,18 +85,24 @@ public class BenchTrafficCommand implements Callable<Integer> {
                 + "fedora-42-xfce figures), time scale %s, seed %d, preload-dispvm-delay %s s", timeScale, seed,
                 TrafficScenarios.QUBES_DELAY_SECONDS);
         List<TrafficResult> results = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
         TrafficRunner runner = new TrafficRunner(Duration.ofSeconds(60));
         for (TrafficScenarios.Case c : cases) {
             for (String policy : policies) {
                 System.err.printf(Locale.ROOT, "%s under %s (%d requests over %d s of host time)...%n", c.traffic().name(),
                         policy, c.traffic().arrivals().size(), c.traffic().spanMs() / 1000);
-                TrafficResult r = runner.run(c.traffic(), policy, () -> c.target(timeScale, seed, policy)).result();
+                TrafficRunner.Run run = runner.run(c.traffic(), policy, () -> c.target(timeScale, seed, policy));
+                TrafficResult r = run.result();
                 results.add(r);
+                if (c.traffic().name().equals("day-like") && policy.equals(RefillPolicies.QUBES)) {
+                    advice.addAll(TrafficAdvice.adviseAndReplay(run, c, runner, timeScale, seed, missTarget));
+                }
                 System.err.printf(Locale.ROOT, "  mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, %.0f MiB·s, held %s%n",
                         r.stats().mean(), r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), r.heldMean());
             }
         }
         report(measuredBy, results, System.out);
+        advice.forEach(System.out::println);
         return 0;
     }
 
