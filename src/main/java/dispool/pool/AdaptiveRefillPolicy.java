@@ -129,12 +129,12 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         double rate = d.ratePerSecond(nowNanos, p.window().toNanos());
         int recent = d.recent(nowNanos, p.burstWindow().toNanos());
         int lastBurst = d.largestBurst(nowNanos, p.burstMemory().toNanos(), p.burstWindow().toNanos());
-        boolean pastBurst = lastBurst >= burstThreshold(d.ratePerSecond(nowNanos, p.burstMemory().toNanos()));
+        boolean pastBurst = pastBurst(d, nowNanos);
         double refillSeconds = refillTimes.medianSeconds(pool.template, p.defaultRefill());
         int steady = smallestPool(rate * (refillSeconds + Math.max(0, s.delaySeconds())), p.missTarget(), s.max());
         String why;
         int want;
-        if (recent >= burstThreshold(rate)) {
+        if (burstOn(pool, nowNanos)) {
             want = Math.max(steady, recent);
             why = String.format(Locale.ROOT, "burst of %d in %d s: refill at once, want %d", recent,
                     p.burstWindow().toSeconds(), Math.min(want, s.max()));
@@ -190,10 +190,20 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         shares.remove(template);
     }
 
+    /**
+     * A burst is on: against the steady rate, or at {@code burstMin} requests once a burst was seen
+     * within the burst memory (the bursts themselves raise the rate and would hide the next one).
+     */
     private boolean burstOn(Pool pool, long nowNanos) {
         DemandEstimate d = demand(pool.template);
-        return d.recent(nowNanos, p.burstWindow().toNanos()) >= burstThreshold(d.ratePerSecond(nowNanos,
-                p.window().toNanos()));
+        int recent = d.recent(nowNanos, p.burstWindow().toNanos());
+        return recent >= p.burstMin() && (pastBurst(d, nowNanos)
+                || recent >= burstThreshold(d.ratePerSecond(nowNanos, p.window().toNanos())));
+    }
+
+    private boolean pastBurst(DemandEstimate d, long nowNanos) {
+        return d.largestBurst(nowNanos, p.burstMemory().toNanos(), p.burstWindow().toNanos())
+                >= burstThreshold(d.ratePerSecond(nowNanos, p.burstMemory().toNanos()));
     }
 
     /** Requests within the burst window that make a burst at this steady rate. */
