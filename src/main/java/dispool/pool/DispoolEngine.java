@@ -54,8 +54,9 @@ public final class DispoolEngine implements AutoCloseable {
     private final Recovery recovery;
     private final HostEventRouter router;
     private final RefillPolicies refill;
-    /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
-    private final HostPreloads hostPreloads;
+    private final PreloadSupport support;
+    /** dispool's own pools, or the host's ({@link PreloadOwner}). */
+    private final Preloading preloading;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
@@ -65,14 +66,17 @@ public final class DispoolEngine implements AutoCloseable {
         this.clock = host.clock();
         this.settings = settings;
         MemoryGate memory = new MemoryGate(host::availableMemory);
-        this.reader = new SettingsReader(host);
+        this.reader = new SettingsReader(host, settings);
+        this.support = new PreloadSupport(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener());
+                new LifecycleListener(), settings.backoff());
         this.refill = new RefillPolicies(host, events);
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
-        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
+        OutdatedVolumes volumes = new OutdatedVolumes(host);
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
+        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
-        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
+        this.preloading = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, reader)
+                : new ManagedPreloading(lifecycle, reconciler, refill, new EngineRunners(), clock);
     }
 
     /**
@@ -83,12 +87,12 @@ public final class DispoolEngine implements AutoCloseable {
         List<QubeInfo> qubes = host.listQubes();
         for (String template : dvmTemplates(qubes)) {
             Pool pool = poolFor(template);
-            pool.settings = reader.read(template);
+            reader.refresh(pool);
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
         subscribeEvents();
         long resync = clock.toWallNanos(settings.resyncInterval());
-        timers.scheduleWithFixedDelay(() -> markAll("periodic resync"), resync, resync, TimeUnit.NANOSECONDS);
+        timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
         index.pools().forEach(p -> runner(p.template).mark("service start"));
     }
 
@@ -115,22 +119,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private HandOut handOutNow(String template) {
         Pool pool = requireDvmTemplate(template);
-        if (hostPreloads != null) {
-            return hostPreloads.handOut(pool);
-        }
-        refill.requested(pool, clock.nanos());
-        wakeForRefill(pool);
-        HandOut h = lifecycle.handOut(pool);
-        if (h.preloaded()) {
-            refill.used(pool, clock.nanos());
-        }
-        runner(template).mark("hand-out of " + h.name());
-        return h;
-    }
-
-    /** A refill timer sleeps independently of hand-outs, as qubesd's coroutines: the runner wakes for it. */
-    private void wakeForRefill(Pool pool) {
-        pool.refill.next().ifPresent(at -> runner(pool.template).markAfter(Duration.ofNanos(Math.max(1, at - clock.nanos()))));
+        return preloading.handOut(pool);
     }
 
     /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
@@ -159,6 +148,11 @@ public final class DispoolEngine implements AutoCloseable {
     public void setMax(String template, String value) {
         int max = PreloadFeatures.validateMax(template, value);
         requireDvmTemplate(template);
+        // Any value, 0 included: qubesd's pre-set handler refuses them all (unsetting is always allowed).
+        support.missingFeature(template).ifPresent(feature -> {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, PreloadSupport.explain(template, feature),
+                    "max", value, "the template has " + feature);
+        });
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
@@ -231,7 +225,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     /** Re-reads a pool's settings at once, so the answer to a knob change already shows it. */
     private void refreshSettings(String template) {
-        poolFor(template).settings = reader.read(template);
+        reader.refresh(poolFor(template));
     }
 
     private void knobChanged(String template, String reason) {
@@ -297,7 +291,7 @@ public final class DispoolEngine implements AutoCloseable {
     }
 
     private PoolView view(Pool pool) {
-        return hostPreloads != null ? hostPreloads.view(pool) : PoolView.of(pool, clock.nanos());
+        return preloading.view(pool);
     }
 
     public PoolEvents events() {
@@ -323,14 +317,13 @@ public final class DispoolEngine implements AutoCloseable {
             return known;
         }
         QubeInfo q = hostCall(() -> host.qube(template), "template", template);
-        PoolSettings s = reader.read(template);
-        if (!s.dvmTemplate()) {
+        Pool pool = poolFor(template);
+        if (!reader.refresh(pool).dvmTemplate()) {
+            index.dropIfEmpty(pool);
             throw new DispoolException(DispoolException.Kind.CONFLICT, template + " (" + q.klass()
                     + ") is not a DVM template: template_for_dispvms is not True; make it one with: qvm-prefs "
                     + template + " template_for_dispvms True", "template", template, "template_for_dispvms=True");
         }
-        Pool pool = poolFor(template);
-        pool.settings = s;
         return pool;
     }
 
@@ -361,7 +354,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private PoolRunner runner(String template) {
         return runners.computeIfAbsent(template,
-                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock));
+                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock, settings.backoff()));
     }
 
     private PoolReconciler.Next reconcileTemplate(String template) {
@@ -369,8 +362,7 @@ public final class DispoolEngine implements AutoCloseable {
         if (pool == null) {
             return PoolReconciler.Next.DONE;
         }
-        // When the host fills the pools, a reconcile only re-reads the settings; it never preloads.
-        PoolReconciler.Next next = hostPreloads != null ? refreshOnly(pool) : reconciler.reconcile(pool, suspended);
+        PoolReconciler.Next next = preloading.reconcile(pool, suspended);
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
@@ -378,9 +370,16 @@ public final class DispoolEngine implements AutoCloseable {
         return next;
     }
 
-    private PoolReconciler.Next refreshOnly(Pool pool) {
-        pool.settings = reader.read(pool.template);
-        return PoolReconciler.Next.DONE;
+    private final class EngineRunners implements Preloading.Runners {
+        @Override
+        public void mark(Pool pool, String reason) {
+            runner(pool.template).mark(reason);
+        }
+
+        @Override
+        public void markAfter(Pool pool, Duration hostDelay) {
+            runner(pool.template).markAfter(hostDelay);
+        }
     }
 
     private final class LifecycleListener implements PreloadLifecycle.Listener {
@@ -395,6 +394,12 @@ public final class DispoolEngine implements AutoCloseable {
             refill.used(pool, clock.nanos());
             poolChanged(pool, reason);
         }
+    }
+
+    /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */
+    private void resync() {
+        index.pools().forEach(p -> p.volumesToCheck = true);
+        markAll("periodic resync");
     }
 
     /**
@@ -461,12 +466,15 @@ public final class DispoolEngine implements AutoCloseable {
     // ---------------------------------------------------------------- host events
 
     private void subscribeEvents() {
-        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
+        // The port reconnects by itself; this only re-subscribes when an adapter gives up, after the engine's backoff.
+        Backoff b = settings.backoff();
+        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(b.initial())));
+        Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
                 .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); reconnecting"))
-                .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
+                        + "); subscribing again"))
+                .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 
@@ -481,6 +489,13 @@ public final class DispoolEngine implements AutoCloseable {
     private final class RouterTarget implements HostEventRouter.Target {
         @Override
         public void markAll(String reason) {
+            DispoolEngine.this.markAll(reason);
+        }
+
+        @Override
+        public void reconnected(String reason) {
+            // A template update may have ended while the stream was down: hold hand-outs until checked.
+            index.pools().forEach(p -> p.volumeChanges.incrementAndGet());
             DispoolEngine.this.markAll(reason);
         }
 
@@ -516,6 +531,12 @@ public final class DispoolEngine implements AutoCloseable {
             if (pool != null && p.state == PreloadState.READY) {
                 workers.execute(() -> lifecycle.usedElsewhere(pool, p));
             }
+        }
+
+        @Override
+        public void volumesMayBeOutdated(Pool pool, String reason) {
+            pool.volumeChanges.incrementAndGet();
+            runner(pool.template).mark(reason);
         }
 
         @Override

@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *     health checks read every pool), and again right after a hand-out from it.</li>
  * </ul>
  */
-final class HostPreloads {
+final class HostPreloads implements Preloading {
 
     static final String HOST_LIST = "preload-dispvm";
     static final String HOST_COMPLETED = "preload-dispvm-completed";
@@ -41,16 +41,19 @@ final class HostPreloads {
     private final Clock clock;
     private final PreloadLifecycle lifecycle;
     private final PoolEvents events;
+    private final SettingsReader reader;
     private final Map<String, Read> views = new ConcurrentHashMap<>();
 
-    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events) {
+    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, SettingsReader reader) {
         this.host = host;
+        this.reader = reader;
         this.clock = host.clock();
         this.lifecycle = lifecycle;
         this.events = events;
     }
 
-    HandOut handOut(Pool pool) {
+    @Override
+    public HandOut handOut(Pool pool) {
         StageTimer timer = new StageTimer(clock);
         String name = host.createDisposable(pool.template, Map.of());
         timer.lap("create");
@@ -75,7 +78,15 @@ final class HostPreloads {
         return h;
     }
 
-    PoolView view(Pool pool) {
+    /** The host fills the pool: a reconcile only re-reads the settings, it never preloads. */
+    @Override
+    public PoolReconciler.Next reconcile(Pool pool, boolean suspended) {
+        reader.refresh(pool);
+        return PoolReconciler.Next.DONE;
+    }
+
+    @Override
+    public PoolView view(Pool pool) {
         long now = clock.nanos();
         Read last = views.get(pool.template);
         PoolSettings settings = pool.settings;

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The preloads of one DVM template, in creation order (hand-out order is first created first).
@@ -18,15 +19,27 @@ final class Pool {
     final List<Preload> preloads = new CopyOnWriteArrayList<>();
     final Backoff.State backoff;
 
+    /** Written only by {@link #offerSettings}, through {@link SettingsReader#refresh}. */
     volatile PoolSettings settings;
+    private long settingsReadAtNanos = Long.MIN_VALUE;
     /** Bumped when the template changes; preloads of an older generation are outdated. */
     volatile int generation;
     /** The template as the last reconcile read it; null before the first. */
     volatile Fingerprint knownFingerprint;
     /** Set by a template change event until the next reconcile re-reads the template. */
     volatile boolean templateSuspect;
+    /**
+     * Counts the {@code domain-shutdown}s of the DVM template and its TemplateVM (what ends an
+     * update); until a reconcile has read the preloads' volumes after the last one
+     * ({@link #volumesCheckedAt}), nothing is handed out.
+     */
+    final AtomicLong volumeChanges = new AtomicLong();
+    volatile long volumesCheckedAt;
+    /** The next reconcile reads the preloads' volumes without holding hand-outs (periodic resync). */
+    volatile boolean volumesToCheck;
     volatile MemoryGate.Admission admission;
     volatile String lastFailure;
+    final ListWriter listWriter = new ListWriter();
     /** When the pool's {@link RefillPolicy} lets it fill a gap. */
     final RefillTimers refill = new RefillTimers();
     /** The refill policy running the pool ({@link RefillPolicies}) and its last decision in words (null: none). */
@@ -37,6 +50,17 @@ final class Pool {
         this.template = template;
         this.backoff = new Backoff.State(policy);
         this.settings = initial;
+    }
+
+    /**
+     * Stores settings read from the host unless a read that started later was stored already, so
+     * a slow read never overwrites a newer one.
+     */
+    synchronized void offerSettings(PoolSettings read, long readStartedNanos) {
+        if (readStartedNanos >= settingsReadAtNanos) {
+            settingsReadAtNanos = readStartedNanos;
+            settings = read;
+        }
     }
 
     /** Free preloads, ready or starting: what counts against the max. */
@@ -50,9 +74,12 @@ final class Pool {
         return n;
     }
 
-    /** A preload may be handed out only when it is of the current template generation. */
+    /**
+     * A preload may be handed out only when it is of the current template generation, its
+     * volumes were not found outdated, and no template change awaits a re-read.
+     */
     boolean isCurrent(Preload p) {
-        return p.generation == generation && !templateSuspect;
+        return p.generation == generation && !p.outdated && !templateSuspect && volumesCheckedAt == volumeChanges.get();
     }
 
     /** Claims the first ready, current preload (FIFO); null when there is none. */

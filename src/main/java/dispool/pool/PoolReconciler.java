@@ -30,6 +30,10 @@ final class PoolReconciler {
         }
     }
 
+    /** Qubes' pauses before refilling outdated preloads (qubes/vm/mix/dvmtemplate.py). */
+    static final Duration PROPERTY_REFILL_DELAY = Duration.ofSeconds(30);
+    static final Duration VOLUME_REFILL_DELAY = Duration.ofSeconds(4);
+
     private final SettingsReader reader;
     private final PreloadLifecycle lifecycle;
     private final MemoryGate memory;
@@ -37,10 +41,12 @@ final class PoolReconciler {
     private final Clock clock;
     private final Duration memoryRetry;
     private final RefillPolicy policy;
+    private final OutdatedVolumes volumes;
 
     PoolReconciler(SettingsReader reader, PreloadLifecycle lifecycle, MemoryGate memory, PoolEvents events, Clock clock,
-            Duration memoryRetry, RefillPolicy policy) {
+            Duration memoryRetry, RefillPolicy policy, OutdatedVolumes volumes) {
         this.policy = policy;
+        this.volumes = volumes;
         this.reader = reader;
         this.lifecycle = lifecycle;
         this.memory = memory;
@@ -50,8 +56,7 @@ final class PoolReconciler {
     }
 
     Next reconcile(Pool pool, boolean suspended) {
-        PoolSettings s = reader.read(pool.template);
-        pool.settings = s;
+        PoolSettings s = reader.refresh(pool);
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
         }
@@ -62,7 +67,11 @@ final class PoolReconciler {
         return fill(pool, s, target - pool.held());
     }
 
-    /** A changed template (private volume size or a property Qubes compares) outdates every preload. */
+    /**
+     * A changed template (private volume size or a property Qubes compares) outdates every
+     * preload; Qubes refills 30 s later ({@code on_dvmtemplate_property_changed}), at once after
+     * a new TemplateVM ({@code property-set:template}).
+     */
     private void discardOutdated(Pool pool, Fingerprint current) {
         Fingerprint known = pool.knownFingerprint;
         if (known != null && !known.equals(current)) {
@@ -73,9 +82,39 @@ final class PoolReconciler {
                     lifecycle.discard(pool, p, "outdated: " + pool.template + " changed (" + String.join(", ", diff) + ")");
                 }
             }
+            policy.refillAfter(pool, diff.equals(List.of(Fingerprint.TEMPLATE)) ? Duration.ZERO : PROPERTY_REFILL_DELAY,
+                    clock.nanos());
         }
         pool.knownFingerprint = current;
         pool.templateSuspect = false;
+        discardOutdatedVolumes(pool);
+    }
+
+    /**
+     * After an update of the DVM template or its TemplateVM (their {@code domain-shutdown}), and
+     * on the periodic resync: reads every named preload's volumes; outdated ones are never handed
+     * out (a requester holding one still starting re-checks) and free ones are discarded. Qubes
+     * refills 4 s later ({@code refresh_outdated_preload}).
+     */
+    private void discardOutdatedVolumes(Pool pool) {
+        long changes = pool.volumeChanges.get();
+        if (changes == pool.volumesCheckedAt && !pool.volumesToCheck) {
+            return;
+        }
+        pool.volumesToCheck = false;
+        boolean discarded = false;
+        for (Preload p : pool.preloads) {
+            List<String> outdated = p.name == null ? List.of() : volumes.of(p.name);
+            if (!outdated.isEmpty()) {
+                p.outdated = true;
+                discarded |= lifecycle.discard(pool, p, "outdated volume(s) " + String.join(", ", outdated)
+                        + ": " + pool.template + " or its TemplateVM changed since it started");
+            }
+        }
+        pool.volumesCheckedAt = changes;
+        if (discarded) {
+            policy.refillAfter(pool, VOLUME_REFILL_DELAY, clock.nanos());
+        }
     }
 
     /** Removes free preloads beyond the target, newest first (the oldest are closest to a hand-out). */

@@ -16,7 +16,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The preload lifecycle: how one disposable is made ahead of a request, handed out, or removed.
- * This is the one place that changes a preload's state; {@link PoolReconciler} only decides how
+ * This is the one place that changes a preload's state; {@link PoolReconciler} (with the pool's
+ * {@link RefillPolicy}) only decides how
  * many to start or remove.
  *
  * <h2>Goals (after Qubes' DispVM class documentation, qubes/vm/dispvm.py)</h2>
@@ -36,6 +37,7 @@ import java.util.concurrent.TimeoutException;
  *      any failure → removed, reason recorded, pool backs off          (startup)
  *  READY → CLAIMED → unpause → HANDED_OUT (no longer ours)              (hand-out)
  *  starting + claimed → skip the pause → HANDED_OUT when operational    (early request)
+ *                    → outdated meanwhile → removed, the requester goes cold
  *  free → DISCARDED → killed, removed → REMOVED                         (outdated, excess, suspend)
  * </pre>
  *
@@ -43,7 +45,8 @@ import java.util.concurrent.TimeoutException;
  * Created with {@code internal=1} and {@code preload-dispvm-in-progress=1} in the same host step
  * as the qube; its name is then added to the template's {@code preload-dispvm} list; once paused
  * it gets {@code preload-dispvm-completed=1} and an empty in-progress. At hand-out the name leaves
- * the list and {@code internal} is deleted: after the caller has it for a ready preload (listed,
+ * the list and {@code internal} is deleted (kept when the DVM template is internal itself, as Qubes
+ * does; {@code InternalTemplateTest}): after the caller has it for a ready preload (listed,
  * completed and running already reads as handed out), before for one claimed during startup
  * (still in progress, it would read as interrupted; {@code requestDuringStartupSkipsThePause}). On restart, in-progress qubes are removed and
  * completed paused ones are kept ({@link Recovery}).
@@ -57,12 +60,19 @@ import java.util.concurrent.TimeoutException;
  *     its pause and is handed out once operational. The requester waits at most
  *     1.2 × {@code qrexec_timeout}, then goes cold, and the slow preload is removed when its
  *     starter lets go of it ({@code requestDuringStartupSkipsThePause}).</li>
- * <li>An empty pool hands out a cold disposable (create, start, wait operational) and the
- *     reconciler fills the gap ({@code emptyPoolFallsBackToCold}).</li>
+ * <li>An empty pool hands out a cold disposable (create, start, wait operational); the reconciler
+ *     fills the gap when the pool's {@link RefillPolicy} says (Qubes' stacked refill timers,
+ *     {@code QubesRefillPolicy}: {@code SteadyStreamTest}) ({@code emptyPoolFallsBackToCold}).</li>
  * <li>Each starter step first checks the preload is still wanted; a preload discarded while
  *     starting is removed as soon as its starter lets go ({@code KnobRaceTest}).</li>
  * <li>A preload that finishes starting from an older template generation is discarded, never
  *     handed out ({@code outdatedPreloadsAreDiscardedAndRefilled}).</li>
+ * <li>Outdated volumes (Qubes' {@code is_outdated}: the TemplateVM was updated or the DVM
+ *     template's private changed after the preload started) are read after the
+ *     {@code domain-shutdown} of either (hand-outs wait for that read), on the periodic resync
+ *     and at restart; an outdated preload is never handed out: free ones are discarded, and a
+ *     requester that claimed one still starting checks again after its wait and goes cold
+ *     ({@code OutdatedVolumesTest}).</li>
  * <li>An unpause dispool did not make (say {@code qvm-unpause}) counts as a use: the preload leaves
  *     the pool. The {@code domain-unpaused} that every start fires is not one, even when read
  *     late ({@code unpauseByUserCountsAsUsed}, {@code aLateUnpauseEventOfTheStartIsNotAUse}).</li>
@@ -102,9 +112,11 @@ final class PreloadLifecycle {
     private final Executor workers;
     private final ScheduledExecutorService timers;
     private final Listener listener;
+    private final Backoff retry;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry) {
+        this.retry = retry;
         this.host = host;
         this.clock = host.clock();
         this.marks = marks;
@@ -125,8 +137,8 @@ final class PreloadLifecycle {
         workers.execute(() -> runStartup(pool, p, settings));
     }
 
+    /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
-        boolean reserved = true;
         try {
             p.name = host.createDisposable(pool.template, marks.preloadCreation());
             index.put(p);
@@ -134,8 +146,6 @@ final class PreloadLifecycle {
             writeList(pool);
             step(p, PreloadState.STARTING);
             host.start(p.name);
-            memory.release(settings.memoryMiB());
-            reserved = false;
             step(p, PreloadState.WAITING_OPERATIONAL);
             waitOperational(p.name, settings);
             if (p.isClaimedForHandOut()) {
@@ -156,9 +166,7 @@ final class PreloadLifecycle {
                 startupFailed(pool, p, e);
             }
         } finally {
-            if (reserved) {
-                memory.release(settings.memoryMiB());
-            }
+            memory.release(settings.memoryMiB());
         }
     }
 
@@ -176,7 +184,7 @@ final class PreloadLifecycle {
                 Map.of("startupMs", (clock.nanos() - p.createdNanos) / 1_000_000));
         p.state = PreloadState.READY;
         p.settled.complete(Boolean.TRUE);
-        if (p.generation != pool.generation) {
+        if (p.generation != pool.generation || p.outdated) {
             discard(pool, p, "outdated: " + pool.template + " changed while it was starting");
         }
     }
@@ -261,6 +269,12 @@ final class PreloadLifecycle {
             Thread.currentThread().interrupt();
             removeWhenSettled(pool, p, "the requester was interrupted");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": hand-out interrupted", e);
+        }
+        if (!pool.isCurrent(p)) {
+            // The template changed or was updated while it started: Qubes' request_preload skips it too.
+            removeWhenSettled(pool, p, "outdated while a requester waited for it: " + pool.template
+                    + " or its TemplateVM changed");
+            return null;
         }
         p.state = PreloadState.CLAIMED;
         timer.lap("wait-operational");
@@ -358,12 +372,22 @@ final class PreloadLifecycle {
     private void unmark(Pool pool, String name) {
         writeList(pool);
         try {
-            host.removeFeature(name, marks.internal());
+            dropInternal(pool, name);
             host.removeFeature(name, marks.inProgress());
         } catch (QubesException e) {
             if (!e.is(QubesException.VM_NOT_FOUND)) { // already removed by its user: no marks left to clear
                 warn(pool, name + " was handed out but its marks could not be cleared: " + describe(e));
             }
+        }
+    }
+
+    /**
+     * Makes a handed-out disposable show in menus, unless its DVM template is itself internal:
+     * then it inherited {@code internal} and keeps it ({@code DispVM.use_preload}).
+     */
+    void dropInternal(Pool pool, String name) {
+        if (host.feature(pool.template, marks.internal()).orElse("").isEmpty()) {
+            host.removeFeature(name, marks.internal());
         }
     }
 
@@ -409,18 +433,18 @@ final class PreloadLifecycle {
     }
 
     /**
-     * Kills and removes a qube of the pool; when the host refuses, tries again with a capped
-     * backoff (1 s doubling to 5 min, host time), so a qube the engine made is never left behind.
+     * Kills and removes a qube of the pool; when the host refuses, tries again after the engine's
+     * {@link Backoff} (host time), so a qube the engine made is never left behind.
      */
     private void removeRetrying(Pool pool, String name, String reason, int attempt, Runnable removed) {
         try {
             killAndRemove(name);
         } catch (QubesException e) {
-            long delayMs = Math.min(300_000, 1_000L << Math.min(attempt, 8));
+            Duration delay = retry.delay(attempt + 1);
             warn(pool, "could not remove " + name + " (" + reason + "): " + describe(e) + "; trying again in "
-                    + delayMs + " ms");
+                    + delay.toMillis() + " ms");
             timers.schedule(() -> workers.execute(() -> removeRetrying(pool, name, reason, attempt + 1, removed)),
-                    clock.toWallNanos(Duration.ofMillis(delayMs)), TimeUnit.NANOSECONDS);
+                    clock.toWallNanos(delay), TimeUnit.NANOSECONDS);
             return;
         }
         events.publish(new PoolEvent(PoolEvent.Type.QUBE_REMOVED, pool.template, name, reason, clock.millis(), Map.of()));
@@ -447,11 +471,9 @@ final class PreloadLifecycle {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    /** Writes the template's list from memory; serialized per pool so the last write is the newest. */
+    /** Writes the template's list from memory; the last write is the newest ({@link ListWriter}). */
     void writeList(Pool pool) {
-        synchronized (pool.preloads) {
-            List<String> names = pool.listedNames();
-            String value = String.join(" ", names);
+        pool.listWriter.write(() -> String.join(" ", pool.listedNames()), value -> {
             try {
                 if (!value.equals(host.feature(pool.template, marks.list()).orElse(""))) {
                     host.setFeature(pool.template, marks.list(), value);
@@ -459,7 +481,7 @@ final class PreloadLifecycle {
             } catch (QubesException e) {
                 warn(pool, "could not write " + marks.list() + " of " + pool.template + ": " + describe(e));
             }
-        }
+        });
     }
 
     private void warn(Pool pool, String message) {

@@ -251,10 +251,12 @@ class PreloadLifecycleTest extends EngineFixture {
     }
 
     @Test
-    void hostEventStreamDropIsSurvived() {
-        start(host().build());
-        sim.dropEventStreams();
-        sim.setFeature(WEB, "preload-dispvm-max", "1");
+    void aChangeMadeWhileTheEventStreamWasDownIsPickedUpAtReconnect() {
+        sim = host().build();
+        // No periodic resync to rescue it: only the reconnect's connection-established can.
+        engine = new DispoolEngine(sim, EngineSettings.defaults().withResyncInterval(java.time.Duration.ofHours(1)));
+        engine.start();
+        sim.dropEventStreams(() -> sim.setFeature(WEB, "preload-dispvm-max", "1"));
         awaitReady(WEB, 1);
     }
 

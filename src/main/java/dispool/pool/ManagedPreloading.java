@@ -1,0 +1,49 @@
+package dispool.pool;
+
+import dispool.host.Clock;
+import java.time.Duration;
+
+/**
+ * dispool keeps the pools ({@link PreloadOwner#DISPOOL}): its own preloads through
+ * {@link PreloadLifecycle}, filled by {@link PoolReconciler} when the {@link RefillPolicy} says.
+ */
+final class ManagedPreloading implements Preloading {
+
+    private final PreloadLifecycle lifecycle;
+    private final PoolReconciler reconciler;
+    private final RefillPolicy refill;
+    private final Runners runners;
+    private final Clock clock;
+
+    ManagedPreloading(PreloadLifecycle lifecycle, PoolReconciler reconciler, RefillPolicy refill, Runners runners,
+            Clock clock) {
+        this.lifecycle = lifecycle;
+        this.reconciler = reconciler;
+        this.refill = refill;
+        this.runners = runners;
+        this.clock = clock;
+    }
+
+    /** The request may start a gap timer; a claimed preload still starting can keep it waiting for seconds. */
+    @Override
+    public HandOut handOut(Pool pool) {
+        refill.requested(pool, clock.nanos());
+        pool.refill.next().ifPresent(at -> runners.markAfter(pool, Duration.ofNanos(Math.max(1, at - clock.nanos()))));
+        HandOut h = lifecycle.handOut(pool);
+        if (h.preloaded()) {
+            refill.used(pool, clock.nanos());
+        }
+        runners.mark(pool, "hand-out of " + h.name());
+        return h;
+    }
+
+    @Override
+    public PoolReconciler.Next reconcile(Pool pool, boolean suspended) {
+        return reconciler.reconcile(pool, suspended);
+    }
+
+    @Override
+    public PoolView view(Pool pool) {
+        return PoolView.of(pool, clock.nanos());
+    }
+}
