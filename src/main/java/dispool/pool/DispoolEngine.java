@@ -2,7 +2,6 @@ package dispool.pool;
 
 import dispool.host.Clock;
 import dispool.host.HostEvent;
-import dispool.host.PowerState;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
@@ -11,7 +10,6 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,8 +27,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * dispool's engine: one pool of preloaded disposables per DVM template, on any {@link QubesHost}.
- * This class wires the parts and is what the REST API, the CLI and benchmarks call; the preload
- * lifecycle itself is in {@link PreloadLifecycle}, the per-pool decisions in {@link PoolReconciler}.
+ * This class wires the parts and is what the REST API, the CLI and benchmarks call: who keeps the
+ * pools is a {@link Preloading} (dispool's own, {@link ManagedPreloading}, or qubesd's,
+ * {@link HostPreloads}); the preload lifecycle itself is in {@link PreloadLifecycle}, the
+ * per-pool decisions in {@link PoolReconciler} and its {@link RefillPolicy}, the catch-up after
+ * missed events in {@link HostCatchUp}.
  *
  * <p>The knobs live on the host as Qubes features ({@link PreloadFeatures}); setting one here
  * writes the feature, and the engine reacts to the feature event exactly as it does when a user
@@ -55,6 +56,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final HostEventRouter router;
     private final RefillPolicies refill;
     private final PreloadSupport support;
+    private final HostCatchUp catchUp;
     /** dispool's own pools, or the host's ({@link PreloadOwner}). */
     private final Preloading preloading;
     private volatile boolean suspended;
@@ -75,6 +77,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
+        this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
         this.preloading = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, reader)
                 : new ManagedPreloading(lifecycle, reconciler, refill, new EngineRunners(), clock);
     }
@@ -85,11 +88,12 @@ public final class DispoolEngine implements AutoCloseable {
      */
     public void start() {
         List<QubeInfo> qubes = host.listQubes();
-        for (String template : dvmTemplates(qubes)) {
+        for (String template : catchUp.dvmTemplates(qubes)) {
             Pool pool = poolFor(template);
             reader.refresh(pool);
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
+        catchUp.run("service start", this::poolFor); // before the first fill: qubesd's own preloads, if any
         subscribeEvents();
         long resync = clock.toWallNanos(settings.resyncInterval());
         timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
@@ -402,65 +406,12 @@ public final class DispoolEngine implements AutoCloseable {
         markAll("periodic resync");
     }
 
-    /**
-     * Re-reads which qubes are DVM templates and catches up on what events may have missed (a
-     * lost event stream, see {@link #catchUp}), then reconciles every pool.
-     */
+    /** Catches up with the host on a worker ({@link HostCatchUp}), then reconciles every pool. */
     private void markAll(String reason) {
         workers.execute(() -> {
-            try {
-                List<Preload> readyBefore = readyPreloads();
-                List<QubeInfo> qubes = host.listQubes();
-                catchUp(readyBefore, qubes);
-                dvmTemplates(qubes).forEach(this::poolFor);
-            } catch (QubesException e) {
-                LOG.log(System.Logger.Level.WARNING, "could not list qubes (" + reason + "): " + e);
-            }
+            catchUp.run(reason, this::poolFor);
             index.pools().forEach(p -> runner(p.template).mark(reason));
         });
-    }
-
-    private List<Preload> readyPreloads() {
-        List<Preload> out = new ArrayList<>();
-        index.pools().forEach(pool -> pool.preloads.stream().filter(p -> p.state == PreloadState.READY).forEach(out::add));
-        return out;
-    }
-
-    /**
-     * What a missed event would have told, for preloads that were ready (paused) before the
-     * listing was taken: one that is gone was removed outside dispool, one that runs was unpaused
-     * outside dispool (used). The claim on each preload keeps this from racing a hand-out.
-     */
-    private void catchUp(List<Preload> readyBefore, List<QubeInfo> qubes) {
-        Map<String, QubeInfo> byName = new HashMap<>();
-        qubes.forEach(q -> byName.put(q.name(), q));
-        for (Preload p : readyBefore) {
-            Pool pool = index.pool(p.template);
-            QubeInfo q = byName.get(p.name);
-            if (pool != null && q == null) {
-                lifecycle.discard(pool, p, p.name + " is gone from the host (an event was missed)");
-            } else if (pool != null && q.state() == PowerState.Running) {
-                lifecycle.usedElsewhere(pool, p);
-            }
-        }
-    }
-
-    private List<String> dvmTemplates(List<QubeInfo> qubes) {
-        List<String> out = new ArrayList<>();
-        for (QubeInfo q : qubes) {
-            if ("AppVM".equals(q.klass()) && isDvmTemplate(q.name())) {
-                out.add(q.name());
-            }
-        }
-        return out;
-    }
-
-    private boolean isDvmTemplate(String qube) {
-        try {
-            return "True".equals(host.property(qube, "template_for_dispvms"));
-        } catch (QubesException e) {
-            return false;
-        }
     }
 
     // ---------------------------------------------------------------- host events
@@ -510,7 +461,7 @@ public final class DispoolEngine implements AutoCloseable {
                 return;
             }
             workers.execute(() -> {
-                if (isDvmTemplate(template)) {
+                if (catchUp.isDvmTemplate(template)) {
                     knobChanged(template, reason);
                 }
             });

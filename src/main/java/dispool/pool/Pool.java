@@ -38,6 +38,8 @@ final class Pool {
     /** The next reconcile reads the preloads' volumes without holding hand-outs (periodic resync). */
     volatile boolean volumesToCheck;
     volatile MemoryGate.Admission admission;
+    /** A disposable of this template that says {@code is_preload=True} and is not dispool's (managed mode); null if none seen. */
+    volatile String hostPreload;
     volatile String lastFailure;
     final ListWriter listWriter = new ListWriter();
     /** When the pool's {@link RefillPolicy} lets it fill a gap. */

@@ -28,6 +28,12 @@ public record PoolSettings(boolean dvmTemplate, int max, MaxSource maxSource, St
                 0, Duration.ofSeconds(60), false, Fingerprint.UNKNOWN);
     }
 
+    /** The same settings with nothing to preload, saying why (qubesd preloads the template itself). */
+    PoolSettings leftToHost(String why) {
+        return new PoolSettings(dvmTemplate, 0, maxSource, why, thresholdMiB, delaySeconds, memoryMiB, qrexecTimeout,
+                waitForSession, fingerprint);
+    }
+
     /** The DVM template's TemplateVM (its {@code template}), or null when unknown. */
     String templateVm() {
         return fingerprint.templateVm();

@@ -6,7 +6,6 @@ import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
@@ -17,8 +16,7 @@ import java.util.concurrent.TimeoutException;
 /**
  * The preload lifecycle: how one disposable is made ahead of a request, handed out, or removed.
  * This is the one place that changes a preload's state; {@link PoolReconciler} (with the pool's
- * {@link RefillPolicy}) only decides how
- * many to start or remove.
+ * {@link RefillPolicy}) only decides how many to start or remove.
  *
  * <h2>Goals (after Qubes' DispVM class documentation, qubes/vm/dispvm.py)</h2>
  * <ol>

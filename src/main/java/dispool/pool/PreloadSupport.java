@@ -41,6 +41,7 @@ final class PreloadSupport {
 
     private boolean checkWithTemplate(String qube, String feature) {
         String at = qube;
+        // DVM template → TemplateVM is the chain in Qubes; the bound only guards against a loop.
         for (int depth = 0; depth < 4 && !at.isEmpty(); depth++) {
             Optional<String> value = host.feature(at, feature);
             if (value.isPresent()) {

@@ -39,8 +39,19 @@ final class SettingsReader {
      */
     PoolSettings refresh(Pool pool) {
         long started = host.clock().nanos();
-        pool.offerSettings(read(pool.template), started);
+        PoolSettings s = read(pool.template);
+        String hostPreload = pool.hostPreload;
+        if (guardHostPreloads && hostPreload != null && s.max() > 0) {
+            s = s.leftToHost(pool.template + ": qubesd preloads it itself (" + hostPreload + " has is_preload=True): "
+                    + "dispool leaves it to qubesd, max counted as 0; set dispool.qubes.mode=native");
+        }
+        pool.offerSettings(s, started);
         return pool.settings;
+    }
+
+    /** Whether dispool must look for qubesd's own preloads (see {@link #guardHostPreloads}). */
+    boolean guardsHostPreloads() {
+        return guardHostPreloads;
     }
 
     PoolSettings read(String template) {

@@ -32,4 +32,18 @@ class NativeListGuardTest extends EngineFixture {
         engine.setMax(WEB, "2");
         awaitReady(WEB, 2);
     }
+
+    @Test
+    void aTemplateWhoseDisposableSaysIsPreloadIsLeftToQubesd() {
+        sim = host().feature(WEB, "preload-dispvm-max", "2").build();
+        String qubesds = sim.createDisposable(WEB, java.util.Map.of());
+        sim.setProperty(qubesds, "is_preload", "True");
+        engine = new DispoolEngine(sim, new EngineSettings(Marks.prefixed("x-dispool-"), Backoff.DEFAULT,
+                Duration.ofSeconds(30), Duration.ofSeconds(10), Duration.ofSeconds(120), PreloadOwner.DISPOOL));
+        engine.start();
+        await().until(() -> pool(WEB).warning() != null);
+        assertTrue(pool(WEB).warning().contains(qubesds + " has is_preload=True"), pool(WEB).warning());
+        await().during(Duration.ofMillis(100)).until(() -> pool(WEB).preloads().isEmpty());
+        assertEquals(1, dispvmsOf(WEB).size(), "dispool never preloaded beside qubesd, not even at start");
+    }
 }
