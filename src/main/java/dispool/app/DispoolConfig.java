@@ -186,6 +186,13 @@ public interface DispoolConfig {
         @WithDefault("10s")
         Duration memoryRetry();
 
+        /**
+         * Refill policy of every pool whose template names none in its {@code x-dispool-policy}
+         * feature: {@code qubes} (R4.3's timers) or {@code adaptive} (sized to demand). Default qubes.
+         */
+        @WithDefault("qubes")
+        String policy();
+
         /** How long POST /api/v1/host/suspend waits for the pools to drain. Default 120s. */
         @WithDefault("120s")
         Duration suspendTimeout();

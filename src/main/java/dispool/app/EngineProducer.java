@@ -42,7 +42,9 @@ public class EngineProducer {
         EngineSettings settings = new EngineSettings(marks(host), new Backoff(e.backoffInitial(), 2.0, e.backoffMax(), 0.1),
                 e.resyncInterval(), e.memoryRetry(), e.suspendTimeout(), owner(host, config),
                 new EngineSettings.WorkLimits(e.workers(), e.maxColdStarts()));
-        return new DispoolEngine(host, settings);
+        DispoolEngine engine = new DispoolEngine(host, settings);
+        engine.setDefaultPolicy(e.policy());
+        return engine;
     }
 
     /**

@@ -5,6 +5,7 @@ import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.HandOut;
+import dispool.pool.PoolEvents;
 import dispool.pool.PoolSettings;
 import dispool.pool.PoolView;
 import java.util.List;
@@ -38,12 +39,21 @@ public final class EmbeddedTarget implements BenchTarget {
      */
     public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
             double refillDelaySeconds) {
+        this(timeScale, seed, hostMemoryMiB, templates, refillDelaySeconds, null);
+    }
+
+    /** @param policy the refill policy of every template ({@code x-dispool-policy}); null: the engine's default */
+    public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
+            double refillDelaySeconds, String policy) {
         this.timeScale = timeScale;
         SimHost.Builder b = SimHost.builder().clock(Clock.scaled(timeScale)).seed(seed).reuseDispIds()
                 .totalMemoryMiB(hostMemoryMiB).templateVm("fedora-42-xfce");
         for (Template t : templates) {
             b.dvmTemplate(t.name(), t.memoryMiB(), "fedora-42-xfce", t.bootFactor())
                     .feature(t.name(), "preload-dispvm-delay", number(refillDelaySeconds));
+            if (policy != null) {
+                b.feature(t.name(), "x-dispool-policy", policy);
+            }
         }
         sim = b.build();
         engine = new DispoolEngine(sim, EngineSettings.defaults());
@@ -90,6 +100,21 @@ public final class EmbeddedTarget implements BenchTarget {
     @Override
     public void remove(String name) {
         engine.removeDisposable(name).await().indefinitely();
+    }
+
+    /** Sets dom0's preload-dispvm-threshold: memory in MiB that preloads leave free for other qubes. */
+    public void setThreshold(long mib) {
+        engine.updateGlobalSettings(null, false, Long.toString(mib), null, null);
+    }
+
+    /** The engine's events (traffic scenarios record the memory its preloads hold from them). */
+    PoolEvents events() {
+        return engine.events();
+    }
+
+    /** Host milliseconds of the simulator's clock. */
+    long hostMillis() {
+        return sim.clock().millis();
     }
 
     @Override

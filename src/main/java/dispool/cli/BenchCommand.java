@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = {"Measure cold vs preloaded disposables in Qubes' test cases (dom0-dispvm-api, "
                 + "dom0-dispvm-preload-api, -concurrent-, the preload-max sweep) and advise on preload-dispvm-max.",
             "Without --url it runs an embedded simulated host (seconds of wall time); with --url it drives a "
-                + "running dispool service."})
+                + "running dispool service."},
+        subcommands = BenchTrafficCommand.class)
 public class BenchCommand implements Callable<Integer> {
 
     @Spec

@@ -2,6 +2,7 @@ package dispool.cli;
 
 import io.quarkus.picocli.runtime.annotations.TopCommand;
 import io.quarkus.runtime.Quarkus;
+import picocli.AutoComplete;
 import picocli.CommandLine.Command;
 
 /**
@@ -13,7 +14,9 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "dispool", mixinStandardHelpOptions = true, version = "dispool 0.1.0",
         description = "Preloaded Qubes OS disposables: a pool per DVM template, handed out in milliseconds.",
-        subcommands = {SimQubesdCommand.class, BenchCommand.class, ChaosCommand.class})
+        subcommands = {LsCommand.class, GetCommand.class, SetCommand.class, UnsetCommand.class, HandoutCommand.class,
+            RmCommand.class, DrainCommand.class, RefillCommand.class, RunCommand.class, OpenCommand.class,
+            SimQubesdCommand.class, BenchCommand.class, ChaosCommand.class, AdviceCommand.class, AutoComplete.GenerateCompletion.class})
 public class DispoolCommand implements Runnable {
 
     /** No subcommand: serve until stopped (SIGTERM, Ctrl-C). */

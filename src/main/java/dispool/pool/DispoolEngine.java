@@ -15,13 +15,16 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -53,7 +56,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolReconciler reconciler;
     private final Recovery recovery;
     private final HostEventRouter router;
-    private final RefillPolicy refill;
+    private final RefillPolicies refill;
     private final PreloadSupport support;
     private final HostCatchUp catchUp;
     /** dispool's own pools, or the host's ({@link PreloadOwner}). */
@@ -81,7 +84,7 @@ public final class DispoolEngine implements AutoCloseable {
         ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
                 new LifecycleListener(), settings.backoff(), ownership, coldStarts);
-        this.refill = new QubesRefillPolicy();
+        this.refill = new RefillPolicies(host, events);
         OutdatedVolumes volumes = new OutdatedVolumes(host);
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
@@ -176,6 +179,20 @@ public final class DispoolEngine implements AutoCloseable {
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
+    }
+
+    /** The refill policy of pools whose template names none ({@code dispool.engine.policy}): qubes or adaptive. */
+    public void setDefaultPolicy(String policy) {
+        refill.setDefault(policy);
+        index.pools().forEach(p -> knobChanged(p.template, "default refill policy set to " + policy.trim()));
+    }
+
+    /** Sets the template's refill policy ({@code x-dispool-policy}); it takes effect at once. */
+    public void setPolicy(String template, String policy) {
+        String v = RefillPolicies.validate("policy", policy);
+        requireDvmTemplate(template);
+        host.setFeature(template, RefillPolicies.FEATURE, v);
+        knobChanged(template, RefillPolicies.FEATURE + " set to " + v);
     }
 
     public void unsetMax(String template) {
@@ -507,6 +524,22 @@ public final class DispoolEngine implements AutoCloseable {
             if (pool != null) {
                 lifecycle.discard(pool, p, reason);
             }
+        }
+    }
+
+    /**
+     * Liveness for a supervisor's watchdog: the timer thread, which drives resyncs, refills and
+     * backoff, runs a task within {@code within}. False when it is stuck or gone.
+     */
+    public boolean isAlive(Duration within) {
+        try {
+            timers.submit(() -> { }).get(within.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            return false;
         }
     }
 

@@ -32,7 +32,8 @@ final class HostEventRouter {
         void volumesMayBeOutdated(Pool pool, String reason);
     }
 
-    private static final Set<String> KNOBS = Set.of(PreloadFeatures.MAX, PreloadFeatures.THRESHOLD, PreloadFeatures.DELAY);
+    private static final Set<String> KNOBS = Set.of(PreloadFeatures.MAX, PreloadFeatures.THRESHOLD, PreloadFeatures.DELAY,
+            RefillPolicies.FEATURE);
 
     private final PreloadIndex index;
     private final Target target;

@@ -151,7 +151,8 @@ final class HostPreloads implements Preloading {
             preloads.add(new PoolView.PreloadView(name, completed ? PreloadState.READY : PreloadState.STARTING, 0));
         }
         return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
-                preloads, ready, preloads.size() - ready, null, null, 0, 0, s.maxWarning());
+                preloads, ready, preloads.size() - ready, null, null, 0, 0, s.maxWarning(), "host",
+                "qubesd fills the pool (native mode): dispool's refill policies do not apply");
     }
 
     private List<String> listed(String template) {

@@ -44,6 +44,9 @@ final class Pool {
     final ListWriter listWriter = new ListWriter();
     /** When the pool's {@link RefillPolicy} lets it fill a gap. */
     final RefillTimers refill = new RefillTimers();
+    /** The refill policy running the pool ({@link RefillPolicies}) and its last decision in words (null: none). */
+    volatile String policy = RefillPolicies.QUBES;
+    volatile String decision;
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;

@@ -60,7 +60,7 @@ final class PoolReconciler {
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
         }
-        int target = suspended || !s.dvmTemplate() ? 0 : policy.want(s);
+        int target = suspended || !s.dvmTemplate() ? 0 : policy.want(pool, clock.nanos());
         trimExcess(pool, target, suspended ? "host suspend: all preloads are removed before sleep"
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
                 : "preload-dispvm-max lowered to " + target);

@@ -22,10 +22,13 @@ import java.util.concurrent.TimeUnit;
  * @param failures      failures since the last success
  * @param retryInMs     host-time ms until the next attempt after failures (0: none pending)
  * @param warning       a problem with the knobs found on the host, or null
+ * @param policy        the refill policy running the pool ({@code qubes} or {@code adaptive})
+ * @param decision      the policy's last decision in words ("burst of 6 in 30 s…"), or null
  */
 public record PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB,
         double delaySeconds, long memoryMiB, List<PreloadView> preloads, int ready, int starting,
-        MemoryGate.Admission admission, String lastFailure, int failures, long retryInMs, String warning) {
+        MemoryGate.Admission admission, String lastFailure, int failures, long retryInMs, String warning, String policy,
+        String decision) {
 
     static PoolView of(Pool pool, long nowNanos) {
         List<PreloadView> preloads = new ArrayList<>();
@@ -39,7 +42,8 @@ public record PoolView(String template, int max, PoolSettings.MaxSource maxSourc
         PoolSettings s = pool.settings;
         return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
                 preloads, ready, starting, pool.admission, pool.lastFailure, pool.backoff.failures(),
-                TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(nowNanos)), s.maxWarning());
+                TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(nowNanos)), s.maxWarning(), pool.policy,
+                pool.decision);
     }
 
     /** One preload: its qube, state and age in host-time ms. */

@@ -25,6 +25,11 @@ interface RefillPolicy {
     /** How many preloads the pool wants, free ones counted (ready or starting). */
     int want(PoolSettings settings);
 
+    /** The same for one pool at a reconcile ({@code pool.settings} just read): a policy may look at its demand. */
+    default int want(Pool pool, long nowNanos) {
+        return want(pool.settings);
+    }
+
     /**
      * Whether to fill a gap now, and when a timer of the policy wakes next (null: none sleeps;
      * the pool then waits for a trigger unless it fills now).

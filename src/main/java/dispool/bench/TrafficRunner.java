@@ -1,0 +1,159 @@
+package dispool.bench;
+
+import dispool.advice.Demand;
+import dispool.advice.HistoryEntry;
+import dispool.advice.HistoryRecorder;
+import dispool.advice.HistoryStore;
+import dispool.pool.HandOut;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * Runs a {@link Traffic} scenario on a fresh embedded engine: sets the pools' maxes, lets them
+ * fill for a warm-up of host time, then sends each request at its time (no more than the
+ * scenario's in-flight limit at once), removes each disposable as soon as it is handed out
+ * (Qubes' {@code clean}), and records the engine's events into a hand-out history, from which
+ * the memory held by preloads over the run (MiB·s) is computed as the live advice does.
+ */
+public final class TrafficRunner {
+
+    private final Duration warmUp;
+
+    /** @param warmUp host time the pools get to fill before the first request */
+    public TrafficRunner(Duration warmUp) {
+        this.warmUp = warmUp;
+    }
+
+    /** The result and the history the run recorded (for live advice on it). */
+    public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs) {
+    }
+
+    public Run run(Traffic traffic, String policy, Supplier<EmbeddedTarget> targets) {
+        try (EmbeddedTarget target = targets.get()) {
+            HistoryStore history = HistoryStore.inMemory(1_000_000);
+            HistoryRecorder recorder = new HistoryRecorder(history, target::hostMillis, 0);
+            target.events().addListener(recorder);
+            traffic.maxes().forEach(target::setMax);
+            sleepHost(target, warmUp.toMillis());
+            long start = target.hostMillis();
+            List<Sample> samples = send(traffic, target);
+            long end = target.hostMillis();
+            long from = recorder.toHistoryMillis(start);
+            long to = recorder.toHistoryMillis(end);
+            return new Run(result(traffic, policy, samples, history, target, from, to), history, from, to);
+        }
+    }
+
+    private static List<Sample> send(Traffic traffic, EmbeddedTarget target) {
+        List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
+        ExecutorService callers = Executors.newCachedThreadPool();
+        Semaphore inFlight = new Semaphore(traffic.inFlight() > 0 ? traffic.inFlight() : Integer.MAX_VALUE);
+        long start = target.hostMillis();
+        try {
+            List<Traffic.Arrival> arrivals = traffic.arrivals();
+            for (int i = 0; i < arrivals.size(); i++) {
+                Traffic.Arrival a = arrivals.get(i);
+                sleepHost(target, start + a.atMs() - target.hostMillis());
+                acquire(inFlight);
+                int iteration = i;
+                callers.execute(() -> {
+                    try {
+                        samples.add(call(target, a, iteration, start));
+                    } finally {
+                        inFlight.release();
+                    }
+                });
+            }
+            callers.shutdown();
+            awaitAll(callers);
+        } finally {
+            callers.shutdownNow();
+        }
+        List<Sample> ordered = new ArrayList<>(samples);
+        ordered.sort(Comparator.comparingInt(Sample::iteration));
+        if (ordered.size() != traffic.arrivals().size()) {
+            throw new IllegalStateException(traffic.name() + ": " + (traffic.arrivals().size() - ordered.size())
+                    + " requests failed (see the log)");
+        }
+        return ordered;
+    }
+
+    private static Sample call(EmbeddedTarget target, Traffic.Arrival a, int iteration, long start) {
+        long sent = target.hostMillis();
+        HandOut h = target.handOut(a.template());
+        long replied = target.hostMillis();
+        target.remove(h.name());
+        return new Sample(iteration, h.name(), Sample.pathOf(h), h.usableAfterMs(), replied - sent,
+                target.hostMillis() - replied, sent - start);
+    }
+
+    private static TrafficResult result(Traffic traffic, String policy, List<Sample> samples, HistoryStore history,
+            EmbeddedTarget target, long start, long end) {
+        // start and end are history times: the recorder's clock, like the entries
+        double mibSeconds = 0;
+        Map<String, Double> heldMean = new LinkedHashMap<>();
+        Map<String, Stats> perTemplate = new LinkedHashMap<>();
+        for (String t : traffic.maxes().keySet()) {
+            List<HistoryEntry> h = history.entries(t);
+            double preloadSeconds = Demand.preloadSeconds(h, start, end);
+            mibSeconds += preloadSeconds * target.pool(t).memoryMiB();
+            heldMean.put(t, preloadSeconds * 1000 / Math.max(1, end - start));
+            double[] ms = new double[samples.size()];
+            int n = 0;
+            for (int i = 0; i < samples.size(); i++) {
+                if (traffic.arrivals().get(i).template().equals(t)) {
+                    ms[n++] = samples.get(i).usableAfterMs();
+                }
+            }
+            if (n > 0) {
+                perTemplate.put(t, Stats.of(java.util.Arrays.copyOf(ms, n)));
+            }
+        }
+        ScenarioResult r = ScenarioResult.of(new Scenario(traffic.name(), "", 0, Math.max(1, traffic.inFlight()),
+                samples.size()), samples, end - start);
+        return new TrafficResult(traffic, policy, samples, r.stats(), r.ready(), r.waited(), r.cold(), end - start,
+                mibSeconds, heldMean, perTemplate);
+    }
+
+    private static void sleepHost(EmbeddedTarget target, long hostMs) {
+        if (hostMs <= 0) {
+            return;
+        }
+        try {
+            TimeUnit.NANOSECONDS.sleep((long) (hostMs * 1e6 / target.timeScale()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a traffic scenario ran", e);
+        }
+    }
+
+    private static void acquire(Semaphore s) {
+        try {
+            s.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a traffic scenario ran", e);
+        }
+    }
+
+    private static void awaitAll(ExecutorService callers) {
+        try {
+            if (!callers.awaitTermination(1, TimeUnit.HOURS)) {
+                throw new IllegalStateException("traffic scenario: requests still running after an hour of wall time");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while a traffic scenario ran", e);
+        }
+    }
+}

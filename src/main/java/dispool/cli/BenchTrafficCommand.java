@@ -1,0 +1,133 @@
+package dispool.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dispool.bench.TrafficAdvice;
+import dispool.bench.TrafficChart;
+import dispool.bench.TrafficResult;
+import dispool.bench.TrafficRunner;
+import dispool.bench.TrafficScenarios;
+import dispool.bench.TrafficTable;
+import dispool.pool.RefillPolicies;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code dispool bench traffic}: the traffic scenarios (steady, Qubes' bursts, two templates
+ * competing for memory, a day-like trace) once per refill policy on the embedded simulator, with
+ * the same seed, memory and requests for each policy.
+ */
+@Command(name = "traffic", mixinStandardHelpOptions = true,
+        description = {"Run traffic scenarios once per refill policy on an embedded simulated host: steady Poisson "
+                + "arrivals, Qubes' bursts (12 requests, 4 in flight), two templates competing for memory (demand 3:1, "
+                + "memory for 4 preloads), and a day-like trace (quiet, then bursts).",
+            "Prints mean / p95 request-to-usable, cold-fallback rate and memory held by preloads (MiB·s) per policy; "
+                + "writes traffic.json, traffic.png and traffic.svg."})
+public class BenchTrafficCommand implements Callable<Integer> {
+
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--policy", paramLabel = "NAME,...", split = ",", description = "Refill policies to compare, the "
+            + "first is the baseline. Default: qubes,adaptive.")
+    List<String> policies = new ArrayList<>(List.of(RefillPolicies.QUBES, RefillPolicies.ADAPTIVE));
+
+    @Option(names = "--scenario", paramLabel = "NAME,...", split = ",", description = "Scenarios to run: steady, bursts, "
+            + "two-templates, day-like. Default: all.")
+    List<String> scenarios = new ArrayList<>();
+
+    @Option(names = "--time-scale", description = "How much faster than real time the simulated host runs. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double timeScale = 100;
+
+    @Option(names = "--seed", description = "Seed of the arrivals and the simulator's latencies. Default: ${DEFAULT-VALUE}.")
+    long seed = 42;
+
+    @Option(names = "--miss-target", description = "Live advice on the day-like trace: highest share of requests "
+            + "that may find no ready preload. Default: ${DEFAULT-VALUE}.")
+    double missTarget = 0.01;
+
+    @Option(names = {"-o", "--out"}, description = "Directory for traffic.json, traffic.png and traffic.svg. "
+            + "Default: dispool-traffic-<UTC time>.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        List<TrafficScenarios.Case> cases = cases();
+        for (String p : policies) {
+            if (!RefillPolicies.NAMES.contains(p)) {
+                throw new ParameterException(spec.commandLine(), "--policy '" + p + "' refused: must be one of "
+                        + RefillPolicies.NAMES);
+            }
+        }
+        if (!(timeScale > 0 && timeScale <= 1_000)) {
+            throw new ParameterException(spec.commandLine(), "--time-scale '" + timeScale + "' refused: must be > 0 and "
+                    + "<= 1000 (faster, and the engine's own CPU time distorts host time)");
+        }
+        String measuredBy = String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' "
+                + "fedora-42-xfce figures), time scale %s, seed %d, preload-dispvm-delay %s s", timeScale, seed,
+                TrafficScenarios.QUBES_DELAY_SECONDS);
+        List<TrafficResult> results = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
+        TrafficRunner runner = new TrafficRunner(Duration.ofSeconds(60));
+        for (TrafficScenarios.Case c : cases) {
+            for (String policy : policies) {
+                System.err.printf(Locale.ROOT, "%s under %s (%d requests over %d s of host time)...%n", c.traffic().name(),
+                        policy, c.traffic().arrivals().size(), c.traffic().spanMs() / 1000);
+                TrafficRunner.Run run = runner.run(c.traffic(), policy, () -> c.target(timeScale, seed, policy));
+                TrafficResult r = run.result();
+                results.add(r);
+                if (c.traffic().name().equals("day-like") && policy.equals(RefillPolicies.QUBES)) {
+                    advice.addAll(TrafficAdvice.adviseAndReplay(run, c, runner, timeScale, seed, missTarget));
+                }
+                System.err.printf(Locale.ROOT, "  mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, %.0f MiB·s, held %s%n",
+                        r.stats().mean(), r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), r.heldMean());
+            }
+        }
+        report(measuredBy, results, System.out);
+        advice.forEach(System.out::println);
+        return 0;
+    }
+
+    private List<TrafficScenarios.Case> cases() {
+        List<TrafficScenarios.Case> all = TrafficScenarios.standard(seed);
+        if (scenarios.isEmpty()) {
+            return all;
+        }
+        List<TrafficScenarios.Case> chosen = new ArrayList<>();
+        for (String name : scenarios) {
+            chosen.add(all.stream().filter(c -> c.traffic().name().equals(name)).findFirst()
+                    .orElseThrow(() -> new ParameterException(spec.commandLine(), "--scenario '" + name + "' refused: must "
+                            + "be one of " + all.stream().map(c -> c.traffic().name()).toList())));
+        }
+        return chosen;
+    }
+
+    private void report(String measuredBy, List<TrafficResult> results, PrintStream stdout) throws IOException {
+        Path dir = out != null ? out : Path.of("dispool-traffic-" + STAMP.format(Instant.now()));
+        Files.createDirectories(dir);
+        TrafficTable.print(measuredBy, results, stdout);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("traffic.json").toFile(),
+                results);
+        TrafficChart.write(measuredBy, results, dir.resolve("traffic.png"), dir.resolve("traffic.svg"));
+        stdout.println();
+        stdout.println("Wrote " + dir.resolve("traffic.json") + ", traffic.png, traffic.svg");
+    }
+}

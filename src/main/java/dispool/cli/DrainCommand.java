@@ -1,0 +1,15 @@
+package dispool.cli;
+
+import picocli.CommandLine.Command;
+
+/** {@code dispool drain}: every pool is emptied and stays empty until {@code dispool refill}. */
+@Command(name = "drain", mixinStandardHelpOptions = true,
+        description = {"Remove every preload and stop refilling (as before the host sleeps).", "Undo with: dispool refill"})
+class DrainCommand extends ServiceCommand {
+
+    @Override
+    int run(ServiceClient client) {
+        out().println("drained " + expect(client, "POST", "/api/v1/host/suspend", null).path("pools").asInt() + " pools");
+        return 0;
+    }
+}

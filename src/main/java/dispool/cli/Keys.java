@@ -1,0 +1,63 @@
+package dispool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.StreamSupport;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The names {@code dispool get/set/unset} use, in qvm-features' lower-case-with-dashes manner, and
+ * the service's JSON fields behind them. A pool's max is its template's {@code preload-dispvm-max};
+ * the global keys are dom0's features and the global default_dispvm.
+ */
+final class Keys {
+
+    /** Pool key → the field of {@code GET /pools/{template}}. */
+    static final Map<String, String> POOL = ordered(
+            "max", "max", "max-source", "maxSource", "threshold", "thresholdMiB", "delay", "delaySeconds",
+            "memory", "memoryMiB", "ready", "ready", "starting", "starting", "preloads", "preloads",
+            "last-failure", "lastFailure", "failures", "failures", "retry-in-ms", "retryInMs", "warning", "warning");
+
+    /** Global key → the field of {@code GET/PUT /settings}. */
+    static final Map<String, String> GLOBAL = ordered(
+            "max", "globalMax", "threshold", "thresholdMiB", "delay", "delaySeconds", "default-dispvm", "defaultDispvm",
+            "available", "availableMiB", "available-source", "availableMemorySource");
+
+    /** Global keys a PUT /settings takes, with the field it writes. */
+    static final Map<String, String> GLOBAL_SETTABLE = ordered(
+            "max", "globalMax", "threshold", "threshold", "delay", "delay", "default-dispvm", "defaultDispvm");
+
+    private Keys() {
+    }
+
+    static String field(CommandSpec spec, Map<String, String> keys, String key) {
+        String field = keys.get(key);
+        if (field == null) {
+            throw new ParameterException(spec.commandLine(), "unknown key '" + key + "': one of " + keys.keySet());
+        }
+        return field;
+    }
+
+    /** A field as a user reads it: "-" for none, preloads as NAME:STATE words. */
+    static String text(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "-";
+        }
+        if (v.isArray()) {
+            return StreamSupport.stream(v.spliterator(), false)
+                    .map(p -> p.get("name").asText() + ":" + p.get("state").asText()).collect(Collectors.joining(" "));
+        }
+        return v.isValueNode() ? v.asText() : v.toString();
+    }
+
+    private static Map<String, String> ordered(String... pairs) {
+        Map<String, String> m = new LinkedHashMap<>();
+        for (int i = 0; i < pairs.length; i += 2) {
+            m.put(pairs[i], pairs[i + 1]);
+        }
+        return m;
+    }
+}

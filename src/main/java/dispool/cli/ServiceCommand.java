@@ -1,0 +1,111 @@
+package dispool.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/**
+ * A {@code dispool} command that talks to the running service. Exit codes as qvm-* tools use them:
+ * 0 done, 1 the service refused or cannot be reached (the reason on stderr), 2 a usage error or a
+ * qube that does not exist (qubesadmin's tools reject an unknown qube name as a usage error).
+ */
+abstract class ServiceCommand implements Callable<Integer> {
+
+    static final int REFUSED = 1;
+    static final int USAGE = 2;
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Mixin
+    ServiceOptions service;
+
+    @Spec
+    CommandSpec spec;
+
+    /** The refusal of a call: what the service said, and the exit code it maps to. */
+    static final class Refused extends RuntimeException {
+        final int exitCode;
+
+        Refused(String message, int exitCode) {
+            super(message);
+            this.exitCode = exitCode;
+        }
+    }
+
+    @Override
+    public Integer call() {
+        try {
+            return run(service.client());
+        } catch (ServiceClient.Unreachable e) {
+            err().println("dispool: " + e.getMessage());
+            return REFUSED;
+        } catch (Refused e) {
+            err().println("dispool " + spec.name() + ": " + e.getMessage());
+            return e.exitCode;
+        }
+    }
+
+    /** Runs the command against the service; returns the exit code. */
+    abstract int run(ServiceClient client);
+
+    PrintWriter out() {
+        return spec.commandLine().getOut();
+    }
+
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
+    /** Calls the service and returns its JSON answer; a status other than 2xx becomes {@link Refused}. */
+    JsonNode expect(ServiceClient client, String method, String path, JsonNode body) {
+        ServiceClient.Reply r = client.call(method, path, body == null ? null : body.toString());
+        if (r.status() / 100 != 2) {
+            throw refusal(client, r);
+        }
+        if (r.body().isBlank()) {
+            return JSON.nullNode();
+        }
+        try {
+            return JSON.readTree(r.body());
+        } catch (java.io.IOException e) {
+            throw new Refused("the service answered " + r.status() + " with a body that is not JSON: " + r.body(), REFUSED);
+        }
+    }
+
+    static ObjectNode object() {
+        return JSON.createObjectNode();
+    }
+
+    /** The service's own message (its error JSON), with what to do for the statuses a user can fix. */
+    static Refused refusal(ServiceClient client, ServiceClient.Reply r) {
+        String message = serviceMessage(r);
+        return switch (r.status()) {
+            case 401 -> new Refused((client.sendsToken() ? "the API token was refused" : "no API token was sent")
+                    + " (" + message + "): use the token in the file the service created (--token-file, env"
+                    + " DISPOOL_TOKEN_FILE) or its Unix socket (--socket, env DISPOOL_SOCKET)", REFUSED);
+            case 403 -> new Refused("forbidden: " + message, REFUSED);
+            case 404 -> new Refused(message, USAGE);
+            case 429 -> new Refused("busy: " + message
+                    + (r.headers().containsKey("retry-after") ? " (retry in " + r.headers().get("retry-after") + " s)" : ""),
+                    REFUSED);
+            default -> new Refused(message, REFUSED);
+        };
+    }
+
+    private static String serviceMessage(ServiceClient.Reply r) {
+        try {
+            JsonNode e = JSON.readTree(r.body());
+            if (e != null && e.hasNonNull("message")) {
+                return e.get("message").asText();
+            }
+        } catch (java.io.IOException notJson) {
+            // falls through to the raw body: the status and text still say what happened
+        }
+        String body = r.body().strip();
+        return "HTTP " + r.status() + (body.isEmpty() ? "" : ": " + body);
+    }
+}

@@ -1,0 +1,114 @@
+package dispool.pool;
+
+import dispool.host.QubesHost;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The engine's refill policies and which one runs each pool: the template's
+ * {@code x-dispool-policy} feature when it names one, else the service's default
+ * ({@code dispool.engine.policy}). {@code qubes} is R4.3's behaviour ({@link QubesRefillPolicy});
+ * {@code adaptive} sizes pools to their demand ({@link AdaptiveRefillPolicy}). A policy decides
+ * only how many preloads a pool wants and when to start them: a switch takes effect at the pool's
+ * next reconcile, and its timers and preloads carry over as they are.
+ */
+public final class RefillPolicies implements RefillPolicy {
+
+    /** The template feature that picks a pool's policy. */
+    public static final String FEATURE = "x-dispool-policy";
+    public static final String QUBES = "qubes";
+    public static final String ADAPTIVE = "adaptive";
+    public static final List<String> NAMES = List.of(QUBES, ADAPTIVE);
+
+    private final QubesHost host;
+    private final QubesRefillPolicy qubes = new QubesRefillPolicy();
+    private final AdaptiveRefillPolicy adaptive;
+    private volatile String defaultPolicy = QUBES;
+
+    RefillPolicies(QubesHost host, PoolEvents events) {
+        this.host = host;
+        RefillTimes times = new RefillTimes();
+        events.addListener(times);
+        this.adaptive = new AdaptiveRefillPolicy(AdaptiveRefillPolicy.Parameters.DEFAULTS, times, host::availableMemory);
+    }
+
+    /** The policy name, checked: one of {@link #NAMES}. */
+    public static String validate(String field, String value) {
+        String v = value == null ? "" : value.trim();
+        if (!NAMES.contains(v)) {
+            throw DispoolException.invalid(field, value, "one of " + NAMES, field + " '" + value + "' refused: must be one "
+                    + "of " + NAMES);
+        }
+        return v;
+    }
+
+    void setDefault(String policy) {
+        defaultPolicy = validate("policy", policy);
+    }
+
+    String defaultPolicy() {
+        return defaultPolicy;
+    }
+
+    private RefillPolicy of(Pool pool) {
+        return ADAPTIVE.equals(pool.policy) ? adaptive : qubes;
+    }
+
+    @Override
+    public void requested(Pool pool, long nowNanos) {
+        adaptive.observe(pool, nowNanos);
+        of(pool).requested(pool, nowNanos);
+    }
+
+    @Override
+    public void used(Pool pool, long nowNanos) {
+        of(pool).used(pool, nowNanos);
+    }
+
+    @Override
+    public void refillNow(Pool pool, long nowNanos) {
+        of(pool).refillNow(pool, nowNanos);
+    }
+
+    @Override
+    public void refillAfter(Pool pool, Duration delay, long nowNanos) {
+        of(pool).refillAfter(pool, delay, nowNanos);
+    }
+
+    @Override
+    public int want(PoolSettings settings) {
+        return settings.max();
+    }
+
+    /** Picks the pool's policy from its feature (read with the settings, at each reconcile), then asks it. */
+    @Override
+    public int want(Pool pool, long nowNanos) {
+        pool.policy = choose(pool);
+        if (!ADAPTIVE.equals(pool.policy)) {
+            adaptive.forget(pool.template);
+        }
+        return of(pool).want(pool, nowNanos);
+    }
+
+    @Override
+    public Plan plan(Pool pool, long nowNanos) {
+        return of(pool).plan(pool, nowNanos);
+    }
+
+    private String choose(Pool pool) {
+        Optional<String> feature = pool.settings.dvmTemplate() ? host.feature(pool.template, FEATURE) : Optional.empty();
+        String v = feature.map(String::trim).orElse("");
+        if (v.isEmpty()) {
+            pool.decision = null;
+            return defaultPolicy;
+        }
+        if (!NAMES.contains(v)) {
+            pool.decision = pool.template + ": " + FEATURE + " '" + feature.get() + "' is not a policy (one of " + NAMES
+                    + "): running " + defaultPolicy;
+            return defaultPolicy;
+        }
+        pool.decision = null;
+        return v;
+    }
+}
