@@ -79,10 +79,19 @@ final class QemuGuest {
     /** Settings for a host in {@code stateDir} with one DVM template on {@code guest}. */
     static QemuSettings settings(Path stateDir, Path guest, String dvm, String tpl, long memoryMiB, boolean disk,
             OptionalLong budgetMiB, Map<String, String> features, Map<String, String> dom0Features) {
-        QemuSettings.Template t = new QemuSettings.Template(dvm, tpl, guest.resolve("vmlinuz"),
-                guest.resolve("initramfs.img"), disk ? Optional.of(guest.resolve("disk.qcow2")) : Optional.empty(),
-                memoryMiB, 1, features);
+        return settings(stateDir, budgetMiB, dom0Features, template(guest, dvm, tpl, memoryMiB, disk, features));
+    }
+
+    static QemuSettings.Template template(Path guest, String dvm, String tpl, long memoryMiB, boolean disk,
+            Map<String, String> features) {
+        return new QemuSettings.Template(dvm, tpl, guest.resolve("vmlinuz"), guest.resolve("initramfs.img"),
+                disk ? Optional.of(guest.resolve("disk.qcow2")) : Optional.empty(), memoryMiB, 1, features);
+    }
+
+    /** The first template is the default_dispvm. */
+    static QemuSettings settings(Path stateDir, OptionalLong budgetMiB, Map<String, String> dom0Features,
+            QemuSettings.Template... templates) {
         return new QemuSettings(stateDir, "qemu-system-x86_64", "qemu-img", "auto", budgetMiB, Duration.ofSeconds(5),
-                Duration.ofSeconds(30), List.of(t), dom0Features, Optional.of(dvm));
+                Duration.ofSeconds(30), List.of(templates), dom0Features, Optional.of(templates[0].name()));
     }
 }
