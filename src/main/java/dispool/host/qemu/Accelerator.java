@@ -4,11 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 /**
@@ -69,18 +67,7 @@ final class Accelerator {
             if (vm != null) {
                 vm.kill(Duration.ofSeconds(2));
             }
-            deleteTree(dir);
-        }
-    }
-
-    static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(dir)) {
-            all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot remove " + dir + ": " + e.getMessage(), e);
+            GuestDirs.delete(dir);
         }
     }
 }

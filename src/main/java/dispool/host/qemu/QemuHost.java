@@ -562,7 +562,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
 
     /** Its directory (sockets, pid file, console log, overlay) goes first, then the inventory entry. */
     private void removeLocked(QemuQube q) {
-        Accelerator.deleteTree(vmDir(q.name));
+        GuestDirs.delete(vmDir(q.name));
         qubes.remove(q.name);
         persistLocked();
     }

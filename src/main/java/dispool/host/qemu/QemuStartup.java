@@ -113,7 +113,7 @@ final class QemuStartup {
         try (Stream<Path> dirs = Files.list(vms)) {
             dirs.filter(d -> !known.contains(d.getFileName().toString())).forEach(d -> {
                 LOG.warnf("removing %s: no qube of the inventory accounts for it", d);
-                Accelerator.deleteTree(d);
+                GuestDirs.delete(d);
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + vms, e);
