@@ -374,6 +374,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
             vm = QemuVm.launch(settings.qemu(), accelerator.name(), qube, vmDir(qube), guest, settings.callTimeout(),
                     qmpListener(qube, boot));
         } catch (IOException e) {
+            killStray(qube);
             halt(qube, boot);
             throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": " + e.getMessage()
                     + " (console: " + vmDir(qube).resolve("console.log") + ")", e);
@@ -484,8 +485,23 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         return e -> onQmpEvent(qube, boot, e);
     }
 
+    /**
+     * A QEMU process of this guest that dispool holds no handle of (a launch that failed half
+     * way, a QMP connection that broke while QEMU lives on): SIGKILL, so that removing the
+     * guest's directory never leaves a process behind.
+     */
+    private void killStray(String qube) {
+        GuestProcesses.all(QemuVm.marker(vmDir(qube))).forEach(p -> ProcessHandle.of(p.pid()).ifPresent(h -> {
+            LOG.warnf("%s: killing its QEMU process %d, no longer reachable over QMP", qube, p.pid());
+            h.destroyForcibly();
+        }));
+    }
+
     private void onQmpEvent(String qube, int boot, String event) {
-        if (event == null || "SHUTDOWN".equals(event)) {
+        if (event == null) {
+            killStray(qube);
+            halt(qube, boot);
+        } else if ("SHUTDOWN".equals(event)) {
             halt(qube, boot);
         } else if ("STOP".equals(event)) {
             transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
