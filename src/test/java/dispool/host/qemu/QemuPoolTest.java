@@ -71,7 +71,7 @@ class QemuPoolTest {
 
     @Test
     void aPoolOfTwoFillsWithPausedGuestsAndAHandOutRunsACommand() {
-        open(OptionalLong.empty(), Map.of(), Map.of("preload-dispvm-max", "2", "preload-dispvm-delay", "0"));
+        open(OptionalLong.empty(), Map.of(), Map.of("preload-dispvm-max", "2")); // Qubes' refill delay, 3 s
         await().until(() -> engine.pool(DVM).ready() == 2);
         List<String> preloads = engine.pool(DVM).preloads().stream().map(PoolView.PreloadView::name).toList();
         preloads.forEach(p -> assertEquals(PowerState.Paused, host.qube(p).state(), p));
