@@ -49,17 +49,16 @@ final class QubesdSetup {
         };
     }
 
+    /** qmemman's file, watched even before it exists; a budget (or nothing) while it does not. */
     private static MemorySource memory(DispoolConfig.Qubes c) {
+        OptionalLong budget = c.memoryBudgetMib();
+        MemorySource fallback = budget.isPresent() ? new MemoryBudget(budget.getAsLong()) : MemorySource.NONE;
         try {
-            QmemmanFile file = QmemmanFile.openIfPresent(Path.of(c.qmemmanFile()));
-            if (file != null) {
-                return file;
-            }
+            QmemmanFile file = QmemmanFile.watch(Path.of(c.qmemmanFile()), fallback);
+            return file != null ? file : fallback;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot watch " + c.qmemmanFile() + " (dispool.qubes.qmemman-file)", e);
         }
-        OptionalLong budget = c.memoryBudgetMib();
-        return budget.isPresent() ? new MemoryBudget(budget.getAsLong()) : MemorySource.NONE;
     }
 
     /** The configured mode, or the detected one when {@code auto}; logged with its reason. */

@@ -96,9 +96,15 @@ public interface QubesHost {
     }
 
     /**
-     * The host's event stream ({@code admin.Events}): Qubes event names and kwargs. It starts
-     * with {@code connection-established}; whatever happened before that was missed, and the
-     * subscriber re-reads the state it cares about.
+     * The host's event stream ({@code admin.Events}): Qubes event names and kwargs, delivered in
+     * order on a thread of the adapter (never on the thread of the call that caused them). It
+     * starts with {@code connection-established}; whatever happened before that was missed, and
+     * the subscriber re-reads the state it cares about.
+     *
+     * <p>The stream reconnects by itself: when the connection to the host is lost (qubesd
+     * restarts) the adapter opens it again with a backoff, and the same stream says
+     * {@code connection-established} again, events of the gap being lost. It ends (with a
+     * failure) only when the adapter cannot go on at all; a subscriber may then subscribe again.
      */
     Multi<HostEvent> events();
 

@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * How long a pool waits before its next preload attempt after failures: exponential, capped,
- * with jitter so that pools failing together do not retry together. The policy is immutable and
- * shared; each pool keeps its own {@link State}, reset by its next success.
+ * How long to wait before trying again after failures: exponential, capped, with jitter so that
+ * things failing together do not retry together. The one retry policy of the engine: a pool's
+ * next preload attempt, a removal the host refused, a reconcile that failed, a lost host event
+ * stream. The policy is immutable and shared; each retrying thing keeps its own {@link State}
+ * (or attempt count), reset by its next success.
  */
 public record Backoff(Duration initial, double multiplier, Duration cap, double jitter) {
 
@@ -17,6 +19,14 @@ public record Backoff(Duration initial, double multiplier, Duration cap, double 
             throw new IllegalArgumentException("backoff " + initial + " x" + multiplier + " cap " + cap
                     + " refused: need initial > 0, multiplier >= 1, cap >= initial, jitter >= 0");
         }
+    }
+
+    /** The wait before the attempt after {@code failures} failures in a row (≥ 1), host time. */
+    public Duration delay(int failures) {
+        double base = initial.toNanos() * Math.pow(multiplier, Math.max(0, failures - 1));
+        double capped = Math.min(base, cap.toNanos());
+        double spread = 1 + jitter * ThreadLocalRandom.current().nextDouble();
+        return Duration.ofNanos((long) Math.min(capped * spread, cap.toNanos()));
     }
 
     /** Per-pool retry state: attempts since the last success and when the next may start. */
@@ -31,10 +41,7 @@ public record Backoff(Duration initial, double multiplier, Duration cap, double 
 
         synchronized void failed(long nowNanos) {
             failures++;
-            double base = policy.initial.toNanos() * Math.pow(policy.multiplier, failures - 1);
-            double capped = Math.min(base, policy.cap.toNanos());
-            double spread = 1 + policy.jitter * ThreadLocalRandom.current().nextDouble();
-            notBeforeNanos = nowNanos + (long) Math.min(capped * spread, policy.cap.toNanos());
+            notBeforeNanos = nowNanos + policy.delay(failures).toNanos();
         }
 
         synchronized void succeeded() {

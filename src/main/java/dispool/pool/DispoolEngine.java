@@ -50,6 +50,8 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolReconciler reconciler;
     private final Recovery recovery;
     private final HostEventRouter router;
+    private final RefillPolicy refill;
+    private final PreloadSupport support;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
     private volatile boolean suspended;
@@ -61,11 +63,14 @@ public final class DispoolEngine implements AutoCloseable {
         this.clock = host.clock();
         this.settings = settings;
         MemoryGate memory = new MemoryGate(host::availableMemory);
-        this.reader = new SettingsReader(host);
+        this.reader = new SettingsReader(host, settings);
+        this.support = new PreloadSupport(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                (pool, reason) -> poolChanged(pool, reason));
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry());
-        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
+                new LifecycleListener(), settings.backoff());
+        this.refill = new QubesRefillPolicy();
+        OutdatedVolumes volumes = new OutdatedVolumes(host);
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
+        this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
         this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
     }
@@ -83,7 +88,7 @@ public final class DispoolEngine implements AutoCloseable {
         }
         subscribeEvents();
         long resync = clock.toWallNanos(settings.resyncInterval());
-        timers.scheduleWithFixedDelay(() -> markAll("periodic resync"), resync, resync, TimeUnit.NANOSECONDS);
+        timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
         index.pools().forEach(p -> runner(p.template).mark("service start"));
     }
 
@@ -113,20 +118,19 @@ public final class DispoolEngine implements AutoCloseable {
         if (hostPreloads != null) {
             return hostPreloads.handOut(pool);
         }
+        refill.requested(pool, clock.nanos());
+        wakeForRefill(pool);
         HandOut h = lifecycle.handOut(pool);
-        holdRefill(pool);
+        if (h.preloaded()) {
+            refill.used(pool, clock.nanos());
+        }
         runner(template).mark("hand-out of " + h.name());
         return h;
     }
 
-    /** After a hand-out the refill waits preload-dispvm-delay; a negative delay waits for an empty pool. */
-    private void holdRefill(Pool pool) {
-        double delay = pool.settings.delaySeconds();
-        if (delay < 0) {
-            pool.refillWhenEmpty = true;
-        } else {
-            pool.refillNotBeforeNanos = clock.nanos() + (long) (delay * 1e9);
-        }
+    /** A refill timer sleeps independently of hand-outs, as qubesd's coroutines: the runner wakes for it. */
+    private void wakeForRefill(Pool pool) {
+        pool.refill.next().ifPresent(at -> runner(pool.template).markAfter(Duration.ofNanos(Math.max(1, at - clock.nanos()))));
     }
 
     /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
@@ -155,6 +159,11 @@ public final class DispoolEngine implements AutoCloseable {
     public void setMax(String template, String value) {
         int max = PreloadFeatures.validateMax(template, value);
         requireDvmTemplate(template);
+        // Any value, 0 included: qubesd's pre-set handler refuses them all (unsetting is always allowed).
+        support.missingFeature(template).ifPresent(feature -> {
+            throw new DispoolException(DispoolException.Kind.CONFLICT, PreloadSupport.explain(template, feature),
+                    "max", value, "the template has " + feature);
+        });
         host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
         refreshSettings(template);
         knobChanged(template, "preload-dispvm-max set to " + max);
@@ -218,8 +227,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private void knobChanged(String template, String reason) {
         Pool pool = poolFor(template);
-        pool.refillNotBeforeNanos = 0;
-        pool.refillWhenEmpty = false;
+        refill.refillNow(pool, clock.nanos());
         pool.backoff.succeeded();
         runner(template).mark(reason);
     }
@@ -344,7 +352,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private PoolRunner runner(String template) {
         return runners.computeIfAbsent(template,
-                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock));
+                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock, settings.backoff()));
     }
 
     private PoolReconciler.Next reconcileTemplate(String template) {
@@ -366,9 +374,24 @@ public final class DispoolEngine implements AutoCloseable {
         return PoolReconciler.Next.DONE;
     }
 
-    private void poolChanged(Pool pool, String reason) {
-        runner(pool.template).mark(reason);
-        checkDrained();
+    private final class LifecycleListener implements PreloadLifecycle.Listener {
+        @Override
+        public void poolChanged(Pool pool, String reason) {
+            runner(pool.template).mark(reason);
+            checkDrained();
+        }
+
+        @Override
+        public void usedElsewhere(Pool pool, String reason) {
+            refill.used(pool, clock.nanos());
+            poolChanged(pool, reason);
+        }
+    }
+
+    /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */
+    private void resync() {
+        index.pools().forEach(p -> p.volumesToCheck = true);
+        markAll("periodic resync");
     }
 
     /**
@@ -435,12 +458,15 @@ public final class DispoolEngine implements AutoCloseable {
     // ---------------------------------------------------------------- host events
 
     private void subscribeEvents() {
-        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
+        // The port reconnects by itself; this only re-subscribes when an adapter gives up, after the engine's backoff.
+        Backoff b = settings.backoff();
+        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(b.initial())));
+        Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
                 .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); reconnecting"))
-                .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
+                        + "); subscribing again"))
+                .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 
@@ -455,6 +481,13 @@ public final class DispoolEngine implements AutoCloseable {
     private final class RouterTarget implements HostEventRouter.Target {
         @Override
         public void markAll(String reason) {
+            DispoolEngine.this.markAll(reason);
+        }
+
+        @Override
+        public void reconnected(String reason) {
+            // A template update may have ended while the stream was down: hold hand-outs until checked.
+            index.pools().forEach(p -> p.volumeChanges.incrementAndGet());
             DispoolEngine.this.markAll(reason);
         }
 
@@ -490,6 +523,12 @@ public final class DispoolEngine implements AutoCloseable {
             if (pool != null && p.state == PreloadState.READY) {
                 workers.execute(() -> lifecycle.usedElsewhere(pool, p));
             }
+        }
+
+        @Override
+        public void volumesMayBeOutdated(Pool pool, String reason) {
+            pool.volumeChanges.incrementAndGet();
+            runner(pool.template).mark(reason);
         }
 
         @Override

@@ -11,6 +11,12 @@ import java.util.TreeMap;
  * (qubes/vm/dispvm.py, R4.3 ≥ v4.3.40; keep in sync): the {@code private} volume size, and every
  * property present on both qubes except the ignored ones below. {@link #diff} returns what
  * differs, so a discard can say why.
+ *
+ * <p>Qubes compares a preload with its DVM template, so it ignores {@code template} (the two
+ * differ by nature). dispool also compares a DVM template with itself over time, where a changed
+ * {@code template} (another TemplateVM) outdates every preload, as Qubes' own
+ * {@code property-pre-set:template} handler removes them all: a DVM template's fingerprint keeps
+ * {@code template}; a disposable's ({@link #ofDisposable}) drops it.
  */
 public record Fingerprint(Map<String, String> properties, long privateVolumeSize) {
 
@@ -23,14 +29,30 @@ public record Fingerprint(Map<String, String> properties, long privateVolumeSize
     /** Unknown state: matches nothing, so no preload is handed out until the template is re-read. */
     static final Fingerprint UNKNOWN = new Fingerprint(Map.of("?", "?"), -1);
 
+    /** The one property of {@link #IGNORED} that a DVM template's own fingerprint keeps. */
+    static final String TEMPLATE = "template";
+
     public Fingerprint {
         properties = new TreeMap<>(properties);
-        properties.keySet().removeAll(IGNORED);
+        properties.keySet().removeIf(p -> isIgnored(p));
         properties = Map.copyOf(properties);
     }
 
+    /** A disposable's fingerprint, to compare with its DVM template's: without {@code template}. */
+    static Fingerprint ofDisposable(Map<String, String> properties, long privateVolumeSize) {
+        Map<String, String> props = new TreeMap<>(properties);
+        props.remove(TEMPLATE);
+        return new Fingerprint(props, privateVolumeSize);
+    }
+
+    /** Whether a change of the DVM template's property leaves its preloads current. */
     public static boolean isIgnored(String property) {
-        return IGNORED.contains(property);
+        return IGNORED.contains(property) && !TEMPLATE.equals(property);
+    }
+
+    /** The DVM template's TemplateVM, or null when unknown. */
+    String templateVm() {
+        return properties.get(TEMPLATE);
     }
 
     /** What differs from {@code other}: "private volume size", then property names, sorted. */

@@ -16,6 +16,9 @@ final class HostEventRouter {
     interface Target {
         void markAll(String reason);
 
+        /** The event stream (re)connected: whatever happened meanwhile was missed. */
+        void reconnected(String reason);
+
         void markTemplate(String template, String reason, boolean knobChanged);
 
         /** A property of a template changed: no hand-out from it until it is re-read. */
@@ -24,6 +27,9 @@ final class HostEventRouter {
         void preloadUnpaused(Preload p);
 
         void preloadGone(Preload p, String reason);
+
+        /** The DVM template or its TemplateVM shut down (an update ends so): its preloads may be outdated. */
+        void volumesMayBeOutdated(Pool pool, String reason);
     }
 
     private static final Set<String> KNOBS = Set.of(PreloadFeatures.MAX, PreloadFeatures.THRESHOLD, PreloadFeatures.DELAY);
@@ -39,7 +45,7 @@ final class HostEventRouter {
     void route(HostEvent e) {
         String subject = e.subject();
         if (e.is(HostEvent.CONNECTION_ESTABLISHED)) {
-            target.markAll("event stream (re)connected: re-reading everything");
+            target.reconnected("event stream (re)connected: re-reading everything");
         } else if (e.is("domain-feature-set") || e.is("domain-feature-delete")) {
             featureChanged(subject, e.suffix());
         } else if (e.is("property-set") || e.is("property-reset") || e.is("property-del")) {
@@ -52,9 +58,25 @@ final class HostEventRouter {
                 target.preloadUnpaused(p);
             }
         } else if (e.is("domain-shutdown")) {
-            Preload p = index.preload(subject);
-            if (p != null) {
-                target.preloadGone(p, p.name + " was shut down outside dispool");
+            shutdown(subject);
+        }
+    }
+
+    /**
+     * A preload that shuts down is gone; a DVM template's or TemplateVM's shutdown may have
+     * changed what its preloads were started from (qubes/vm/templatevm.py
+     * {@code on_template_domain_shutdown}, qubes/vm/mix/dvmtemplate.py
+     * {@code on_dvmtemplate_domain_shutdown}).
+     */
+    private void shutdown(String qube) {
+        Preload p = index.preload(qube);
+        if (p != null) {
+            target.preloadGone(p, p.name + " was shut down outside dispool");
+            return;
+        }
+        for (Pool pool : index.pools()) {
+            if (qube.equals(pool.template) || qube.equals(pool.settings.templateVm())) {
+                target.volumesMayBeOutdated(pool, qube + " shut down: its preloads' volumes may be outdated");
             }
         }
     }

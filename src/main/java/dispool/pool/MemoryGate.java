@@ -9,8 +9,7 @@ import java.util.function.Supplier;
  * <pre>
  *   allowed = min(want, floor(max(0, available − threshold − reserved) / memory of the template))
  * </pre>
- * where {@code reserved} is the memory of preloads this gate admitted whose start has not yet
- * finished, so two pools (or two quick reconciles) never spend the same free memory twice. With
+ * where {@code reserved} is the memory of preloads this gate admitted that are not yet ready, so two pools (or two quick reconciles) never spend the same free memory twice. With
  * no available-memory figure there is no gate (a warning, once).
  */
 final class MemoryGate {
@@ -31,21 +30,27 @@ final class MemoryGate {
             long reservedMiB, String reason) {
     }
 
-    /** Admits up to {@code want} preloads of {@code perQubeMiB} each, and reserves their memory. */
-    synchronized Admission admit(String template, int want, long thresholdMiB, long perQubeMiB) {
+    /**
+     * Admits up to {@code want} preloads of {@code perQubeMiB} each, and reserves their memory
+     * until each is ready or gone ({@link #release}). The host's figure is read before the lock
+     * (it may be Admin API calls); only the arithmetic on the reservations is under it.
+     */
+    Admission admit(String template, int want, long thresholdMiB, long perQubeMiB) {
         OptionalLong avail = available.get();
-        if (avail.isEmpty()) {
-            if (!warnedNoFigure) {
-                LOG.log(System.Logger.Level.WARNING, "the host gives no available-memory figure: preloading runs without a memory gate");
-                warnedNoFigure = true;
+        synchronized (this) {
+            if (avail.isEmpty()) {
+                if (!warnedNoFigure) {
+                    LOG.log(System.Logger.Level.WARNING, "the host gives no available-memory figure: preloading runs without a memory gate");
+                    warnedNoFigure = true;
+                }
+                reservedBytes += want * perQubeMiB * MIB;
+                return new Admission(want, want, null, thresholdMiB, perQubeMiB, reservedBytes / MIB, "no memory figure: not gated");
             }
-            reservedBytes += want * perQubeMiB * MIB;
-            return new Admission(want, want, null, thresholdMiB, perQubeMiB, reservedBytes / MIB, "no memory figure: not gated");
+            int allowed = allowed(want, avail.getAsLong(), thresholdMiB * MIB + reservedBytes, perQubeMiB * MIB);
+            reservedBytes += allowed * perQubeMiB * MIB;
+            return new Admission(want, allowed, avail.getAsLong() / MIB, thresholdMiB, perQubeMiB, reservedBytes / MIB,
+                    reason(template, want, allowed, avail.getAsLong() / MIB, thresholdMiB, perQubeMiB));
         }
-        int allowed = allowed(want, avail.getAsLong(), thresholdMiB * MIB + reservedBytes, perQubeMiB * MIB);
-        reservedBytes += allowed * perQubeMiB * MIB;
-        return new Admission(want, allowed, avail.getAsLong() / MIB, thresholdMiB, perQubeMiB, reservedBytes / MIB,
-                reason(template, want, allowed, avail.getAsLong() / MIB, thresholdMiB, perQubeMiB));
     }
 
     /** The pure formula; {@code keepBytes} is the threshold plus what is already reserved. */
@@ -57,7 +62,10 @@ final class MemoryGate {
         return (int) Math.min(want, perQubeBytes <= 0 ? want : usable / perQubeBytes);
     }
 
-    /** A preload admitted here finished starting (or gave up): the host figure now tells its memory. */
+    /**
+     * A preload admitted here is ready (or gave up, or was handed out while starting): qmemman's
+     * figure, written after its next balancing pass, tells its memory from now on.
+     */
     synchronized void release(long perQubeMiB) {
         reservedBytes = Math.max(0, reservedBytes - perQubeMiB * MIB);
     }

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The preloads of one DVM template, in creation order (hand-out order is first created first).
@@ -25,12 +26,20 @@ final class Pool {
     volatile Fingerprint knownFingerprint;
     /** Set by a template change event until the next reconcile re-reads the template. */
     volatile boolean templateSuspect;
+    /**
+     * Counts the {@code domain-shutdown}s of the DVM template and its TemplateVM (what ends an
+     * update); until a reconcile has read the preloads' volumes after the last one
+     * ({@link #volumesCheckedAt}), nothing is handed out.
+     */
+    final AtomicLong volumeChanges = new AtomicLong();
+    volatile long volumesCheckedAt;
+    /** The next reconcile reads the preloads' volumes without holding hand-outs (periodic resync). */
+    volatile boolean volumesToCheck;
     volatile MemoryGate.Admission admission;
     volatile String lastFailure;
-    /** After a hand-out, no refill before this host time (preload-dispvm-delay). */
-    volatile long refillNotBeforeNanos;
-    /** After a hand-out with a negative delay: refill only once the pool is empty. */
-    volatile boolean refillWhenEmpty;
+    final ListWriter listWriter = new ListWriter();
+    /** When the pool's {@link RefillPolicy} lets it fill a gap. */
+    final RefillTimers refill = new RefillTimers();
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;
@@ -49,9 +58,12 @@ final class Pool {
         return n;
     }
 
-    /** A preload may be handed out only when it is of the current template generation. */
+    /**
+     * A preload may be handed out only when it is of the current template generation, its
+     * volumes were not found outdated, and no template change awaits a re-read.
+     */
     boolean isCurrent(Preload p) {
-        return p.generation == generation && !templateSuspect;
+        return p.generation == generation && !p.outdated && !templateSuspect && volumesCheckedAt == volumeChanges.get();
     }
 
     /** Claims the first ready, current preload (FIFO); null when there is none. */

@@ -20,7 +20,19 @@ final class PoolReconciler {
         static Next after(long hostNanos) {
             return new Next(Duration.ofNanos(Math.max(1, hostNanos)));
         }
+
+        /** Whichever of the two runs first; DONE only when both are. */
+        Next orSooner(Next other) {
+            if (after == null) {
+                return other;
+            }
+            return other.after == null || after.compareTo(other.after) <= 0 ? this : other;
+        }
     }
+
+    /** Qubes' pauses before refilling outdated preloads (qubes/vm/mix/dvmtemplate.py). */
+    static final Duration PROPERTY_REFILL_DELAY = Duration.ofSeconds(30);
+    static final Duration VOLUME_REFILL_DELAY = Duration.ofSeconds(4);
 
     private final SettingsReader reader;
     private final PreloadLifecycle lifecycle;
@@ -28,9 +40,13 @@ final class PoolReconciler {
     private final PoolEvents events;
     private final Clock clock;
     private final Duration memoryRetry;
+    private final RefillPolicy policy;
+    private final OutdatedVolumes volumes;
 
     PoolReconciler(SettingsReader reader, PreloadLifecycle lifecycle, MemoryGate memory, PoolEvents events, Clock clock,
-            Duration memoryRetry) {
+            Duration memoryRetry, RefillPolicy policy, OutdatedVolumes volumes) {
+        this.policy = policy;
+        this.volumes = volumes;
         this.reader = reader;
         this.lifecycle = lifecycle;
         this.memory = memory;
@@ -45,14 +61,18 @@ final class PoolReconciler {
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
         }
-        int target = suspended || !s.dvmTemplate() ? 0 : s.max();
+        int target = suspended || !s.dvmTemplate() ? 0 : policy.want(s);
         trimExcess(pool, target, suspended ? "host suspend: all preloads are removed before sleep"
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
                 : "preload-dispvm-max lowered to " + target);
         return fill(pool, s, target - pool.held());
     }
 
-    /** A changed template (private volume size or a property Qubes compares) outdates every preload. */
+    /**
+     * A changed template (private volume size or a property Qubes compares) outdates every
+     * preload; Qubes refills 30 s later ({@code on_dvmtemplate_property_changed}), at once after
+     * a new TemplateVM ({@code property-set:template}).
+     */
     private void discardOutdated(Pool pool, Fingerprint current) {
         Fingerprint known = pool.knownFingerprint;
         if (known != null && !known.equals(current)) {
@@ -63,9 +83,39 @@ final class PoolReconciler {
                     lifecycle.discard(pool, p, "outdated: " + pool.template + " changed (" + String.join(", ", diff) + ")");
                 }
             }
+            policy.refillAfter(pool, diff.equals(List.of(Fingerprint.TEMPLATE)) ? Duration.ZERO : PROPERTY_REFILL_DELAY,
+                    clock.nanos());
         }
         pool.knownFingerprint = current;
         pool.templateSuspect = false;
+        discardOutdatedVolumes(pool);
+    }
+
+    /**
+     * After an update of the DVM template or its TemplateVM (their {@code domain-shutdown}), and
+     * on the periodic resync: reads every named preload's volumes; outdated ones are never handed
+     * out (a requester holding one still starting re-checks) and free ones are discarded. Qubes
+     * refills 4 s later ({@code refresh_outdated_preload}).
+     */
+    private void discardOutdatedVolumes(Pool pool) {
+        long changes = pool.volumeChanges.get();
+        if (changes == pool.volumesCheckedAt && !pool.volumesToCheck) {
+            return;
+        }
+        pool.volumesToCheck = false;
+        boolean discarded = false;
+        for (Preload p : pool.preloads) {
+            List<String> outdated = p.name == null ? List.of() : volumes.of(p.name);
+            if (!outdated.isEmpty()) {
+                p.outdated = true;
+                discarded |= lifecycle.discard(pool, p, "outdated volume(s) " + String.join(", ", outdated)
+                        + ": " + pool.template + " or its TemplateVM changed since it started");
+            }
+        }
+        pool.volumesCheckedAt = changes;
+        if (discarded) {
+            policy.refillAfter(pool, VOLUME_REFILL_DELAY, clock.nanos());
+        }
     }
 
     /** Removes free preloads beyond the target, newest first (the oldest are closest to a hand-out). */
@@ -81,23 +131,20 @@ final class PoolReconciler {
         }
     }
 
+    /**
+     * Fills the gap when the refill policy says now, after the pool's backoff, as far as memory
+     * admits; runs again when the policy's next timer wakes.
+     */
     private Next fill(Pool pool, PoolSettings s, int gap) {
-        if (gap <= 0) {
-            return Next.DONE;
-        }
         long now = clock.nanos();
-        if (pool.refillWhenEmpty) {
-            if (pool.held() > 0) {
-                return Next.DONE;
-            }
-            pool.refillWhenEmpty = false;
-        }
-        if (pool.refillNotBeforeNanos > now) {
-            return Next.after(pool.refillNotBeforeNanos - now);
+        RefillPolicy.Plan plan = policy.plan(pool, now);
+        Next timer = plan.askAgainAfter() == null ? Next.DONE : new Next(plan.askAgainAfter());
+        if (gap <= 0 || !plan.fillNow()) {
+            return timer;
         }
         long backoff = pool.backoff.waitNanos(now);
         if (backoff > 0) {
-            return Next.after(backoff);
+            return Next.after(backoff).orSooner(timer);
         }
         MemoryGate.Admission a = memory.admit(pool.template, gap, s.thresholdMiB(), s.memoryMiB());
         pool.admission = a;
@@ -107,8 +154,8 @@ final class PoolReconciler {
         if (a.allowed() < gap) {
             events.publish(new PoolEvent(PoolEvent.Type.MEMORY_WAIT, pool.template, null, a.reason(), clock.millis(),
                     Map.of("waiting", gap - a.allowed(), "availableMiB", a.availableMiB() == null ? -1 : a.availableMiB())));
-            return new Next(memoryRetry);
+            return new Next(memoryRetry).orSooner(timer);
         }
-        return Next.DONE;
+        return timer;
     }
 }

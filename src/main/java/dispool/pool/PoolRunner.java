@@ -12,12 +12,12 @@ import java.util.function.Function;
 /**
  * Runs one pool's reconciles one at a time. Events, API calls and timers only {@link #mark} the
  * pool; marks that arrive during a run cause exactly one more run, never a second concurrent one.
- * A run that fails is logged and retried after a pause, so the schedule never dies.
+ * A run that fails is logged and retried after the engine's {@link Backoff}, so the schedule never
+ * dies.
  */
 final class PoolRunner {
 
     private static final System.Logger LOG = System.getLogger(PoolRunner.class.getName());
-    private static final long FAILURE_RETRY_MS = 5_000;
 
     private final String template;
     private final Function<String, PoolReconciler.Next> reconcile;
@@ -28,9 +28,11 @@ final class PoolRunner {
     private volatile boolean dirty;
     private ScheduledFuture<?> timer;
     private volatile String lastRunError;
+    private final Backoff.State failures;
 
     PoolRunner(String template, Function<String, PoolReconciler.Next> reconcile, Executor workers,
-            ScheduledExecutorService timers, Clock clock) {
+            ScheduledExecutorService timers, Clock clock, Backoff retry) {
+        this.failures = new Backoff.State(retry);
         this.template = template;
         this.reconcile = reconcile;
         this.workers = workers;
@@ -77,18 +79,26 @@ final class PoolRunner {
         try {
             PoolReconciler.Next next = reconcile.apply(template);
             lastRunError = null;
+            failures.succeeded();
             return next;
         } catch (RuntimeException e) {
+            failures.failed(clock.nanos());
+            long waitNanos = failures.waitNanos(clock.nanos());
             String message = template + ": reconcile failed: " + PreloadLifecycle.describe(e) + "; again in "
-                    + FAILURE_RETRY_MS + " ms";
-            if (!message.equals(lastRunError)) {
+                    + TimeUnit.NANOSECONDS.toMillis(waitNanos) + " ms";
+            if (!PreloadLifecycle.describe(e).equals(lastRunError)) {
                 LOG.log(System.Logger.Level.WARNING, message, e);
             }
-            lastRunError = message;
-            return new PoolReconciler.Next(java.time.Duration.ofMillis(FAILURE_RETRY_MS));
+            lastRunError = PreloadLifecycle.describe(e);
+            return PoolReconciler.Next.after(waitNanos);
         } finally {
             thread.setName(name);
         }
+    }
+
+    /** Asks for a reconcile after a host-time delay (a refill timer of the pool's policy). */
+    void markAfter(java.time.Duration hostDelay) {
+        schedule(new PoolReconciler.Next(hostDelay));
     }
 
     private synchronized void schedule(PoolReconciler.Next next) {

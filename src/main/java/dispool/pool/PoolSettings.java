@@ -28,6 +28,11 @@ public record PoolSettings(boolean dvmTemplate, int max, MaxSource maxSource, St
                 0, Duration.ofSeconds(60), false, Fingerprint.UNKNOWN);
     }
 
+    /** The DVM template's TemplateVM (its {@code template}), or null when unknown. */
+    String templateVm() {
+        return fingerprint.templateVm();
+    }
+
     /** How long a requester waits for a preload still starting: 1.2 × qrexec_timeout, as qubesd. */
     Duration requesterWait() {
         return Duration.ofMillis(qrexecTimeout.toMillis() * 12 / 10);

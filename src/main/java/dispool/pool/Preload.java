@@ -32,6 +32,8 @@ public final class Preload {
     volatile int generation;
     volatile String name;
     volatile PreloadState state;
+    /** Its volumes were found outdated (the template was updated since its start): never handed out. */
+    volatile boolean outdated;
     private volatile int claim;
 
     Preload(String template, int generation, long createdNanos, PreloadState state) {

@@ -36,6 +36,7 @@ import java.util.concurrent.TimeoutException;
  *      any failure → removed, reason recorded, pool backs off          (startup)
  *  READY → CLAIMED → unpause → HANDED_OUT (no longer ours)              (hand-out)
  *  starting + claimed → skip the pause → HANDED_OUT when operational    (early request)
+ *                    → outdated meanwhile → removed, the requester goes cold
  *  free → DISCARDED → killed, removed → REMOVED                         (outdated, excess, suspend)
  * </pre>
  *
@@ -43,7 +44,8 @@ import java.util.concurrent.TimeoutException;
  * Created with {@code internal=1} and {@code preload-dispvm-in-progress=1} in the same host step
  * as the qube; its name is then added to the template's {@code preload-dispvm} list; once paused
  * it gets {@code preload-dispvm-completed=1} and an empty in-progress. At hand-out the name leaves
- * the list and {@code internal} is deleted: after the caller has it for a ready preload (listed,
+ * the list and {@code internal} is deleted (kept when the DVM template is internal itself, as Qubes
+ * does; {@code InternalTemplateTest}): after the caller has it for a ready preload (listed,
  * completed and running already reads as handed out), before for one claimed during startup
  * (still in progress, it would read as interrupted; {@code requestDuringStartupSkipsThePause}). On restart, in-progress qubes are removed and
  * completed paused ones are kept ({@link Recovery}).
@@ -63,6 +65,12 @@ import java.util.concurrent.TimeoutException;
  *     starting is removed as soon as its starter lets go ({@code KnobRaceTest}).</li>
  * <li>A preload that finishes starting from an older template generation is discarded, never
  *     handed out ({@code outdatedPreloadsAreDiscardedAndRefilled}).</li>
+ * <li>Outdated volumes (Qubes' {@code is_outdated}: the TemplateVM was updated or the DVM
+ *     template's private changed after the preload started) are read after the
+ *     {@code domain-shutdown} of either (hand-outs wait for that read), on the periodic resync
+ *     and at restart; an outdated preload is never handed out: free ones are discarded, and a
+ *     requester that claimed one still starting checks again after its wait and goes cold
+ *     ({@code OutdatedVolumesTest}).</li>
  * <li>An unpause dispool did not make (say {@code qvm-unpause}) counts as a use: the preload leaves
  *     the pool. The {@code domain-unpaused} that every start fires is not one, even when read
  *     late ({@code unpauseByUserCountsAsUsed}, {@code aLateUnpauseEventOfTheStartIsNotAUse}).</li>
@@ -88,6 +96,9 @@ final class PreloadLifecycle {
     interface Listener {
         /** The pool should be reconciled again (a preload left it, failed, or became ready). */
         void poolChanged(Pool pool, String reason);
+
+        /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
+        void usedElsewhere(Pool pool, String reason);
     }
 
     private final QubesHost host;
@@ -99,9 +110,11 @@ final class PreloadLifecycle {
     private final Executor workers;
     private final ScheduledExecutorService timers;
     private final Listener listener;
+    private final Backoff retry;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry) {
+        this.retry = retry;
         this.host = host;
         this.clock = host.clock();
         this.marks = marks;
@@ -122,8 +135,8 @@ final class PreloadLifecycle {
         workers.execute(() -> runStartup(pool, p, settings));
     }
 
+    /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
-        boolean reserved = true;
         try {
             p.name = host.createDisposable(pool.template, marks.preloadCreation());
             index.put(p);
@@ -131,8 +144,6 @@ final class PreloadLifecycle {
             writeList(pool);
             step(p, PreloadState.STARTING);
             host.start(p.name);
-            memory.release(settings.memoryMiB());
-            reserved = false;
             step(p, PreloadState.WAITING_OPERATIONAL);
             waitOperational(p.name, settings);
             if (p.isClaimedForHandOut()) {
@@ -153,9 +164,7 @@ final class PreloadLifecycle {
                 startupFailed(pool, p, e);
             }
         } finally {
-            if (reserved) {
-                memory.release(settings.memoryMiB());
-            }
+            memory.release(settings.memoryMiB());
         }
     }
 
@@ -173,7 +182,7 @@ final class PreloadLifecycle {
                 Map.of("startupMs", (clock.nanos() - p.createdNanos) / 1_000_000));
         p.state = PreloadState.READY;
         p.settled.complete(Boolean.TRUE);
-        if (p.generation != pool.generation) {
+        if (p.generation != pool.generation || p.outdated) {
             discard(pool, p, "outdated: " + pool.template + " changed while it was starting");
         }
     }
@@ -259,6 +268,12 @@ final class PreloadLifecycle {
             removeWhenSettled(pool, p, "the requester was interrupted");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": hand-out interrupted", e);
         }
+        if (!pool.isCurrent(p)) {
+            // The template changed or was updated while it started: Qubes' request_preload skips it too.
+            removeWhenSettled(pool, p, "outdated while a requester waited for it: " + pool.template
+                    + " or its TemplateVM changed");
+            return null;
+        }
         p.state = PreloadState.CLAIMED;
         timer.lap("wait-operational");
         if (paused) {
@@ -339,7 +354,7 @@ final class PreloadLifecycle {
             index.remove(p);
             publish(PoolEvent.Type.USED_ELSEWHERE, p, "unpaused outside dispool: counts as used", Map.of());
             unmark(pool, p.name);
-            listener.poolChanged(pool, p.name + " used outside dispool");
+            listener.usedElsewhere(pool, p.name + " used outside dispool");
         }
     }
 
@@ -355,12 +370,22 @@ final class PreloadLifecycle {
     private void unmark(Pool pool, String name) {
         writeList(pool);
         try {
-            host.removeFeature(name, marks.internal());
+            dropInternal(pool, name);
             host.removeFeature(name, marks.inProgress());
         } catch (QubesException e) {
             if (!e.is(QubesException.VM_NOT_FOUND)) { // already removed by its user: no marks left to clear
                 warn(pool, name + " was handed out but its marks could not be cleared: " + describe(e));
             }
+        }
+    }
+
+    /**
+     * Makes a handed-out disposable show in menus, unless its DVM template is itself internal:
+     * then it inherited {@code internal} and keeps it ({@code DispVM.use_preload}).
+     */
+    void dropInternal(Pool pool, String name) {
+        if (host.feature(pool.template, marks.internal()).orElse("").isEmpty()) {
+            host.removeFeature(name, marks.internal());
         }
     }
 
@@ -406,18 +431,18 @@ final class PreloadLifecycle {
     }
 
     /**
-     * Kills and removes a qube of the pool; when the host refuses, tries again with a capped
-     * backoff (1 s doubling to 5 min, host time), so a qube the engine made is never left behind.
+     * Kills and removes a qube of the pool; when the host refuses, tries again after the engine's
+     * {@link Backoff} (host time), so a qube the engine made is never left behind.
      */
     private void removeRetrying(Pool pool, String name, String reason, int attempt, Runnable removed) {
         try {
             killAndRemove(name);
         } catch (QubesException e) {
-            long delayMs = Math.min(300_000, 1_000L << Math.min(attempt, 8));
+            Duration delay = retry.delay(attempt + 1);
             warn(pool, "could not remove " + name + " (" + reason + "): " + describe(e) + "; trying again in "
-                    + delayMs + " ms");
+                    + delay.toMillis() + " ms");
             timers.schedule(() -> workers.execute(() -> removeRetrying(pool, name, reason, attempt + 1, removed)),
-                    clock.toWallNanos(Duration.ofMillis(delayMs)), TimeUnit.NANOSECONDS);
+                    clock.toWallNanos(delay), TimeUnit.NANOSECONDS);
             return;
         }
         events.publish(new PoolEvent(PoolEvent.Type.QUBE_REMOVED, pool.template, name, reason, clock.millis(), Map.of()));
@@ -444,11 +469,9 @@ final class PreloadLifecycle {
 
     // ---------------------------------------------------------------- bookkeeping
 
-    /** Writes the template's list from memory; serialized per pool so the last write is the newest. */
+    /** Writes the template's list from memory; the last write is the newest ({@link ListWriter}). */
     void writeList(Pool pool) {
-        synchronized (pool.preloads) {
-            List<String> names = pool.listedNames();
-            String value = String.join(" ", names);
+        pool.listWriter.write(() -> String.join(" ", pool.listedNames()), value -> {
             try {
                 if (!value.equals(host.feature(pool.template, marks.list()).orElse(""))) {
                     host.setFeature(pool.template, marks.list(), value);
@@ -456,7 +479,7 @@ final class PreloadLifecycle {
             } catch (QubesException e) {
                 warn(pool, "could not write " + marks.list() + " of " + pool.template + ": " + describe(e));
             }
-        }
+        });
     }
 
     private void warn(Pool pool, String message) {

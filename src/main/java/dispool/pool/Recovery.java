@@ -18,7 +18,8 @@ import java.util.Set;
  * <li>a listed name whose qube is gone: dropped from the list;</li>
  * <li>a disposable of the template marked in progress (listed or not): its start was interrupted,
  *     so it is killed and removed;</li>
- * <li>listed, completed and paused: kept as ready, unless the template changed meanwhile;</li>
+ * <li>listed, completed and paused: kept as ready, unless the template changed meanwhile or a
+ *     volume is outdated (its TemplateVM or DVM template was updated since it started);</li>
  * <li>listed, completed and running: it was unpaused (handed out) just before the crash, so it is
  *     no longer ours: dropped from the list and unmarked, never handed out again;</li>
  * <li>listed but neither in progress nor completed: removed.</li>
@@ -35,8 +36,11 @@ final class Recovery {
     private final PreloadLifecycle lifecycle;
     private final PreloadIndex index;
     private final PoolEvents events;
+    private final OutdatedVolumes volumes;
 
-    Recovery(QubesHost host, Marks marks, PreloadLifecycle lifecycle, PreloadIndex index, PoolEvents events) {
+    Recovery(QubesHost host, Marks marks, PreloadLifecycle lifecycle, PreloadIndex index, PoolEvents events,
+            OutdatedVolumes volumes) {
+        this.volumes = volumes;
         this.host = host;
         this.marks = marks;
         this.lifecycle = lifecycle;
@@ -83,7 +87,7 @@ final class Recovery {
             adopt(pool, name, templateNow);
         } else if (completed && q.state() == PowerState.Running) {
             log(pool, name + " was unpaused before the restart: counted as handed out, no longer ours");
-            host.removeFeature(name, marks.internal());
+            lifecycle.dropInternal(pool, name);
         } else {
             remove(pool, name, "listed but not a completed, paused preload (state " + q.state() + ")");
         }
@@ -93,7 +97,9 @@ final class Recovery {
         Preload p = Preload.adopted(pool.template, name, pool.generation, host.clock().nanos());
         pool.preloads.add(p);
         index.put(p);
-        List<String> diff = templateNow.diff(new Fingerprint(host.properties(name), host.volume(name, "private").size()));
+        List<String> diff = new ArrayList<>(templateNow.diff(
+                Fingerprint.ofDisposable(host.properties(name), host.volume(name, "private").size())));
+        volumes.of(name).forEach(v -> diff.add("outdated volume " + v));
         if (diff.isEmpty()) {
             log(pool, name + " kept: completed and paused");
         } else {

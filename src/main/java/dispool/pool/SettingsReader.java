@@ -19,9 +19,18 @@ final class SettingsReader {
     static final String LATE_GUI = "supported-feature.late-gui-daemon";
 
     private final QubesHost host;
+    private final PreloadSupport support;
+    /**
+     * dispool fills the pools and keeps its list under another name than Qubes'
+     * {@code preload-dispvm}: a non-empty one of those is qubesd's own pool.
+     */
+    private final boolean guardHostPreloads;
 
-    SettingsReader(QubesHost host) {
+    SettingsReader(QubesHost host, EngineSettings settings) {
         this.host = host;
+        this.support = new PreloadSupport(host);
+        this.guardHostPreloads = settings.owner() == PreloadOwner.DISPOOL
+                && !settings.marks().list().equals(HostPreloads.HOST_LIST);
     }
 
     PoolSettings read(String template) {
@@ -44,9 +53,34 @@ final class SettingsReader {
         PoolSettings.MaxSource source = governed ? PoolSettings.MaxSource.GLOBAL
                 : rawMax.isPresent() ? PoolSettings.MaxSource.LOCAL : PoolSettings.MaxSource.UNSET;
         int max = PreloadFeatures.hostMax(rawMax);
-        return new PoolSettings(true, max, source, maxWarning(governed ? DOM0 : template, rawMax, max), threshold,
+        String warning = maxWarning(governed ? DOM0 : template, rawMax, max);
+        Optional<String> missing = max > 0 ? support.missingFeature(template) : Optional.empty();
+        if (missing.isPresent()) {
+            // qubesd's refill refuses such a template too ("check if template is outdated").
+            warning = PreloadSupport.explain(template, missing.get()) + "; max counted as 0";
+            max = 0;
+        }
+        Optional<String> hostPreloads = max > 0 ? hostPreloads(template) : Optional.empty();
+        if (hostPreloads.isPresent()) {
+            warning = template + ": qubesd preloads it itself (its " + HostPreloads.HOST_LIST + " lists "
+                    + hostPreloads.get() + "): dispool leaves it to qubesd, max counted as 0; set dispool.qubes.mode=native";
+            max = 0;
+        }
+        return new PoolSettings(true, max, source, warning, threshold,
                 delay(template), longProp(props, "memory", 400), Duration.ofSeconds(longProp(props, "qrexec_timeout", 60)),
                 waitsForSession(template, props), new Fingerprint(props, host.volume(template, "private").size()));
+    }
+
+    /**
+     * qubesd's own preloads of the template, when dispool keeps its list under another name
+     * (managed mode on a Qubes host): a non-empty {@code preload-dispvm} means qubesd preloads
+     * natively, and two pools on one template would take twice the memory.
+     */
+    private Optional<String> hostPreloads(String template) {
+        if (!guardHostPreloads) {
+            return Optional.empty();
+        }
+        return host.feature(template, HostPreloads.HOST_LIST).map(String::trim).filter(v -> !v.isEmpty());
     }
 
     private double delay(String template) {

@@ -46,7 +46,8 @@ class HandOutPathTest extends EngineFixture {
         }).await().atMost(Duration.ofSeconds(20));
 
         assertTrue(h.preloaded());
-        List<String> onPath = calls.subList(before, calls.size()).stream()
+        List<Call> snapshot = List.copyOf(calls); // a subList of a list other threads add to throws
+        List<String> onPath = snapshot.subList(before, snapshot.size()).stream()
                 .filter(c -> c.thread() == handOutThread.get()).map(Call::method)
                 .takeWhile(m -> !m.equals(ITEM)).toList();
         assertEquals(List.of("unpause"), onPath);

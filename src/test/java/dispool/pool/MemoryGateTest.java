@@ -42,4 +42,28 @@ class MemoryGateTest {
         assertEquals(4, a.allowed());
         assertNull(a.availableMiB());
     }
+
+    @Test
+    void aSlowMemoryFigureDoesNotHoldOtherAdmissions() throws Exception {
+        java.util.concurrent.CountDownLatch slowRead = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.atomic.AtomicBoolean first = new java.util.concurrent.atomic.AtomicBoolean(true);
+        MemoryGate gate = new MemoryGate(() -> {
+            if (first.getAndSet(false)) {
+                try {
+                    slowRead.await(); // an Admin API round trip that takes long (a budget over qrexec)
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return OptionalLong.of(2000 * MIB);
+        });
+        java.util.concurrent.CompletableFuture<MemoryGate.Admission> slow =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> gate.admit("a-dvm", 1, 0, 400));
+        org.awaitility.Awaitility.await().until(() -> !first.get());
+        java.util.concurrent.CompletableFuture<MemoryGate.Admission> other =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> gate.admit("b-dvm", 1, 0, 400));
+        assertEquals(1, other.get(5, java.util.concurrent.TimeUnit.SECONDS).allowed(), "waited for another pool's host read");
+        slowRead.countDown();
+        assertEquals(1, slow.get(5, java.util.concurrent.TimeUnit.SECONDS).allowed());
+    }
 }

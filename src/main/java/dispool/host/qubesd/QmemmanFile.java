@@ -18,43 +18,56 @@ import java.util.OptionalLong;
  * (written to {@code .tmp}, then renamed) at the end of each balancing pass that moved memory,
  * so it can be stale between passes.
  *
- * <p>The figure is read once, then again only when the directory watch reports the file was
- * replaced: no polling loop. A file that cannot be read or parsed gives no figure (with a
- * warning naming the file and what was in it) until the next replacement.
+ * <p>The directory is watched, not the file: the figure is read at start, then again whenever
+ * the watch reports the file created, replaced or deleted; no polling loop. While the file does
+ * not exist (qmemman has not written it yet after boot, or it was removed) the fallback source
+ * answers (a budget, or no figure); once it appears it is used. A file that cannot be read or
+ * parsed gives no figure (with a warning naming the file and what was in it) until the next
+ * replacement.
  */
 public final class QmemmanFile implements MemorySource, AutoCloseable {
 
     public static final String DEFAULT_PATH = "/var/run/qubes/qmemman-avail-mem";
     private static final System.Logger LOG = System.getLogger(QmemmanFile.class.getName());
 
-    private final Path file;
-    private final WatchService watch;
-    private volatile OptionalLong figure;
+    /** What the file said at the last read: absent, or a figure (empty when unreadable). */
+    private record Reading(boolean present, OptionalLong figure) {
+    }
 
-    private QmemmanFile(Path file) throws IOException {
+    private final Path file;
+    private final MemorySource fallback;
+    private final WatchService watch;
+    private volatile Reading reading;
+
+    private QmemmanFile(Path file, MemorySource fallback) throws IOException {
         this.file = file;
+        this.fallback = fallback;
         this.watch = file.getFileSystem().newWatchService();
         file.toAbsolutePath().getParent().register(watch, StandardWatchEventKinds.ENTRY_CREATE,
-                StandardWatchEventKinds.ENTRY_MODIFY);
-        this.figure = read(file);
+                StandardWatchEventKinds.ENTRY_MODIFY, StandardWatchEventKinds.ENTRY_DELETE);
+        this.reading = read(file);
         Thread t = new Thread(this::watchLoop, "qmemman-watch");
         t.setDaemon(true);
         t.start();
     }
 
-    /** Watches {@code file} when it exists; null when it does not (then a budget is used). */
-    public static QmemmanFile openIfPresent(Path file) throws IOException {
-        return Files.isRegularFile(file) ? new QmemmanFile(file) : null;
+    /**
+     * Watches {@code file}'s directory; {@code fallback} answers while the file is absent. Null
+     * when the directory itself does not exist (not a dom0 with qmemman): use the fallback.
+     */
+    public static QmemmanFile watch(Path file, MemorySource fallback) throws IOException {
+        return Files.isDirectory(file.toAbsolutePath().getParent()) ? new QmemmanFile(file, fallback) : null;
     }
 
     @Override
     public OptionalLong available(QubesHost host) {
-        return figure;
+        Reading r = reading;
+        return r.present() ? r.figure() : fallback.available(host);
     }
 
     @Override
     public String describe() {
-        return "qmemman " + file;
+        return reading.present() ? "qmemman " + file : "qmemman " + file + " (not there yet; meanwhile " + fallback.describe() + ")";
     }
 
     private void watchLoop() {
@@ -66,7 +79,7 @@ public final class QmemmanFile implements MemorySource, AutoCloseable {
                         || file.getFileName().equals(e.context()));
                 key.reset();
                 if (ours) {
-                    figure = read(file);
+                    reading = read(file);
                 }
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
@@ -74,18 +87,20 @@ public final class QmemmanFile implements MemorySource, AutoCloseable {
         }
     }
 
-    static OptionalLong read(Path file) {
+    private Reading read(Path path) {
         String text = "";
         try {
-            text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            return OptionalLong.of(Long.parseLong(text));
+            text = Files.readString(path, StandardCharsets.US_ASCII).trim();
+            return new Reading(true, OptionalLong.of(Long.parseLong(text)));
         } catch (NoSuchFileException e) {
-            LOG.log(System.Logger.Level.WARNING, file + " is gone: no available-memory figure until qmemman writes it again");
+            LOG.log(System.Logger.Level.WARNING, path + " is not there: until qmemman writes it, memory comes from "
+                    + fallback.describe());
+            return new Reading(false, OptionalLong.empty());
         } catch (IOException | NumberFormatException e) {
-            LOG.log(System.Logger.Level.WARNING, file + " holds '" + text + "', not a number of bytes ("
+            LOG.log(System.Logger.Level.WARNING, path + " holds '" + text + "', not a number of bytes ("
                     + e.getMessage() + "): no available-memory figure until qmemman rewrites it");
+            return new Reading(true, OptionalLong.empty());
         }
-        return OptionalLong.empty();
     }
 
     @Override

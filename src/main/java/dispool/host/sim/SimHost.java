@@ -25,6 +25,9 @@ import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -36,7 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * killed or when their start fails.
  *
  * <p>State changes hold one lock; the simulated latencies are slept outside it, so many calls run
- * at once. Events are emitted after the change, outside the lock. Controls for tests and
+ * at once. Events are emitted after the change, outside the lock, and delivered on the
+ * simulator's own event thread, as qubesd's stream arrives on a reader thread. Controls for tests and
  * the service's configuration ({@link #faults()}, {@link #setProperty}, {@link #resizeVolume},
  * {@link #dropEventStreams()}…) are beside the {@link QubesHost} methods.
  */
@@ -65,6 +69,15 @@ public final class SimHost implements QubesHost {
     private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /** One thread, first in first out; it ends when idle, so a forgotten simulator leaves no thread. */
+    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "sim-events");
+                t.setDaemon(true);
+                return t;
+            });
+    /** Touched only on the event thread. */
+    private boolean streamsDown;
     private volatile boolean memoryFigure = true;
 
     private SimHost(Builder b) {
@@ -74,6 +87,7 @@ public final class SimHost implements QubesHost {
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
         this.reuseDispIds = b.reuseDispIds;
+        eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
         }
@@ -233,7 +247,7 @@ public final class SimHost implements QubesHost {
         List<HostEvent> events = new ArrayList<>();
         synchronized (lock) {
             SimQube q = require(qube);
-            SimValidation.feature(q, feature, value);
+            SimValidation.feature(q, feature, value, qubes::get);
             String old = q.features.put(feature, value);
             events.add(old == null
                     ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
@@ -334,6 +348,12 @@ public final class SimHost implements QubesHost {
             d.properties.put("dispid", Integer.toString(id));
             d.properties.put("auto_cleanup", "True");
             d.volumes.putAll(template.volumes);
+            // DispVM.__init__: the disposable inherits its DVM template's features, bar preloading's own.
+            template.features.forEach((f, v) -> {
+                if (!f.startsWith("preload-dispvm")) {
+                    d.features.put(f, v);
+                }
+            });
             qubes.put(name, d);
             events.add(HostEvent.of("", "domain-add", "vm", name));
             features.forEach((f, v) -> {
@@ -546,24 +566,41 @@ public final class SimHost implements QubesHost {
 
     // ------------------------------------------------------------------ events
 
+    /**
+     * Delivered on the simulator's own event thread, in order, as qubesd's stream is read on a
+     * reader thread: a caller never runs the subscriber's handlers itself.
+     */
     @Override
     public Multi<HostEvent> events() {
         return Multi.createFrom().emitter(em -> {
             em.onTermination(() -> subscribers.remove(em));
-            synchronized (subscribers) {
+            eventThread.execute(() -> {
                 subscribers.add(em);
                 em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            }
+            });
         });
     }
 
-    /** Ends every current event stream with an error, as a qubesd restart would. */
-    public void dropEventStreams() {
-        synchronized (subscribers) {
-            List<MultiEmitter<? super HostEvent>> current = List.copyOf(subscribers);
-            subscribers.clear();
-            current.forEach(em -> em.fail(new QubesException(QubesException.GENERIC, "simulated: event stream dropped")));
+    /**
+     * As a qubesd restart: every event the host makes while {@code whileDown} runs is lost, then
+     * every stream reconnects and says {@code connection-established} again (as the qubesd
+     * host's reconnecting stream does).
+     */
+    public void dropEventStreams(Runnable whileDown) {
+        eventThread.execute(() -> streamsDown = true);
+        try {
+            whileDown.run();
+        } finally {
+            eventThread.execute(() -> {
+                streamsDown = false;
+                subscribers.forEach(em -> em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED)));
+            });
         }
+    }
+
+    /** A qubesd restart during which nothing happened. */
+    public void dropEventStreams() {
+        dropEventStreams(() -> { });
     }
 
     /** Sends an event again, late, as a slow event stream would deliver it after the state moved on. */
@@ -572,11 +609,14 @@ public final class SimHost implements QubesHost {
     }
 
     private void emit(List<HostEvent> events) {
-        synchronized (subscribers) {
-            for (HostEvent e : events) {
-                subscribers.forEach(em -> em.emit(e));
-            }
+        if (events.isEmpty()) {
+            return;
         }
+        eventThread.execute(() -> {
+            if (!streamsDown) {
+                events.forEach(e -> subscribers.forEach(em -> em.emit(e)));
+            }
+        });
     }
 
     // ------------------------------------------------------------------ controls and queries

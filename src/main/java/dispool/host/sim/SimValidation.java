@@ -1,6 +1,7 @@
 package dispool.host.sim;
 
 import dispool.host.QubesException;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
@@ -16,7 +17,8 @@ final class SimValidation {
     private SimValidation() {
     }
 
-    static void feature(SimQube q, String feature, String value) {
+    /** {@code qubeByName} finds the qube's template, for Qubes' {@code check_with_template}. */
+    static void feature(SimQube q, String feature, String value, Function<String, SimQube> qubeByName) {
         if (!NAME.matcher(feature).matches()) {
             throw new QubesException(QubesException.VALUE_ERROR, "Invalid feature name: " + feature);
         }
@@ -24,7 +26,12 @@ final class SimValidation {
             throw new QubesException(QubesException.VALUE_ERROR, "Feature value must be printable ASCII");
         }
         switch (feature) {
-            case "preload-dispvm-max" -> digits(feature, value);
+            case "preload-dispvm-max" -> {
+                if ("AppVM".equals(q.klass)) {
+                    supportsPreload(q, qubeByName);
+                }
+                digits(feature, value);
+            }
             case "preload-dispvm-threshold" -> {
                 if (!"AdminVM".equals(q.klass)) {
                     throw new QubesException(QubesException.VALUE_ERROR, "preload-dispvm-threshold is a dom0 feature");
@@ -34,6 +41,27 @@ final class SimValidation {
             case "preload-dispvm-delay" -> number(feature, value);
             default -> { }
         }
+    }
+
+    /** {@code on_feature_pre_set_preload_dispvm_max}: qrexec and the readiness RPC, on the qube or its template. */
+    private static void supportsPreload(SimQube q, Function<String, SimQube> qubeByName) {
+        if (!checkWithTemplate(q, "qrexec", qubeByName)) {
+            throw new QubesException(QubesException.VALUE_ERROR, "Qube does not support qrexec");
+        }
+        if (!checkWithTemplate(q, "supported-rpc.qubes.WaitForRunningSystem", qubeByName)) {
+            throw new QubesException(QubesException.VALUE_ERROR, "Qube does not support the RPC 'qubes.WaitForRunningSystem'");
+        }
+    }
+
+    /** Qubes' {@code features.check_with_template}: the first value up the template chain; true when non-empty. */
+    private static boolean checkWithTemplate(SimQube q, String feature, Function<String, SimQube> qubeByName) {
+        for (SimQube at = q; at != null; at = qubeByName.apply(at.properties.getOrDefault("template", ""))) {
+            String value = at.features.get(feature);
+            if (value != null) {
+                return !value.isEmpty();
+            }
+        }
+        return false;
     }
 
     private static void digits(String feature, String value) {

@@ -27,12 +27,41 @@ class QmemmanFileTest {
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
+    /** Stands in for the budget a caller configures: a fixed figure. */
+    private static final MemorySource FALLBACK = new MemorySource() {
+        @Override
+        public OptionalLong available(dispool.host.QubesHost host) {
+            return OptionalLong.of(7);
+        }
+
+        @Override
+        public String describe() {
+            return "the fallback";
+        }
+    };
+
+    @Test
+    void aFileThatAppearsAfterStartIsPickedUpAndOneThatGoesAwayFallsBack() throws IOException {
+        Path file = Files.createTempDirectory("qmemman").resolve("qmemman-avail-mem");
+        assertNull(QmemmanFile.watch(file.resolveSibling("no-such-dir").resolve("f"), FALLBACK), "no directory: no watch");
+        try (QmemmanFile q = QmemmanFile.watch(file, FALLBACK)) {
+            assertEquals(OptionalLong.of(7), q.available(null), "before qmemman wrote it: the fallback");
+            assertTrue(q.describe().contains("meanwhile the fallback"), q.describe());
+            replace(file, "4096");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).equals(OptionalLong.of(4096)));
+            assertEquals("qmemman " + file, q.describe());
+            Files.delete(file);
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).equals(OptionalLong.of(7)));
+            replace(file, "8192");
+            Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).equals(OptionalLong.of(8192)));
+        }
+    }
+
     @Test
     void theFigureFollowsAtomicReplacementsIncludingNegativeAndJunk() throws IOException {
         Path file = Files.createTempDirectory("qmemman").resolve("qmemman-avail-mem");
-        assertNull(QmemmanFile.openIfPresent(file), "no file: the caller uses a budget");
         Files.writeString(file, "1073741824");
-        try (QmemmanFile q = QmemmanFile.openIfPresent(file)) {
+        try (QmemmanFile q = QmemmanFile.watch(file, FALLBACK)) {
             assertEquals(OptionalLong.of(1L << 30), q.available(null));
             replace(file, "-52428800");
             Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> q.available(null).equals(OptionalLong.of(-52428800)));

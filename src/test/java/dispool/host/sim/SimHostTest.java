@@ -34,7 +34,19 @@ class SimHostTest {
         }
         Collections.sort(seconds);
         double median = seconds.get(seconds.size() / 2);
-        assertTrue(median > 6.0 && median < 8.5, "median cold start " + median + " s, Qubes measured 7.0–7.2 s");
+        // Only a lower bound on the clock: a loaded machine oversleeps, the model's median is checked below.
+        assertTrue(median > 6.0, "median cold start " + median + " s, Qubes measured 7.0–7.2 s");
+        java.util.Random random = new java.util.Random(5);
+        List<Double> drawn = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            drawn.add((LatencyModel.QUBES_R43.draw(LatencyModel.Step.CREATE, 1.0, random).toNanos()
+                    + LatencyModel.QUBES_R43.draw(LatencyModel.Step.START, 1.0, random).toNanos()
+                    + LatencyModel.QUBES_R43.draw(LatencyModel.Step.OPERATIONAL, 1.0, random).toNanos()
+                    + LatencyModel.QUBES_R43.draw(LatencyModel.Step.SERVICE_CALL, 1.0, random).toNanos()) / 1e9);
+        }
+        Collections.sort(drawn);
+        double model = drawn.get(drawn.size() / 2);
+        assertTrue(model > 6.5 && model < 7.5, "the model's median cold start " + model + " s, Qubes measured 7.0–7.2 s");
     }
 
     @Test
@@ -89,5 +101,28 @@ class SimHostTest {
         assertThrows(QubesException.class, () -> sim.setFeature("a-dvm", "preload-dispvm-threshold", "100"));
         assertThrows(QubesException.class, () -> sim.setFeature("dom0", "preload-dispvm-delay", "soon"));
         sim.setFeature("dom0", "preload-dispvm-delay", "-1.5");
+    }
+
+    @Test
+    void aDisposableInheritsItsTemplatesFeaturesButNotPreloadingsOwn() {
+        SimHost sim = host(1000).feature("a-dvm", "preload-dispvm-max", "0").build();
+        sim.setFeature("a-dvm", "x-color", "blue");
+        String d = sim.createDisposable("a-dvm", Map.of("x-mark", "1"));
+        assertEquals("blue", sim.feature(d, "x-color").orElse(null));
+        assertEquals("1", sim.feature(d, "x-mark").orElse(null));
+        assertEquals("1", sim.feature(d, "supported-rpc.qubes.WaitForRunningSystem").orElse(null));
+        assertTrue(sim.feature(d, "preload-dispvm-max").isEmpty());
+    }
+
+    @Test
+    void eventsArriveInOrderOnTheSimulatorsThreadNotTheCallers() {
+        SimHost sim = host(1000).build();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        sim.events().subscribe().with(e -> seen.add(e.name() + "@" + Thread.currentThread().getName()));
+        sim.setFeature("a-dvm", "x-one", "1");
+        sim.setFeature("a-dvm", "x-two", "2");
+        org.awaitility.Awaitility.await().until(() -> seen.size() == 3);
+        assertEquals(List.of("connection-established@sim-events", "domain-feature-set:x-one@sim-events",
+                "domain-feature-set:x-two@sim-events"), seen);
     }
 }

@@ -1,0 +1,64 @@
+package dispool.pool;
+
+import dispool.host.QubesException;
+import dispool.host.QubesHost;
+import java.util.Optional;
+
+/**
+ * Whether a DVM template can preload at all, after Qubes' {@code supports_preload} and
+ * {@code on_feature_pre_set_preload_dispvm_max} (qubes/vm/mix/dvmtemplate.py; keep in sync): its
+ * qubes must run qrexec and the readiness RPC, told by features on the template or up its
+ * template chain ({@code features.check_with_template}). Without them every preload would fail
+ * at its readiness call.
+ */
+final class PreloadSupport {
+
+    static final String QREXEC = "qrexec";
+    static final String READINESS_RPC = "supported-rpc." + PreloadLifecycle.WAIT_RUNNING;
+
+    private final QubesHost host;
+
+    PreloadSupport(QubesHost host) {
+        this.host = host;
+    }
+
+    /** The first feature the template lacks ({@code qrexec}, then the RPC); empty when it can preload. */
+    Optional<String> missingFeature(String dvmTemplate) {
+        for (String feature : new String[] {QREXEC, READINESS_RPC}) {
+            if (!checkWithTemplate(dvmTemplate, feature)) {
+                return Optional.of(feature);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** What to tell the user, naming the template, the feature and what sets it. */
+    static String explain(String dvmTemplate, String feature) {
+        return dvmTemplate + " cannot preload: neither it nor its template has the feature " + feature
+                + " (qubesd refuses preload-dispvm-max without it); install or update the qubes agent packages in "
+                + "its TemplateVM and start it once, which sets the feature";
+    }
+
+    private boolean checkWithTemplate(String qube, String feature) {
+        String at = qube;
+        for (int depth = 0; depth < 4 && !at.isEmpty(); depth++) {
+            Optional<String> value = host.feature(at, feature);
+            if (value.isPresent()) {
+                return !value.get().isEmpty();
+            }
+            at = templateOf(at);
+        }
+        return false;
+    }
+
+    private String templateOf(String qube) {
+        try {
+            return host.property(qube, "template");
+        } catch (QubesException e) {
+            if (e.is(QubesException.NO_SUCH_PROPERTY)) {
+                return ""; // a TemplateVM or dom0: the chain ends
+            }
+            throw e;
+        }
+    }
+}
