@@ -22,7 +22,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -49,11 +52,19 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     final QemuSettings settings;
     final InventoryStore store;
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /** Delivers events in order on one thread of its own (the port's contract); it ends when idle. */
+    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "qemu-events");
+                t.setDaemon(true);
+                return t;
+            });
     private Accelerator.Choice accelerator;
 
     QemuHost(QemuSettings settings) {
         this.settings = settings;
         this.store = new InventoryStore(settings.stateDir());
+        eventThread.allowCoreThreadTimeOut(true);
     }
 
     /** Loads or creates the inventory, re-attaches to running guests, removes what no one accounts for. */
@@ -620,22 +631,24 @@ public final class QemuHost implements QubesHost, AutoCloseable {
 
     // ------------------------------------------------------------------ events
 
+    /**
+     * Delivered on the host's event thread, in order. The stream never drops: the host is in
+     * this process, and a guest's QMP connection ending is that guest's {@code domain-shutdown}.
+     */
     @Override
     public Multi<HostEvent> events() {
         return Multi.createFrom().emitter(em -> {
             em.onTermination(() -> subscribers.remove(em));
-            synchronized (subscribers) {
+            eventThread.execute(() -> {
                 subscribers.add(em);
                 em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            }
+            });
         });
     }
 
     private void emit(List<HostEvent> events) {
-        synchronized (subscribers) {
-            for (HostEvent e : events) {
-                subscribers.forEach(em -> em.emit(e));
-            }
+        if (!events.isEmpty()) {
+            eventThread.execute(() -> events.forEach(e -> subscribers.forEach(em -> em.emit(e))));
         }
     }
 
