@@ -107,7 +107,9 @@ class QemuPoolTest {
                 .until(() -> disposables().size() == 1);
         PoolView pool = engine.pool(DVM);
         assertEquals(1, pool.preloads().size(), pool.toString());
-        assertEquals(List.of(3, 1), List.of(pool.admission().want(), pool.admission().allowed()), pool.admission().toString());
+        // the gate's last figures: taken with the first guest still reserved (3 wanted, 1 allowed) or running (2, 0)
+        assertTrue(pool.admission().allowed() < pool.admission().want()
+                && pool.admission().reason().contains("wait for memory"), pool.admission().toString());
         System.out.printf("QEMU memory admission (%s): %s%n", host.accelerator(), pool.admission());
     }
 }
