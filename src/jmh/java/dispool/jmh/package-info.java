@@ -4,6 +4,7 @@
  * runs on the embedded simulator with {@link dispool.host.sim.LatencyModel#ZERO}, so what is timed
  * is dispool's work, never a simulated host delay. Each class's Javadoc says what is inside and
  * outside the timed part. {@link dispool.jmh.CodecBench} times the Admin API codec, which does
- * no I/O; one jar and one command run them all.
+ * no I/O; one jar and one command run them all. {@link dispool.jmh.QemuColdVsPreloadedBench} is
+ * the exception: it boots real QEMU micro-VMs and times cold against preloaded start.
  */
 package dispool.jmh;

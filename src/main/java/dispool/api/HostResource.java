@@ -1,6 +1,7 @@
 package dispool.api;
 
 import dispool.app.DispoolConfig;
+import dispool.host.qemu.QemuHost;
 import dispool.pool.DispoolEngine;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Inject;
@@ -32,7 +33,8 @@ public class HostResource {
 
     /**
      * Which host this service runs on, so a client (dispool bench) can say who measured: the kind,
-     * and for the simulator its time scale (host time per wall time) and seed (null when unset).
+     * and for the simulator its time scale (host time per wall time) and seed (null when unset); for
+     * QEMU the accelerator (kvm or tcg) and why, and the state directory.
      */
     @GET
     @APIResponse(responseCode = "200", description = "kind, and timeScale and seed on the simulator")
@@ -42,6 +44,11 @@ public class HostResource {
         if (config.host() == DispoolConfig.HostKind.sim) {
             out.put("timeScale", config.sim().timeScale());
             out.put("seed", config.sim().seed().isPresent() ? config.sim().seed().getAsLong() : null);
+        }
+        if (engine.host() instanceof QemuHost qemu) {
+            out.put("accelerator", qemu.accelerator());
+            out.put("acceleratorReason", qemu.acceleratorReason());
+            out.put("stateDir", qemu.stateDir().toString());
         }
         return out;
     }

@@ -18,8 +18,8 @@ public interface DispoolConfig {
 
     /**
      * Which host runs the qubes: {@code sim}, the embedded simulator, or {@code qubesd}, a real
-     * Qubes OS (or dispool's emulator of it) through the Admin API, see {@link #qubes()}.
-     * Default sim.
+     * Qubes OS (or dispool's emulator of it) through the Admin API, see {@link #qubes()};
+     * {@code qemu}, disposables as QEMU micro-VMs on this machine, see {@link #qemu()}. Default sim.
      */
     @WithDefault("sim")
     HostKind host();
@@ -34,7 +34,81 @@ public interface DispoolConfig {
 
     Audit audit();
 
-    enum HostKind { sim, qubesd }
+    Qemu qemu();
+
+    enum HostKind { sim, qubesd, qemu }
+
+    /** The QEMU host (used when {@code dispool.host=qemu}): disposables are QEMU micro-VMs. */
+    interface Qemu {
+        /** Inventory, sockets, pid files and disk overlays; survives restarts. Default ~/.local/state/dispool/qemu. */
+        @WithDefault("${user.home}/.local/state/dispool/qemu")
+        String stateDir();
+
+        /** Where deploy/qemu/build-guest.sh put the guest (vmlinuz, initramfs.img, disk.qcow2). Default ~/.cache/dispool/guest. */
+        @WithDefault("${user.home}/.cache/dispool/guest")
+        String guestDir();
+
+        /** The QEMU binary. Default qemu-system-x86_64 (on PATH). */
+        @WithDefault("qemu-system-x86_64")
+        String binary();
+
+        /** Makes the disposables' disk overlays. Default qemu-img (on PATH). */
+        @WithDefault("qemu-img")
+        String qemuImg();
+
+        /** {@code auto} (KVM when a short probe boot answers under it, else TCG), {@code kvm} or {@code tcg}. Default auto. */
+        @WithDefault("auto")
+        String accelerator();
+
+        /** MiB the guests may take together; available = min(MemAvailable, budget − running guests). Default unset. */
+        OptionalLong memoryBudgetMib();
+
+        /** How long a guest may take to quit over QMP before SIGKILL. Default 5s. */
+        @WithDefault("5s")
+        Duration killGrace();
+
+        /** Longest wait for QEMU to launch, one QMP reply or one agent round trip. Default 30s. */
+        @WithDefault("30s")
+        Duration callTimeout();
+
+        /** The global default_dispvm; must be one of {@link #templates()}. */
+        Optional<String> defaultDispvm();
+
+        /** Features set on dom0 when the inventory is first created, e.g. {@code preload-dispvm-threshold=500}. */
+        Map<String, String> dom0Features();
+
+        /** DVM templates by name. */
+        Map<String, QemuTemplate> templates();
+    }
+
+    /** One DVM template of the QEMU host: its guest, memory and vCPUs. */
+    interface QemuTemplate {
+        /** The TemplateVM its guest image stands for. Default debian-guest. */
+        @WithDefault("debian-guest")
+        String template();
+
+        /** Kernel; relative to guest-dir unless absolute. Default vmlinuz. */
+        @WithDefault("vmlinuz")
+        String kernel();
+
+        /** Initramfs holding busybox and the agent; relative to guest-dir unless absolute. Default initramfs.img. */
+        @WithDefault("initramfs.img")
+        String initramfs();
+
+        /** A disk of which each disposable gets a copy-on-write overlay; relative to guest-dir; unset = none. */
+        Optional<String> disk();
+
+        /** Memory of each disposable, MiB (the qube's {@code memory}). Default 256. */
+        @WithDefault("256")
+        long memoryMib();
+
+        /** vCPUs of each disposable. Default 1. */
+        @WithDefault("1")
+        int vcpus();
+
+        /** Features set on the template when it is first added, e.g. {@code preload-dispvm-max=2}. */
+        Map<String, String> features();
+    }
 
     /** How dispool reaches qubesd (used when {@code dispool.host=qubesd}). */
     interface Qubes {

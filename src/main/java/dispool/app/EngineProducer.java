@@ -2,6 +2,7 @@ package dispool.app;
 
 import dispool.host.Clock;
 import dispool.host.QubesHost;
+import dispool.host.qemu.QemuHost;
 import dispool.host.qubesd.QubesdHost;
 import dispool.host.qubesd.QubesdMode;
 import dispool.host.sim.SimHost;
@@ -32,6 +33,7 @@ public class EngineProducer {
         return switch (config.host()) {
             case sim -> simHost(config.sim());
             case qubesd -> QubesdSetup.host(config.qubes());
+            case qemu -> QemuSetup.host(config.qemu());
         };
     }
 
@@ -76,6 +78,9 @@ public class EngineProducer {
     void onStop(@Observes ShutdownEvent event, Instance<DispoolEngine> engines, DispoolConfig config) {
         if (config.engine().enabled()) {
             engines.get().close();
+        }
+        if (engines.get().host() instanceof QemuHost qemu) {
+            qemu.close(); // drops QMP and agent connections; the paused preloads stay for the next start
         }
     }
 

@@ -4,10 +4,7 @@ import dispool.host.Clock;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
-import dispool.pool.HandOut;
 import dispool.pool.PoolEvents;
-import dispool.pool.PoolSettings;
-import dispool.pool.PoolView;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -16,7 +13,7 @@ import java.util.stream.Collectors;
  * Its own simulated host and engine, in this process: the simulator's latency model (calibrated on
  * Qubes' fedora-42-xfce figures) at a time scale, so a whole bench takes seconds of wall time.
  */
-public final class EmbeddedTarget implements BenchTarget {
+public final class EmbeddedTarget extends EngineTarget {
 
     /**
      * A DVM template of the simulated host.
@@ -29,7 +26,6 @@ public final class EmbeddedTarget implements BenchTarget {
     }
 
     private final SimHost sim;
-    private final DispoolEngine engine;
     private final double timeScale;
     private final String description;
 
@@ -56,8 +52,7 @@ public final class EmbeddedTarget implements BenchTarget {
             }
         }
         sim = b.build();
-        engine = new DispoolEngine(sim, EngineSettings.defaults());
-        engine.start();
+        start(new DispoolEngine(sim, EngineSettings.defaults()));
         description = String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' fedora-42-xfce "
                 + "figures), time scale %s, seed %d, host memory %d MiB, refill delay %s s, templates: %s",
                 number(timeScale), seed, hostMemoryMiB, number(refillDelaySeconds), templates.stream()
@@ -75,33 +70,6 @@ public final class EmbeddedTarget implements BenchTarget {
         return timeScale;
     }
 
-    @Override
-    public void setMax(String template, int max) {
-        engine.setMax(template, Integer.toString(max));
-    }
-
-    @Override
-    public void unsetMax(String template) {
-        engine.unsetMax(template);
-    }
-
-    @Override
-    public PoolState pool(String template) {
-        PoolView p = engine.pool(template);
-        return new PoolState(p.max(), p.ready(), p.starting(), p.preloads().size(), p.memoryMiB(), p.delaySeconds(),
-                p.maxSource() == PoolSettings.MaxSource.LOCAL);
-    }
-
-    @Override
-    public HandOut handOut(String template) {
-        return engine.handOut(template).await().indefinitely();
-    }
-
-    @Override
-    public void remove(String name) {
-        engine.removeDisposable(name).await().indefinitely();
-    }
-
     /** Sets dom0's preload-dispvm-threshold: memory in MiB that preloads leave free for other qubes. */
     public void setThreshold(long mib) {
         engine.updateGlobalSettings(null, false, Long.toString(mib), null, null);
@@ -115,11 +83,6 @@ public final class EmbeddedTarget implements BenchTarget {
     /** Host milliseconds of the simulator's clock. */
     long hostMillis() {
         return sim.clock().millis();
-    }
-
-    @Override
-    public void close() {
-        engine.close();
     }
 
     static String number(double d) {

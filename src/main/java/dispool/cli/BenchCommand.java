@@ -7,6 +7,7 @@ import dispool.bench.BenchTarget;
 import dispool.bench.CompareTable;
 import dispool.bench.DistributionChart;
 import dispool.bench.EmbeddedTarget;
+import dispool.bench.QemuTarget;
 import dispool.bench.RestTarget;
 import dispool.bench.ResultFiles;
 import dispool.bench.RunInfo;
@@ -36,8 +37,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Measure cold vs preloaded disposables in Qubes' test cases (dom0-dispvm-api, "
                 + "dom0-dispvm-preload-api, -concurrent-, the preload-max sweep) and advise on preload-dispvm-max.",
-            "Without --url it runs an embedded simulated host (seconds of wall time); with --url it drives a "
-                + "running dispool service."},
+            "Without --url it runs an embedded simulated host (seconds of wall time) or, with --host qemu, real QEMU "
+                + "micro-VMs; with --url it drives a running dispool service."},
         subcommands = BenchTrafficCommand.class)
 public class BenchCommand implements Callable<Integer> {
 
@@ -68,6 +69,14 @@ public class BenchCommand implements Callable<Integer> {
     @Option(names = "--sweep", paramLabel = "N,N,...", description = "Maxes of the sweep dom0-dispvm-preload-N-api "
             + "(Qubes: 2..6; 4 is dom0-dispvm-preload-api); empty for none. Default: ${DEFAULT-VALUE}.")
     String sweep = "2,3,5,6";
+
+    @Option(names = "--host", paramLabel = "sim|qemu", description = "Embedded: the simulator (sim) or real QEMU "
+            + "micro-VMs on this machine (qemu; real time, the guest of deploy/qemu/build-guest.sh in --guest-dir). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String host = "sim";
+
+    @Option(names = "--guest-dir", description = "With --host qemu: the built guest. Default: ${DEFAULT-VALUE}.")
+    Path guestDir = Path.of(System.getProperty("user.home"), ".cache", "dispool", "guest");
 
     @Option(names = "--time-scale", description = "Embedded: how much faster than real time the simulated host runs. "
             + "Each microsecond of dispool's own CPU time then counts as that many of host time. Default: ${DEFAULT-VALUE}.")
@@ -123,6 +132,9 @@ public class BenchCommand implements Callable<Integer> {
     private BenchTarget target(BenchOptions options) {
         if (url != null) {
             return new RestTarget(url, Duration.ofMinutes(5), ApiToken.forClients());
+        }
+        if (host.equals("qemu")) {
+            return new QemuTarget(options.templates(), refillDelay, guestDir);
         }
         return new EmbeddedTarget(timeScale, seed, hostMemoryMiB, options.templates(), refillDelay);
     }

@@ -3,6 +3,7 @@ package dispool.cli;
 import dispool.bench.EmbeddedTarget;
 import dispool.pool.DispoolException;
 import dispool.pool.PreloadFeatures;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -38,6 +39,15 @@ record BenchOptions(List<EmbeddedTarget.Template> templates, List<Integer> sweep
             throw refuse(cl, "--refill-delay", c.refillDelay, "must be seconds from -86400 to 86400");
         }
         range(cl, "--host-memory-mib", c.hostMemoryMiB, 5_000, 1L << 24);
+        if (!c.host.equals("sim") && !c.host.equals("qemu")) {
+            throw refuse(cl, "--host", c.host, "must be sim or qemu");
+        }
+        if (c.host.equals("qemu") && c.url != null) {
+            throw refuse(cl, "--host", c.host, "is for the embedded bench; with --url the service's own host measures");
+        }
+        if (c.host.equals("qemu") && !Files.isReadable(c.guestDir.resolve("initramfs.img"))) {
+            throw refuse(cl, "--guest-dir", c.guestDir, "must hold a built guest: run deploy/qemu/build-guest.sh " + c.guestDir);
+        }
         List<EmbeddedTarget.Template> templates = new ArrayList<>();
         for (String spec : c.templates) {
             templates.add(template(cl, spec, c.url == null));

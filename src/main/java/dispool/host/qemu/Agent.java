@@ -1,0 +1,109 @@
+package dispool.host.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The host side of the guest's agent (deploy/qemu/guest-init), on the guest's second serial
+ * port: requests {@code <id> ping} and {@code <id> exec <base64 command>}, answers
+ * {@code <id> <exit status> <base64 output>}. Lines that are not answers (the terminal's echo
+ * of requests sent before the agent set its port to raw mode) are skipped.
+ */
+final class Agent implements AutoCloseable {
+
+    /** What a command answered: its exit status and output (stdout and stderr together). */
+    record Answer(int exitStatus, String output) {
+    }
+
+    private static final Pattern ANSWER = Pattern.compile("(\\d+) (\\d+) ?([A-Za-z0-9+/=]*)");
+    /** How often a ping is repeated while the guest is still booting (its port drops what came before). */
+    private static final Duration PING_EVERY = Duration.ofMillis(100);
+
+    private final AtomicLong ids = new AtomicLong();
+    private final BlockingQueue<Matcher> answers = new LinkedBlockingQueue<>();
+    private final LineChannel channel;
+    private volatile boolean closed;
+
+    private Agent(Path socket, String vm) throws IOException {
+        channel = LineChannel.open(socket, "agent-" + vm, this::receive);
+    }
+
+    static Agent connect(Path socket, String vm) throws IOException {
+        return new Agent(socket, vm);
+    }
+
+    private void receive(String line) {
+        if (line == null) {
+            closed = true;
+            answers.add(ANSWER.matcher("0 0 "));
+            return;
+        }
+        Matcher m = ANSWER.matcher(line.strip());
+        if (m.matches()) {
+            answers.add(m);
+        }
+    }
+
+    boolean isOpen() {
+        return !closed && channel.isOpen();
+    }
+
+    /**
+     * Pings until the agent answers, at most {@code timeout}: true once it did. Any answer to a
+     * ping of this wait counts (a booting guest answers late pings in a burst).
+     */
+    synchronized boolean awaitReady(Duration timeout) throws IOException, InterruptedException {
+        answers.clear();
+        long first = ids.get() + 1;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            channel.send(ids.incrementAndGet() + " ping");
+            long wait = Math.min(PING_EVERY.toNanos(), Math.max(0, deadline - System.nanoTime()));
+            for (Matcher m = answers.poll(wait, TimeUnit.NANOSECONDS); m != null; m = answers.poll()) {
+                requireOpen();
+                if (Long.parseLong(m.group(1)) >= first) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** One round trip with a command (empty = the builtin ping); null when no answer came in time. */
+    synchronized Answer call(String command, Duration timeout) throws IOException, InterruptedException {
+        answers.clear();
+        long id = ids.incrementAndGet();
+        channel.send(command.isEmpty() ? id + " ping"
+                : id + " exec " + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8)));
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Matcher m = answers.poll(timeout.toNanos(), TimeUnit.NANOSECONDS); m != null;
+                m = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+            requireOpen();
+            if (Long.parseLong(m.group(1)) == id) {
+                return new Answer(Integer.parseInt(m.group(2)),
+                        new String(Base64.getDecoder().decode(m.group(3)), StandardCharsets.UTF_8));
+            }
+        }
+        return null;
+    }
+
+    private void requireOpen() throws IOException {
+        if (closed) {
+            throw new IOException("the guest's agent channel " + channel.path() + " closed (QEMU exited)");
+        }
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+}

@@ -1,0 +1,71 @@
+package dispool.host.qemu;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * QEMU processes as the process table shows them. A guest is recognised by its command line,
+ * which names its own directory in the state directory: a pid read from a pid file counts only
+ * while that process is alive (not a zombie) and still is that guest, so a reused pid is never
+ * signalled.
+ */
+final class GuestProcesses {
+
+    private static final Path PROC = Path.of("/proc");
+
+    private GuestProcesses() {
+    }
+
+    /** The live process {@code pid} whose command line mentions {@code marker}. */
+    static Optional<ProcessHandle> find(long pid, String marker) {
+        return commandLine(pid).filter(cmd -> cmd.contains(marker) && !isZombie(pid))
+                .flatMap(cmd -> ProcessHandle.of(pid));
+    }
+
+    /** Every live process whose command line mentions {@code marker}, with that command line. */
+    static List<Running> all(String marker) {
+        List<Running> out = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(PROC)) {
+            entries.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
+                    .mapToLong(Long::parseLong)
+                    .forEach(pid -> commandLine(pid).filter(c -> c.contains(marker) && !isZombie(pid))
+                            .ifPresent(c -> out.add(new Running(pid, c))));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the process table in /proc: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** A process and its command line (arguments joined by spaces). */
+    record Running(long pid, String commandLine) {
+    }
+
+    private static Optional<String> commandLine(long pid) {
+        try {
+            byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
+            return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' '));
+        } catch (IOException e) {
+            return Optional.empty(); // exited meanwhile, or not ours to read
+        }
+    }
+
+    private static boolean isZombie(long pid) {
+        try {
+            String stat = Files.readString(PROC.resolve(Long.toString(pid)).resolve("stat"));
+            return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
+        } catch (IOException | IndexOutOfBoundsException e) {
+            return true; // gone
+        }
+    }
+
+    /** Alive and still the same guest. */
+    static boolean alive(long pid, String marker) {
+        return find(pid, marker).isPresent();
+    }
+}

@@ -1,0 +1,679 @@
+package dispool.host.qemu;
+
+import dispool.host.Clock;
+import dispool.host.HostEvent;
+import dispool.host.PowerState;
+import dispool.host.QubeInfo;
+import dispool.host.QubesException;
+import dispool.host.QubesHost;
+import dispool.host.ServiceResult;
+import dispool.host.ServiceTimeoutException;
+import dispool.host.VolumeInfo;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * A Qubes-like host whose disposables are QEMU micro-VMs on this machine. The inventory (dom0
+ * with the global knobs, TemplateVMs, DVM templates, disposables; classes, properties, features)
+ * is the simulator's model, kept in the state directory ({@link InventoryStore}); each started
+ * disposable is a detached QEMU process driven over QMP ({@link QemuVm}); readiness and commands
+ * go through the guest's agent ({@link Agent}), the analogue of qrexec. QMP's {@code STOP},
+ * {@code RESUME} and {@code SHUTDOWN} become {@code domain-paused}, {@code domain-unpaused} and
+ * {@code domain-shutdown}.
+ *
+ * <p>A new host re-attaches to the guests of an earlier run ({@link QemuStartup}). State changes
+ * hold one lock; launching, QMP and agent calls run outside it.
+ */
+public final class QemuHost implements QubesHost, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(QemuHost.class);
+    static final String VMS = "vms";
+
+    final Object lock = new Object();
+    final Map<String, QemuQube> qubes = new LinkedHashMap<>();
+    final Map<String, String> globals = new LinkedHashMap<>();
+    final QemuSettings settings;
+    final InventoryStore store;
+    private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
+    /** Delivers events in order on one thread of its own (the port's contract); it ends when idle. */
+    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
+            new LinkedBlockingQueue<>(), r -> {
+                Thread t = new Thread(r, "qemu-events");
+                t.setDaemon(true);
+                return t;
+            });
+    private Accelerator.Choice accelerator;
+
+    QemuHost(QemuSettings settings) {
+        this.settings = settings;
+        this.store = new InventoryStore(settings.stateDir());
+        eventThread.allowCoreThreadTimeOut(true);
+    }
+
+    /** Loads or creates the inventory, re-attaches to running guests, removes what no one accounts for. */
+    public static QemuHost open(QemuSettings settings) {
+        return QemuStartup.open(settings);
+    }
+
+    void accelerator(Accelerator.Choice choice) {
+        this.accelerator = choice;
+    }
+
+    /** {@code kvm} or {@code tcg}, and why: said in the API, the logs and every figure. */
+    public String accelerator() {
+        return accelerator.name();
+    }
+
+    public String acceleratorReason() {
+        return accelerator.reason();
+    }
+
+    public Path stateDir() {
+        return settings.stateDir();
+    }
+
+    Path vmDir(String name) {
+        return settings.stateDir().resolve(VMS).resolve(name);
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    @Override
+    public List<QubeInfo> listQubes() {
+        synchronized (lock) {
+            return qubes.values().stream().map(q -> new QubeInfo(q.name, q.klass, q.state)).toList();
+        }
+    }
+
+    @Override
+    public QubeInfo qube(String name) {
+        synchronized (lock) {
+            QemuQube q = require(name);
+            return new QubeInfo(q.name, q.klass, q.state);
+        }
+    }
+
+    @Override
+    public String property(String qube, String property) {
+        synchronized (lock) {
+            String v = require(qube).properties.get(property);
+            if (v == null) {
+                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of " + qube);
+            }
+            return v;
+        }
+    }
+
+    @Override
+    public Map<String, String> properties(String qube) {
+        synchronized (lock) {
+            return Map.copyOf(require(qube).properties);
+        }
+    }
+
+    @Override
+    public String globalProperty(String property) {
+        synchronized (lock) {
+            String v = globals.get(property);
+            if (v == null) {
+                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
+            }
+            return v;
+        }
+    }
+
+    @Override
+    public Optional<String> feature(String qube, String feature) {
+        synchronized (lock) {
+            return Optional.ofNullable(require(qube).features.get(feature));
+        }
+    }
+
+    @Override
+    public VolumeInfo volume(String qube, String volume) {
+        Map<String, String> props;
+        long rootSnapshot;
+        long privateSnapshot;
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            props = Map.copyOf(q.properties);
+            rootSnapshot = q.state == PowerState.Halted ? 0 : q.rootSnapshot;
+            privateSnapshot = q.state == PowerState.Halted ? 0 : q.privateSnapshot;
+        }
+        try {
+            return switch (volume) {
+                case "root" -> {
+                    List<Path> files = rootFiles(props);
+                    long size = 0;
+                    for (Path f : files) {
+                        size += Files.size(f);
+                    }
+                    yield new VolumeInfo(size, rootSnapshot > 0 && Volumes.modified(files) > rootSnapshot);
+                }
+                case "private" -> privateVolume(props, privateSnapshot);
+                default -> throw new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube);
+            };
+        } catch (IOException e) {
+            throw new QubesException(QubesException.GENERIC, "volume " + volume + " of " + qube + " unreadable: "
+                    + e.getMessage() + " (is the guest built? deploy/qemu/build-guest.sh)", e);
+        }
+    }
+
+    /** Without a disk, a template's private volume is empty and never outdated. */
+    private static VolumeInfo privateVolume(Map<String, String> props, long snapshot) throws IOException {
+        String disk = props.getOrDefault("disk", "");
+        if (disk.isEmpty()) {
+            return new VolumeInfo(0, false);
+        }
+        Path base = Path.of(disk);
+        return new VolumeInfo(Volumes.diskSize(base), snapshot > 0 && Volumes.modified(List.of(base)) > snapshot);
+    }
+
+    private static List<Path> rootFiles(Map<String, String> props) {
+        String kernel = props.getOrDefault("kernel", "");
+        return kernel.isEmpty() ? List.of() : List.of(Path.of(kernel), Path.of(props.get("initramfs")));
+    }
+
+    /**
+     * Available memory, qmemman's analogue: {@code MemAvailable} of this machine, or the budget
+     * minus the memory of every running or paused guest, whichever is smaller.
+     */
+    @Override
+    public OptionalLong availableMemory() {
+        long avail = MemInfo.available();
+        if (settings.memoryBudgetMiB().isPresent()) {
+            long used = 0;
+            synchronized (lock) {
+                for (QemuQube q : qubes.values()) {
+                    used += q.isDispVm() && q.state.isActive() ? q.memoryMiB() : 0;
+                }
+            }
+            avail = Math.min(avail, (settings.memoryBudgetMiB().getAsLong() - used) << 20);
+        }
+        return OptionalLong.of(avail);
+    }
+
+    @Override
+    public String availableMemorySource() {
+        return settings.memoryBudgetMiB().isPresent()
+                ? "min(MemAvailable of /proc/meminfo, budget " + settings.memoryBudgetMiB().getAsLong()
+                        + " MiB − running guests) (dispool.qemu.memory-budget-mib)"
+                : "MemAvailable of /proc/meminfo";
+    }
+
+    @Override
+    public Clock clock() {
+        return Clock.system();
+    }
+
+    // ------------------------------------------------------------------ writing knobs
+
+    @Override
+    public void setFeature(String qube, String feature, String value) {
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            FeatureRules.check(q, feature, value);
+            String old = q.features.put(feature, value);
+            persistLocked();
+            events.add(old == null
+                    ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
+                    : HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value, "oldvalue", old));
+        }
+        emit(events);
+    }
+
+    @Override
+    public void removeFeature(String qube, String feature) {
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            if (require(qube).features.remove(feature) != null) {
+                persistLocked();
+                events.add(HostEvent.of(qube, "domain-feature-delete:" + feature, "feature", feature));
+            }
+        }
+        emit(events);
+    }
+
+    @Override
+    public void setGlobalProperty(String property, String value) {
+        List<HostEvent> events = new ArrayList<>();
+        synchronized (lock) {
+            if (!globals.containsKey(property)) {
+                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
+            }
+            if ("default_dispvm".equals(property) && !value.isEmpty()
+                    && (qubes.get(value) == null || !qubes.get(value).isDvmTemplate())) {
+                throw new QubesException(QubesException.VALUE_ERROR, "default_dispvm: " + value
+                        + " is not a qube with template_for_dispvms=True");
+            }
+            String old = globals.put(property, value);
+            persistLocked();
+            events.add(HostEvent.of("", "property-set:" + property, "name", property, "newvalue", value, "oldvalue", old));
+        }
+        emit(events);
+    }
+
+    /**
+     * An update of a template's content, as the contract suite simulates it: a TemplateVM's guest
+     * image (kernel, initramfs) or a DVM template's disk is rewritten (here: its modification time
+     * moves), then the template fires {@code domain-shutdown} as an updated TemplateVM does.
+     */
+    public void updateTemplate(String qube) {
+        Map<String, String> props;
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            props = Map.copyOf(q.properties);
+            if (q.isDispVm()) {
+                throw new QubesException(QubesException.GENERIC, qube + " is a disposable, not a template");
+            }
+        }
+        String disk = props.getOrDefault("disk", "");
+        List<Path> files = "TemplateVM".equals(klassOf(qube)) ? rootFiles(props)
+                : disk.isEmpty() ? List.of() : List.of(Path.of(disk));
+        try {
+            Volumes.touch(files);
+        } catch (IOException e) {
+            throw new QubesException(QubesException.GENERIC, "cannot update " + qube + ": " + e.getMessage(), e);
+        }
+        emit(List.of(HostEvent.of(qube, "domain-shutdown")));
+    }
+
+    private String klassOf(String qube) {
+        synchronized (lock) {
+            return require(qube).klass;
+        }
+    }
+
+    // ------------------------------------------------------------------ lifecycle
+
+    @Override
+    public String createDisposable(String dvmTemplate, Map<String, String> features) {
+        List<HostEvent> events = new ArrayList<>();
+        QemuQube d;
+        synchronized (lock) {
+            QemuQube template = require(dvmTemplate);
+            if (!template.isDvmTemplate()) {
+                throw new QubesException(QubesException.GENERIC,
+                        "Refusing to create disposable out of app qube which has template_for_dispvms=False");
+            }
+            int id = drawDispIdLocked();
+            d = new QemuQube("disp" + id, "DispVM");
+            d.properties.putAll(template.properties);
+            d.properties.put("name", d.name);
+            d.properties.put("template", dvmTemplate);
+            d.properties.put("template_for_dispvms", "False");
+            d.properties.put("dispid", Integer.toString(id));
+            d.properties.put("auto_cleanup", "True");
+            d.features.putAll(features);
+            qubes.put(d.name, d);
+            persistLocked(); // accounted for before anything exists on disk: a crash leaves no orphan
+        }
+        try {
+            Files.createDirectories(vmDir(d.name));
+            String disk = d.properties.getOrDefault("disk", "");
+            if (!disk.isEmpty()) {
+                Volumes.createOverlay(settings.qemuImg(), Path.of(disk), vmDir(d.name).resolve(QemuVm.OVERLAY));
+            }
+        } catch (IOException e) {
+            forget(d.name);
+            throw new QubesException(QubesException.GENERIC, "cannot create disposable " + d.name + " of " + dvmTemplate
+                    + ": " + e.getMessage(), e);
+        }
+        events.add(HostEvent.of("", "domain-add", "vm", d.name));
+        features.forEach((f, v) -> events.add(HostEvent.of(d.name, "domain-feature-set:" + f, "feature", f, "value", v)));
+        emit(events);
+        return d.name;
+    }
+
+    private int drawDispIdLocked() {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int id = ThreadLocalRandom.current().nextInt(10_000);
+            if (!qubes.containsKey("disp" + id) && !Files.exists(vmDir("disp" + id))) {
+                return id;
+            }
+        }
+        throw new QubesException(QubesException.GENERIC, "no free disposable id after 100 attempts");
+    }
+
+    @Override
+    public void start(String qube) {
+        QemuVm.Guest guest;
+        int boot;
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            if (!q.isDispVm()) {
+                throw new QubesException(QubesException.GENERIC, "only disposables run on the QEMU host; " + qube
+                        + " is a " + q.klass);
+            }
+            if (q.state != PowerState.Halted) {
+                return;
+            }
+            guest = guestOf(q);
+        }
+        if (availableMemory().getAsLong() < (guest.memoryMiB() << 20)) {
+            throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
+        }
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            q.state = PowerState.Transient;
+            boot = ++q.boot;
+            q.launched = true;
+            stampSnapshotsLocked(q);
+            persistLocked();
+        }
+        emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "False", "mem_required", "None")));
+        QemuVm vm;
+        try {
+            vm = QemuVm.launch(settings.qemu(), accelerator.name(), qube, vmDir(qube), guest, settings.callTimeout(),
+                    qmpListener(qube, boot));
+        } catch (IOException e) {
+            killStray(qube);
+            halt(qube, boot);
+            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": " + e.getMessage()
+                    + " (console: " + vmDir(qube).resolve("console.log") + ")", e);
+        }
+        synchronized (lock) {
+            QemuQube q = qubes.get(qube);
+            if (q != null && q.boot == boot && q.state == PowerState.Transient) {
+                q.vm = vm;
+                q.state = PowerState.Running;
+                vm = null;
+            }
+        }
+        if (vm != null) {
+            vm.kill(settings.killGrace());
+            throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
+        }
+        emit(List.of(HostEvent.of(qube, "domain-unpaused"), HostEvent.of(qube, "domain-start", "start_guid", "False")));
+    }
+
+    private QemuVm.Guest guestOf(QemuQube q) {
+        Path overlay = vmDir(q.name).resolve(QemuVm.OVERLAY);
+        return new QemuVm.Guest(Path.of(q.properties.get("kernel")), Path.of(q.properties.get("initramfs")),
+                Files.exists(overlay) ? Optional.of(overlay) : Optional.empty(), q.memoryMiB(),
+                Integer.parseInt(q.properties.getOrDefault("vcpus", "1")));
+    }
+
+    private void stampSnapshotsLocked(QemuQube q) {
+        try {
+            q.rootSnapshot = Volumes.modified(rootFiles(q.properties));
+            String disk = q.properties.getOrDefault("disk", "");
+            q.privateSnapshot = disk.isEmpty() ? 0 : Volumes.modified(List.of(Path.of(disk)));
+        } catch (IOException e) {
+            q.state = PowerState.Halted;
+            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + q.name + ": guest image unreadable: "
+                    + e.getMessage() + " (build it: deploy/qemu/build-guest.sh)", e);
+        }
+    }
+
+    @Override
+    public void pause(String qube) {
+        QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
+                "Domain not running (either powered off or paused): '" + qube + "'");
+        qmp(qube, "stop", vm::stop);
+        transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
+    }
+
+    /**
+     * QMP {@code cont}, then one round trip through the guest's agent: a resumed guest counts as
+     * usable once it answers, which is what a hand-out's "usable" measures on this host.
+     */
+    @Override
+    public void unpause(String qube) {
+        QemuVm vm = running(qube, PowerState.Paused, QubesException.NOT_PAUSED, "Domain is not paused: '" + qube + "'");
+        qmp(qube, "cont", vm::cont);
+        transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
+        try {
+            if (vm.agent().call("", settings.callTimeout()) == null) {
+                throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent did not answer within "
+                        + settings.callTimeout().toMillis() + " ms");
+            }
+        } catch (IOException e) {
+            throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent is unreachable: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QubesException(QubesException.GENERIC, "unpause of " + qube + " interrupted");
+        }
+    }
+
+    private interface QmpCall {
+        void run() throws IOException;
+    }
+
+    private static void qmp(String qube, String what, QmpCall call) {
+        try {
+            call.run();
+        } catch (IOException e) {
+            throw new QubesException(QubesException.VM_ERROR, "QMP " + what + " of " + qube + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private QemuVm running(String qube, PowerState expected, String error, String message) {
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            if (q.state != expected || q.vm == null) {
+                throw new QubesException(error, message);
+            }
+            return q.vm;
+        }
+    }
+
+    private void transition(String qube, PowerState from, PowerState to, String event) {
+        boolean changed;
+        synchronized (lock) {
+            QemuQube q = qubes.get(qube);
+            changed = q != null && q.state == from;
+            if (changed) {
+                q.state = to;
+            }
+        }
+        if (changed) {
+            emit(List.of(HostEvent.of(qube, event)));
+        }
+    }
+
+    /** Turns one boot's QMP events into the host's domain events. */
+    Consumer<String> qmpListener(String qube, int boot) {
+        return e -> onQmpEvent(qube, boot, e);
+    }
+
+    /**
+     * A QEMU process of this guest that dispool holds no handle of (a launch that failed half
+     * way, a QMP connection that broke while QEMU lives on): SIGKILL, so that removing the
+     * guest's directory never leaves a process behind.
+     */
+    private void killStray(String qube) {
+        GuestProcesses.all(QemuVm.marker(vmDir(qube))).forEach(p -> ProcessHandle.of(p.pid()).ifPresent(h -> {
+            LOG.warnf("%s: killing its QEMU process %d, no longer reachable over QMP", qube, p.pid());
+            h.destroyForcibly();
+        }));
+    }
+
+    private void onQmpEvent(String qube, int boot, String event) {
+        if (event == null) {
+            killStray(qube);
+            halt(qube, boot);
+        } else if ("SHUTDOWN".equals(event)) {
+            halt(qube, boot);
+        } else if ("STOP".equals(event)) {
+            transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
+        } else if ("RESUME".equals(event)) {
+            transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
+        }
+    }
+
+    @Override
+    public void kill(String qube) {
+        QemuVm vm;
+        int boot;
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            if (q.state == PowerState.Halted) {
+                throw new QubesException(QubesException.NOT_STARTED, "Domain is powered off: '" + qube + "'");
+            }
+            vm = q.vm;
+            boot = q.boot;
+        }
+        if (vm != null) {
+            vm.kill(settings.killGrace());
+        }
+        halt(qube, boot);
+    }
+
+    /** The end of one boot: halted, and an auto-cleanup disposable removed with its directory (overlay). */
+    void halt(String qube, int boot) {
+        List<HostEvent> events = new ArrayList<>();
+        QemuVm vm;
+        synchronized (lock) {
+            QemuQube q = qubes.get(qube);
+            if (q == null || q.boot != boot || q.state == PowerState.Halted) {
+                return;
+            }
+            vm = q.vm;
+            q.vm = null;
+            q.state = PowerState.Halted;
+            q.boot++;
+            events.add(HostEvent.of(qube, "domain-shutdown"));
+            if (q.isDispVm() && "True".equals(q.properties.get("auto_cleanup"))) {
+                removeLocked(q);
+                events.add(HostEvent.of("", "domain-delete", "vm", qube));
+            } else {
+                persistLocked();
+            }
+        }
+        if (vm != null) {
+            vm.close();
+        }
+        emit(events);
+    }
+
+    @Override
+    public void remove(String qube) {
+        synchronized (lock) {
+            QemuQube q = require(qube);
+            if (q.state != PowerState.Halted) {
+                throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
+            }
+            removeLocked(q);
+        }
+        emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
+    }
+
+    void forget(String qube) {
+        synchronized (lock) {
+            QemuQube q = qubes.get(qube);
+            if (q != null) {
+                removeLocked(q);
+            }
+        }
+    }
+
+    /** Its directory (sockets, pid file, console log, overlay) goes first, then the inventory entry. */
+    private void removeLocked(QemuQube q) {
+        GuestDirs.delete(vmDir(q.name));
+        qubes.remove(q.name);
+        persistLocked();
+    }
+
+    @Override
+    public ServiceResult runService(String qube, String service, Duration timeout) {
+        QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
+                "Domain not running (either powered off or paused): '" + qube + "'");
+        Optional<String> command;
+        try {
+            command = AgentServices.command(service);
+        } catch (IllegalArgumentException e) {
+            return new ServiceResult(126, e.getMessage());
+        }
+        try {
+            if (command.isEmpty()) {
+                return new ServiceResult(127, "Service " + service + " not found in " + qube
+                        + " (the QEMU guest's agent knows " + AgentServices.KNOWN + ")");
+            }
+            if (command.get().isEmpty()) {
+                if (!vm.agent().awaitReady(timeout)) {
+                    throw new ServiceTimeoutException(qube, service, timeout);
+                }
+                return ServiceResult.OK;
+            }
+            Agent.Answer a = vm.agent().call(command.get(), timeout);
+            if (a == null) {
+                throw new ServiceTimeoutException(qube, service, timeout);
+            }
+            return new ServiceResult(a.exitStatus(), a.output());
+        } catch (IOException e) {
+            throw new QubesException(QubesException.VM_ERROR, "call to " + service + " in " + qube + " failed: "
+                    + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new QubesException(QubesException.GENERIC, "call to " + service + " in " + qube + " interrupted");
+        }
+    }
+
+    // ------------------------------------------------------------------ events
+
+    /**
+     * Delivered on the host's event thread, in order. The stream never drops: the host is in
+     * this process, and a guest's QMP connection ending is that guest's {@code domain-shutdown}.
+     */
+    @Override
+    public Multi<HostEvent> events() {
+        return Multi.createFrom().emitter(em -> {
+            em.onTermination(() -> subscribers.remove(em));
+            eventThread.execute(() -> {
+                subscribers.add(em);
+                em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
+            });
+        });
+    }
+
+    private void emit(List<HostEvent> events) {
+        if (!events.isEmpty()) {
+            eventThread.execute(() -> events.forEach(e -> subscribers.forEach(em -> em.emit(e))));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    QemuQube require(String name) {
+        QemuQube q = qubes.get(name);
+        if (q == null) {
+            throw new QubesException(QubesException.VM_NOT_FOUND, "No such domain: '" + name + "'");
+        }
+        return q;
+    }
+
+    void persistLocked() {
+        store.write(globals, qubes.values());
+    }
+
+    /** Drops the QMP and agent connections; the guests keep running (as Qubes' qubes outlive qubesd). */
+    @Override
+    public void close() {
+        List<QemuVm> vms = new ArrayList<>();
+        synchronized (lock) {
+            qubes.values().stream().filter(q -> q.vm != null).forEach(q -> vms.add(q.vm));
+        }
+        vms.forEach(QemuVm::close);
+        LOG.debugf("QEMU host closed; %d guests keep running in %s", vms.size(), settings.stateDir());
+    }
+}

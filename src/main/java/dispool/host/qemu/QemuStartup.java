@@ -1,0 +1,122 @@
+package dispool.host.qemu;
+
+import dispool.host.PowerState;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.jboss.logging.Logger;
+
+/**
+ * Opens a QEMU host on its state directory: the persisted inventory (or a new one from the
+ * configuration), the configured DVM templates' guests, the accelerator, then the guests of an
+ * earlier run. A disposable whose QEMU still runs is re-attached through its QMP socket (its
+ * power state read from QEMU); one that was launched and has no process any more is gone
+ * (auto cleanup), as is any directory or QEMU process of the state directory the inventory does
+ * not name. What is left is exactly what the inventory accounts for; the engine's recovery then
+ * keeps completed preloads and removes interrupted ones.
+ */
+final class QemuStartup {
+
+    private static final Logger LOG = Logger.getLogger(QemuStartup.class);
+
+    private QemuStartup() {
+    }
+
+    static QemuHost open(QemuSettings settings) {
+        QemuHost host = new QemuHost(settings);
+        try {
+            Files.createDirectories(settings.stateDir().resolve(QemuHost.VMS));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the QEMU state directory " + settings.stateDir(), e);
+        }
+        synchronized (host.lock) {
+            host.store.read().ifPresent(s -> {
+                host.globals.putAll(s.globals);
+                s.qubes.forEach(q -> host.qubes.put(q.name, q));
+            });
+            QemuInventory.apply(host, settings);
+            host.persistLocked();
+        }
+        host.accelerator(chooseAccelerator(settings));
+        reattach(host);
+        removeOrphans(host);
+        LOG.infof("QEMU host on %s: accelerator %s (%s), %d qubes", settings.stateDir(), host.accelerator(),
+                host.acceleratorReason(), host.listQubes().size());
+        return host;
+    }
+
+    private static Accelerator.Choice chooseAccelerator(QemuSettings settings) {
+        if (settings.templates().isEmpty()) {
+            return new Accelerator.Choice("tcg", "no DVM template configured, nothing to probe KVM with");
+        }
+        QemuSettings.Template t = settings.templates().get(0);
+        return Accelerator.choose(settings.accelerator(), settings.qemu(),
+                new QemuVm.Guest(t.kernel(), t.initramfs(), Optional.empty(), t.memoryMiB(), 1),
+                settings.stateDir().resolve(QemuHost.VMS));
+    }
+
+    private static void reattach(QemuHost host) {
+        List<QemuQube> disposables;
+        synchronized (host.lock) {
+            disposables = host.qubes.values().stream().filter(QemuQube::isDispVm).toList();
+        }
+        for (QemuQube q : disposables) {
+            Optional<QemuVm> vm = QemuVm.attach(q.name, host.vmDir(q.name), host.settings.callTimeout(),
+                    host.qmpListener(q.name, q.boot));
+            String status = vm.map(QemuStartup::status).orElse("");
+            if (!status.isEmpty()) {
+                synchronized (host.lock) {
+                    q.vm = vm.get();
+                    q.state = status.equals("paused") ? PowerState.Paused : PowerState.Running;
+                }
+            } else {
+                vm.ifPresent(v -> v.kill(host.settings.killGrace()));
+                if (q.launched) {
+                    LOG.infof("%s: its QEMU is gone since the last run; removed with its overlay", q.name);
+                    host.forget(q.name);
+                }
+            }
+        }
+    }
+
+    private static String status(QemuVm vm) {
+        try {
+            return vm.status();
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** Directories and QEMU processes under the state directory that the inventory does not name. */
+    private static void removeOrphans(QemuHost host) {
+        Path vms = host.settings.stateDir().resolve(QemuHost.VMS);
+        Set<String> known;
+        Set<Long> attached;
+        synchronized (host.lock) {
+            known = Set.copyOf(host.qubes.keySet());
+            attached = host.qubes.values().stream().filter(q -> q.vm != null).map(q -> q.vm.pid())
+                    .collect(Collectors.toSet());
+        }
+        for (GuestProcesses.Running p : GuestProcesses.all(vms + "/")) {
+            if (!attached.contains(p.pid()) && p.pid() != ProcessHandle.current().pid() && p.commandLine().contains(" -qmp ")) {
+                LOG.warnf("killing QEMU process %d that no qube of %s accounts for: %s", p.pid(),
+                        host.settings.stateDir(), p.commandLine());
+                ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+        try (Stream<Path> dirs = Files.list(vms)) {
+            dirs.filter(d -> !known.contains(d.getFileName().toString())).forEach(d -> {
+                LOG.warnf("removing %s: no qube of the inventory accounts for it", d);
+                GuestDirs.delete(d);
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + vms, e);
+        }
+    }
+}

@@ -1,0 +1,115 @@
+package dispool.host.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dispool.host.PowerState;
+import dispool.host.QubeInfo;
+import dispool.host.ServiceResult;
+import dispool.pool.DispoolEngine;
+import dispool.pool.EngineSettings;
+import dispool.pool.HandOut;
+import dispool.pool.PoolView;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The engine on real QEMU guests: a pool of two fills with paused guests, a hand-out resumes one
+ * and a command runs in it, the pool refills; memory admission on the real figure. Boots take
+ * 2–3 s each under TCG on two shared CPUs, so the waits are generous; the figures are printed
+ * (they go in the README and the report, not in assertions).
+ */
+class QemuPoolTest {
+
+    static final String DVM = "qemu-dvm";
+    static final String COLD = "cold-dvm";
+    static final String TPL = "debian-guest";
+    static final long GUEST_MIB = 192;
+
+    @TempDir
+    Path tmp;
+    private QemuHost host;
+    private DispoolEngine engine;
+
+    private static ConditionFactory await() {
+        return Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50));
+    }
+
+    private void open(OptionalLong budgetMiB, Map<String, String> dom0, Map<String, String> dvmFeatures) {
+        Path guest = QemuGuest.require();
+        host = QemuHost.open(QemuGuest.settings(tmp.resolve("state"), budgetMiB, dom0,
+                QemuGuest.template(guest, DVM, TPL, GUEST_MIB, true, dvmFeatures),
+                QemuGuest.template(guest, COLD, TPL, GUEST_MIB, false, Map.of())));
+        engine = new DispoolEngine(host, EngineSettings.defaults());
+        engine.start();
+    }
+
+    @AfterEach
+    void stop() {
+        if (engine != null) {
+            engine.close();
+        }
+        if (host != null) {
+            host.listQubes().stream().filter(q -> q.isDispVm() && q.state().isActive()).forEach(q -> host.kill(q.name()));
+            host.close();
+        }
+    }
+
+    private List<QubeInfo> disposables() {
+        return host.listQubes().stream().filter(QubeInfo::isDispVm).toList();
+    }
+
+    @Test
+    void aPoolOfTwoFillsWithPausedGuestsAndAHandOutRunsACommand() {
+        open(OptionalLong.empty(), Map.of(), Map.of("preload-dispvm-max", "2")); // Qubes' refill delay, 3 s
+        await().until(() -> engine.pool(DVM).ready() == 2);
+        List<String> preloads = engine.pool(DVM).preloads().stream().map(PoolView.PreloadView::name).toList();
+        preloads.forEach(p -> assertEquals(PowerState.Paused, host.qube(p).state(), p));
+
+        HandOut warm = engine.handOut(DVM).await().atMost(Duration.ofSeconds(60));
+        assertTrue(warm.preloaded() && preloads.contains(warm.name()), warm.toString());
+        assertEquals(PowerState.Running, host.qube(warm.name()).state());
+        long t0 = System.nanoTime();
+        ServiceResult uname = host.runService(warm.name(), "qubes.VMExec+uname+--r", Duration.ofSeconds(30));
+        double commandMs = (System.nanoTime() - t0) / 1e6;
+        assertEquals(0, uname.exitStatus(), uname.stderr());
+        assertTrue(uname.stderr().contains("cloud-amd64"), uname.stderr());
+
+        HandOut cold = engine.handOut(COLD).await().atMost(Duration.ofSeconds(120));
+        assertFalse(cold.preloaded(), cold.toString());
+        assertTrue(cold.usableAfterMs() > warm.usableAfterMs(), "a cold start cannot beat a resume: " + cold + " " + warm);
+        System.out.printf(Locale.ROOT, "QEMU pool (%s): preloaded hand-out usable after %.1f ms %s, command round trip "
+                + "%.1f ms; cold hand-out usable after %.1f ms %s; cold/preloaded = %.0fx%n", host.accelerator(),
+                warm.usableAfterMs(), warm.timings(), commandMs, cold.usableAfterMs(), cold.timings(),
+                cold.usableAfterMs() / warm.usableAfterMs());
+
+        await().until(() -> engine.pool(DVM).ready() == 2);
+        assertEquals(4, disposables().size(), "two preloads plus the two handed out");
+    }
+
+    @Test
+    void aBudgetForExactlyOneMoreGuestAboveTheThresholdBootsExactlyOne() {
+        long threshold = 100;
+        open(OptionalLong.of(threshold + GUEST_MIB + GUEST_MIB / 2), Map.of("preload-dispvm-threshold", Long.toString(threshold)),
+                Map.of("preload-dispvm-max", "3"));
+        await().until(() -> engine.pool(DVM).ready() == 1);
+        Awaitility.await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10))
+                .until(() -> disposables().size() == 1);
+        PoolView pool = engine.pool(DVM);
+        assertEquals(1, pool.preloads().size(), pool.toString());
+        // the gate's last figures: taken with the first guest still reserved (3 wanted, 1 allowed) or running (2, 0)
+        assertTrue(pool.admission().allowed() < pool.admission().want()
+                && pool.admission().reason().contains("wait for memory"), pool.admission().toString());
+        System.out.printf("QEMU memory admission (%s): %s%n", host.accelerator(), pool.admission());
+    }
+}
