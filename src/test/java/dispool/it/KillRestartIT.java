@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dispool.host.PowerState;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
-import dispool.host.qubesd.EmulatorServices;
+import dispool.emulator.EmulatorServices;
 import dispool.host.qubesd.EventStream;
 import dispool.host.qubesd.MemorySource;
 import dispool.host.qubesd.QubesdHost;
@@ -136,7 +136,7 @@ class KillRestartIT {
 
     private Process startService(int port, int round) throws IOException {
         return spawn(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Ddispool.host=qubesd",
-                "-Ddispool.qubes.socket=" + socket, "-Dquarkus.http.port=" + port,
+                "-Ddispool.qubes.socket=" + socket, "-Ddispool.qubes.services=emulator", "-Dquarkus.http.port=" + port,
                 "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-Ddispool.audit.file=" + dir.resolve("audit.log"),
                 "-jar", jar.toString()),
                 dir.resolve("service-" + round + ".log"));
