@@ -28,8 +28,9 @@ final class DispoolSide implements Side {
 
     private DispoolEngine newEngine() {
         EngineSettings d = EngineSettings.defaults();
+        // qubesd has no cold-start limit: the differential compares refill rules, not dispool's admission
         DispoolEngine e = new DispoolEngine(host, new EngineSettings(d.marks(), d.backoff(), Duration.ofSeconds(60),
-                d.memoryRetry(), d.suspendTimeout(), PreloadOwner.DISPOOL));
+                d.memoryRetry(), d.suspendTimeout(), PreloadOwner.DISPOOL).withLimits(new EngineSettings.WorkLimits(64, 32)));
         e.events().addListener(ev -> {
             if (ev.type() == PoolEvent.Type.PRELOAD_DISCARDED || ev.type() == PoolEvent.Type.PRELOAD_FAILED) {
                 discards.add(ev.reason());
