@@ -11,6 +11,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
  * Host sleep: the deploy/ sleep hook calls suspend before the host sleeps (every preload is
@@ -18,6 +19,9 @@ import java.util.Map;
  */
 @Path("/api/v1/host")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", ref = "unauthorized")
+@APIResponse(responseCode = "403", ref = "forbidden")
+@APIResponse(responseCode = "500", ref = "internal")
 public class HostResource {
 
     @Inject
@@ -44,6 +48,7 @@ public class HostResource {
     /** Answers once every pool is drained. */
     @POST
     @Path("/suspend")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
     public Uni<Map<String, Object>> suspend() {
         return engine.suspend().map(v -> Map.of("suspended", true, "pools", engine.pools().size()));
     }

@@ -5,6 +5,7 @@ import dispool.pool.DispoolEngine;
 import dispool.pool.HandOut;
 import dispool.pool.PoolView;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -16,15 +17,25 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Pools per DVM template: look at them, size them, take a disposable from one. */
 @Path("/api/v1/pools")
 @Produces(MediaType.APPLICATION_JSON)
+@APIResponse(responseCode = "401", ref = "unauthorized")
+@APIResponse(responseCode = "403", ref = "forbidden")
+@APIResponse(responseCode = "500", ref = "internal")
 public class PoolResource {
 
     @Inject
     DispoolEngine engine;
+
+    @Inject
+    AuditNotes audit;
 
     @GET
     public List<PoolView> list() {
@@ -33,6 +44,11 @@ public class PoolResource {
 
     @GET
     @Path("/{template}")
+    @APIResponse(responseCode = "400", ref = "invalid-input")
+    @APIResponse(responseCode = "404", ref = "not-found")
+    @APIResponse(responseCode = "409", ref = "conflict")
+    @APIResponse(responseCode = "502", ref = "host-error")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
     public PoolView get(@PathParam("template") String template) {
         return engine.pool(template);
     }
@@ -41,15 +57,32 @@ public class PoolResource {
     @PUT
     @Path("/{template}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public PoolView setMax(@PathParam("template") String template, JsonNode body) {
-        engine.setMax(template, Json.field(body, "max", List.of("max")));
+    @APIResponse(responseCode = "400", ref = "invalid-input")
+    @APIResponse(responseCode = "404", ref = "not-found")
+    @APIResponse(responseCode = "409", ref = "conflict")
+    @APIResponse(responseCode = "413", ref = "invalid-input")
+    @APIResponse(responseCode = "415", ref = "invalid-input")
+    @APIResponse(responseCode = "502", ref = "host-error")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
+    public PoolView setMax(@PathParam("template") String template,
+            @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Bodies.PoolMax.class)))
+            JsonNode body) {
+        String max = Json.field(body, "max", List.of("max"));
+        audit.change("preload-dispvm-max=" + max);
+        engine.setMax(template, max);
         return engine.pool(template);
     }
 
     /** Unsets preload-dispvm-max of the template: its pool empties (unless dom0's max governs it). */
     @DELETE
     @Path("/{template}")
+    @APIResponse(responseCode = "400", ref = "invalid-input")
+    @APIResponse(responseCode = "404", ref = "not-found")
+    @APIResponse(responseCode = "409", ref = "conflict")
+    @APIResponse(responseCode = "502", ref = "host-error")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
     public PoolView unsetMax(@PathParam("template") String template) {
+        audit.change("preload-dispvm-max unset");
         engine.unsetMax(template);
         return engine.pool(template);
     }
@@ -58,7 +91,15 @@ public class PoolResource {
     @POST
     @Path("/{template}/dispvms")
     @ResponseStatus(201)
+    @APIResponse(responseCode = "400", ref = "invalid-input")
+    @APIResponse(responseCode = "404", ref = "not-found")
+    @APIResponse(responseCode = "409", ref = "conflict")
+    @APIResponse(responseCode = "429", ref = "busy")
+    @APIResponse(responseCode = "502", ref = "host-error")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
+    @APIResponse(responseCode = "507", ref = "insufficient-memory")
     public Uni<HandOut> handOut(@PathParam("template") String template) {
-        return engine.handOut(template);
+        RoutingContext ctx = audit.context();
+        return engine.handOut(template).invoke(h -> AuditNotes.qube(ctx, h.name()));
     }
 }

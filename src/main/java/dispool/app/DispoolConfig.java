@@ -30,6 +30,10 @@ public interface DispoolConfig {
 
     Qubes qubes();
 
+    Api api();
+
+    Audit audit();
+
     enum HostKind { sim, qubesd }
 
     /** How dispool reaches qubesd (used when {@code dispool.host=qubesd}). */
@@ -91,6 +95,61 @@ public interface DispoolConfig {
 
     enum TransportKind { socket, qrexec }
 
+    /**
+     * Who may call the REST API. On TCP (quarkus.http.host/port, loopback by default) a caller
+     * shows the bearer token of {@link #tokenFile()}; on the Unix socket {@link #socket()} the
+     * file's owner, group and mode decide who may connect, as for qubesd's own socket.
+     */
+    interface Api {
+        /**
+         * A Unix socket to serve the API on as well, e.g. {@code /run/dispool/dispool.sock}; its
+         * directory is created. Calls on it need no token; the audit log records the caller's uid.
+         * Default: unset (no socket).
+         */
+        Optional<String> socket();
+
+        /** Group that may connect to {@link #socket()} (mode 0660). Default qubes, as qubesd's socket. */
+        @WithDefault("qubes")
+        String socketGroup();
+
+        /**
+         * The bearer token TCP callers send ({@code Authorization: Bearer TOKEN}); created with a
+         * random token, mode 0600, at the first start. Default ~/.config/dispool/api-token.
+         */
+        @WithDefault("${user.home}/.config/dispool/api-token")
+        String tokenFile();
+
+        /** Whether read-only calls (GET) on TCP may go without the token. Default false. */
+        @WithDefault("false")
+        boolean readWithoutToken();
+
+        /**
+         * Whether PUT /api/v1/settings may change the global {@code default_dispvm} (every qube's
+         * Open-in-DisposableVM target). Default false: refused with 403.
+         */
+        @WithDefault("false")
+        boolean allowDefaultDispvmChange();
+    }
+
+    /**
+     * The audit log: one JSON line per hand-out, removal, knob change, suspend/resume and refused
+     * call. The file, its size limit and the number of rotated files are wired to a JBoss
+     * LogManager size-rotating handler in the built-in application.properties.
+     */
+    interface Audit {
+        /** The audit file; its directories are created. Default ~/.local/state/dispool/audit.log. */
+        @WithDefault("${user.home}/.local/state/dispool/audit.log")
+        String file();
+
+        /** Size at which the file is rotated (audit.log.1, .2, …). Default 10M. */
+        @WithDefault("10M")
+        String maxSize();
+
+        /** How many rotated files are kept. Default 5. */
+        @WithDefault("5")
+        int keep();
+    }
+
     /** The engine's own timing; durations are host time (the simulator may run faster). */
     interface Engine {
         /**
@@ -119,6 +178,17 @@ public interface DispoolConfig {
         /** How long POST /api/v1/host/suspend waits for the pools to drain. Default 120s. */
         @WithDefault("120s")
         Duration suspendTimeout();
+
+        /**
+         * Threads of the engine's worker pool (hand-outs, preload starts, removals); more work
+         * waits in its queue. Default 64.
+         */
+        @WithDefault("64")
+        int workers();
+
+        /** Cold starts running at once; beyond it a hand-out is refused 429 with Retry-After. Default 4. */
+        @WithDefault("4")
+        int maxColdStarts();
     }
 
     /** The embedded simulated Qubes host and its starting inventory. */

@@ -40,7 +40,8 @@ public class EngineProducer {
     DispoolEngine engine(QubesHost host, DispoolConfig config) {
         DispoolConfig.Engine e = config.engine();
         EngineSettings settings = new EngineSettings(marks(host), new Backoff(e.backoffInitial(), 2.0, e.backoffMax(), 0.1),
-                e.resyncInterval(), e.memoryRetry(), e.suspendTimeout(), owner(host, config));
+                e.resyncInterval(), e.memoryRetry(), e.suspendTimeout(), owner(host, config),
+                new EngineSettings.WorkLimits(e.workers(), e.maxColdStarts()));
         return new DispoolEngine(host, settings);
     }
 

@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * A running dispool service, driven through its REST API with the JDK's HTTP client. The service
@@ -28,11 +29,16 @@ public final class RestTarget implements BenchTarget {
     private final Duration requestTimeout;
     private final double timeScale;
     private final String description;
+    private final Optional<String> token;
 
-    /** @param requestTimeout wall time one request may take (a cold start on a real host takes seconds) */
-    public RestTarget(URI base, Duration requestTimeout) {
+    /**
+     * @param requestTimeout wall time one request may take (a cold start on a real host takes seconds)
+     * @param token the service's API token (dispool.api.token-file), sent as a bearer token; empty sends none
+     */
+    public RestTarget(URI base, Duration requestTimeout, Optional<String> token) {
         this.base = base;
         this.requestTimeout = requestTimeout;
+        this.token = token;
         JsonNode host = send("GET", "/api/v1/host", null, 200);
         this.timeScale = host.path("timeScale").asDouble(1.0);
         this.description = String.format(Locale.ROOT, "dispool service at %s, on its %s host (time scale %s%s)", base,
@@ -94,6 +100,7 @@ public final class RestTarget implements BenchTarget {
         if (body != null) {
             b.header("Content-Type", "application/json");
         }
+        token.ifPresent(t -> b.header("Authorization", "Bearer " + t));
         try {
             HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != expected) {

@@ -1,5 +1,6 @@
 package dispool.cli;
 
+import dispool.app.ApiToken;
 import dispool.bench.Advice;
 import dispool.bench.BenchRun;
 import dispool.bench.BenchTarget;
@@ -43,7 +44,8 @@ public class BenchCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--url", paramLabel = "URL", description = "A running dispool service to drive, e.g. "
-            + "http://127.0.0.1:8080. Default: an embedded simulator.")
+            + "http://127.0.0.1:8080 (its API token is read from $DISPOOL_TOKEN_FILE, default "
+            + "~/.config/dispool/api-token). Default: an embedded simulator.")
     URI url;
 
     @Option(names = {"-t", "--template"}, paramLabel = "NAME[:MiB[:BOOT]]", description = "DVM template to bench; "
@@ -119,7 +121,7 @@ public class BenchCommand implements Callable<Integer> {
 
     private BenchTarget target(BenchOptions options) {
         if (url != null) {
-            return new RestTarget(url, Duration.ofMinutes(5));
+            return new RestTarget(url, Duration.ofMinutes(5), ApiToken.forClients());
         }
         return new EmbeddedTarget(timeScale, seed, hostMemoryMiB, options.templates(), refillDelay);
     }

@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         description = "Preloaded Qubes OS disposables: a pool per DVM template, handed out in milliseconds.",
         subcommands = {LsCommand.class, GetCommand.class, SetCommand.class, UnsetCommand.class, HandoutCommand.class,
             RmCommand.class, DrainCommand.class, RefillCommand.class, RunCommand.class, OpenCommand.class,
-            SimQubesdCommand.class, BenchCommand.class, AutoComplete.GenerateCompletion.class})
+            SimQubesdCommand.class, BenchCommand.class, ChaosCommand.class, AutoComplete.GenerateCompletion.class})
 public class DispoolCommand implements Runnable {
 
     /** No subcommand: serve until stopped (SIGTERM, Ctrl-C). */

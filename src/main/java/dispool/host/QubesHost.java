@@ -48,8 +48,12 @@ public interface QubesHost {
     /** Removes a feature; does nothing when it is not set. */
     void removeFeature(String qube, String feature);
 
-    /** Size in bytes of one volume of the qube (admin.vm.volume.Info, key {@code size}). */
-    long volumeSize(String qube, String volume);
+    /**
+     * One volume of the qube (admin.vm.volume.Info: keys {@code size} and {@code is_outdated});
+     * {@code QubesVMNotFoundError} when the qube does not exist, another error when the volume
+     * does not.
+     */
+    VolumeInfo volume(String qube, String volume);
 
     /**
      * Creates a disposable (Halted, {@code auto_cleanup}) from a DVM template and sets the given

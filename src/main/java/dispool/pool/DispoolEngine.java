@@ -22,7 +22,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,31 +48,43 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolEvents events = new PoolEvents();
     private final PreloadIndex index = new PreloadIndex();
     private final Map<String, PoolRunner> runners = new ConcurrentHashMap<>();
-    private final ExecutorService workers = Executors.newCachedThreadPool(named("dispool-worker"));
+    private final ExecutorService workers;
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("dispool-timer"));
     private final SettingsReader reader;
     private final PreloadLifecycle lifecycle;
     private final PoolReconciler reconciler;
     private final Recovery recovery;
     private final HostEventRouter router;
+    private final RefillPolicy refill;
     /** Set when the host fills the pools itself ({@link PreloadOwner#HOST}); null when dispool does. */
     private final HostPreloads hostPreloads;
+    private final Ownership ownership;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
     private volatile Cancellable eventSubscription;
+    /**
+     * False from a lost event stream until it is connected again: a template change in between
+     * fires no event dispool sees, so every pool stays suspect (nothing handed out that may be
+     * outdated) until the reconcile after the reconnect compared the templates again.
+     */
+    private volatile boolean eventsLive = true;
 
     public DispoolEngine(QubesHost host, EngineSettings settings) {
         this.host = host;
         this.clock = host.clock();
         this.settings = settings;
+        this.workers = boundedWorkers(settings.limits().workers());
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host);
+        this.ownership = new Ownership(host);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                (pool, reason) -> poolChanged(pool, reason));
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry());
+                new LifecycleListener(), ownership, new ColdStarts(settings.limits().maxColdStarts(), memory, clock));
+        this.refill = new QubesRefillPolicy();
+        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
         this.router = new HostEventRouter(index, new RouterTarget());
-        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events) : null;
+        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, ownership, workers)
+                : null;
     }
 
     /**
@@ -116,38 +130,43 @@ public final class DispoolEngine implements AutoCloseable {
         if (hostPreloads != null) {
             return hostPreloads.handOut(pool);
         }
+        refill.requested(pool, clock.nanos());
+        wakeForRefill(pool);
         HandOut h = lifecycle.handOut(pool);
-        holdRefill(pool);
+        if (h.preloaded()) {
+            refill.used(pool, clock.nanos());
+        }
         runner(template).mark("hand-out of " + h.name());
         return h;
     }
 
-    /** After a hand-out the refill waits preload-dispvm-delay; a negative delay waits for an empty pool. */
-    private void holdRefill(Pool pool) {
-        double delay = pool.settings.delaySeconds();
-        if (delay < 0) {
-            pool.refillWhenEmpty = true;
-        } else {
-            pool.refillNotBeforeNanos = clock.nanos() + (long) (delay * 1e9);
-        }
+    /** A refill timer sleeps independently of hand-outs, as qubesd's coroutines: the runner wakes for it. */
+    private void wakeForRefill(Pool pool) {
+        pool.refill.next().ifPresent(at -> runner(pool.template).markAfter(Duration.ofNanos(Math.max(1, at - clock.nanos()))));
     }
 
-    /** Removes a disposable that was handed out (kill; an auto-cleanup disposable then vanishes). */
+    /**
+     * Removes a disposable dispool handed out (kill; an auto-cleanup disposable then vanishes).
+     * Anything else is refused FORBIDDEN and left untouched ({@link Ownership}): a preload of a
+     * pool, a disposable someone started with {@code qvm-run --dispvm}, qubesd's own preloads.
+     */
     public Uni<Void> removeDisposable(String name) {
         PreloadFeatures.validateQubeName("name", name);
         return Uni.createFrom().<Void>item(() -> {
             Preload p = index.preload(name);
             if (p != null) {
-                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a preload of " + p.template
-                        + ", not a handed-out disposable; lower preload-dispvm-max of " + p.template + " to remove it",
-                        "name", name, "only handed-out disposables");
+                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name
+                        + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
+                        + "preload-dispvm-max of " + p.template + " to remove it");
             }
             QubeInfo q = hostCall(() -> host.qube(name), "name", name);
             if (!q.isDispVm()) {
-                throw new DispoolException(DispoolException.Kind.CONFLICT, name + " is a " + q.klass()
-                        + ", not a disposable: dispool removes only disposables", "name", name, "class DispVM");
+                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
+                        + q.klass() + ", not a disposable: dispool removes only the disposables it handed out (left untouched)");
             }
+            ownership.requireHandedOut(name, "a disposable");
             lifecycle.killAndRemove(name);
+            ownership.removed(name);
             return null;
         }).runSubscriptionOn(workers);
     }
@@ -221,8 +240,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     private void knobChanged(String template, String reason) {
         Pool pool = poolFor(template);
-        pool.refillNotBeforeNanos = 0;
-        pool.refillWhenEmpty = false;
+        refill.refillNow(pool, clock.nanos());
         pool.backoff.succeeded();
         runner(template).mark(reason);
     }
@@ -357,6 +375,9 @@ public final class DispoolEngine implements AutoCloseable {
         }
         // When the host fills the pools, a reconcile only re-reads the settings; it never preloads.
         PoolReconciler.Next next = hostPreloads != null ? refreshOnly(pool) : reconciler.reconcile(pool, suspended);
+        if (!eventsLive) {
+            pool.templateSuspect = true;
+        }
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
@@ -369,9 +390,18 @@ public final class DispoolEngine implements AutoCloseable {
         return PoolReconciler.Next.DONE;
     }
 
-    private void poolChanged(Pool pool, String reason) {
-        runner(pool.template).mark(reason);
-        checkDrained();
+    private final class LifecycleListener implements PreloadLifecycle.Listener {
+        @Override
+        public void poolChanged(Pool pool, String reason) {
+            runner(pool.template).mark(reason);
+            checkDrained();
+        }
+
+        @Override
+        public void usedElsewhere(Pool pool, String reason) {
+            refill.used(pool, clock.nanos());
+            poolChanged(pool, reason);
+        }
     }
 
     /**
@@ -441,13 +471,19 @@ public final class DispoolEngine implements AutoCloseable {
         Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(Duration.ofSeconds(1))));
         eventSubscription = host.events()
                 .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
-                .onFailure().invoke(e -> LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage()
-                        + "); reconnecting"))
+                .onFailure().invoke(e -> {
+                    eventsLive = false;
+                    index.pools().forEach(p -> p.templateSuspect = true);
+                    LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage() + "); reconnecting");
+                })
                 .onFailure().retry().withBackOff(first, first.multipliedBy(30)).indefinitely()
                 .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
     }
 
     private void onHostEvent(HostEvent e) {
+        if (e.is(HostEvent.CONNECTION_ESTABLISHED)) {
+            eventsLive = true;
+        }
         try {
             router.route(e);
         } catch (RuntimeException ex) {
@@ -540,6 +576,17 @@ public final class DispoolEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
+    }
+
+    /**
+     * The engine's workers: at most {@code size} threads (hand-outs, preload starts, removals,
+     * reconciles); more work waits in the queue, so a flood of requests cannot grow the threads.
+     */
+    private static ExecutorService boundedWorkers(int size) {
+        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
+                named("dispool-worker"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static ThreadFactory named(String prefix) {

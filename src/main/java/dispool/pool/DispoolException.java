@@ -7,12 +7,19 @@ package dispool.pool;
  */
 public class DispoolException extends RuntimeException {
 
-    public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE }
+    /**
+     * What went wrong, in the caller's terms: bad input, no such thing, a state that refuses the
+     * call, the host failing, a qube that is not dispool's to touch ({@code FORBIDDEN}), too many
+     * cold starts at once ({@code BUSY}, see {@link #retryAfterSeconds}) or not enough memory for
+     * one more disposable ({@code INSUFFICIENT_MEMORY}).
+     */
+    public enum Kind { INVALID, NOT_FOUND, CONFLICT, UNAVAILABLE, FORBIDDEN, BUSY, INSUFFICIENT_MEMORY }
 
     private final Kind kind;
     private final String field;
     private final String value;
     private final String rule;
+    private final long retryAfterSeconds;
 
     public DispoolException(Kind kind, String message, String field, String value, String rule) {
         super(message);
@@ -20,6 +27,16 @@ public class DispoolException extends RuntimeException {
         this.field = field;
         this.value = value;
         this.rule = rule;
+        this.retryAfterSeconds = 0;
+    }
+
+    private DispoolException(String message, long retryAfterSeconds) {
+        super(message);
+        this.kind = Kind.BUSY;
+        this.field = null;
+        this.value = null;
+        this.rule = null;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public DispoolException(Kind kind, String message, Throwable cause) {
@@ -28,10 +45,21 @@ public class DispoolException extends RuntimeException {
         this.field = null;
         this.value = null;
         this.rule = null;
+        this.retryAfterSeconds = 0;
     }
 
     public static DispoolException invalid(String field, String value, String rule, String message) {
         return new DispoolException(Kind.INVALID, message, field, value, rule);
+    }
+
+    /** A {@link Kind#BUSY} refusal: the caller may try again after {@code retryAfterSeconds} (at least 1). */
+    public static DispoolException busy(String message, long retryAfterSeconds) {
+        return new DispoolException(message, Math.max(1, retryAfterSeconds));
+    }
+
+    /** A {@link Kind#FORBIDDEN} refusal of {@code field}'s qube {@code value}: not dispool's to touch. */
+    public static DispoolException forbidden(String field, String value, String rule, String message) {
+        return new DispoolException(Kind.FORBIDDEN, message, field, value, rule);
     }
 
     public Kind kind() {
@@ -48,5 +76,10 @@ public class DispoolException extends RuntimeException {
 
     public String rule() {
         return rule;
+    }
+
+    /** Seconds the caller should wait before trying again; 0 unless {@link Kind#BUSY}. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
     }
 }

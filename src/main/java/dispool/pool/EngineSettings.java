@@ -13,9 +13,34 @@ import java.time.Duration;
  * @param memoryRetry    how soon a pool waiting for memory looks again
  * @param suspendTimeout how long a host suspend waits for the pools to drain
  * @param owner          who fills the pools: dispool, or the host itself (qubesd R4.3)
+ * @param limits         how much work the engine takes on at once ({@link WorkLimits})
  */
 public record EngineSettings(Marks marks, Backoff backoff, Duration resyncInterval, Duration memoryRetry,
-        Duration suspendTimeout, PreloadOwner owner) {
+        Duration suspendTimeout, PreloadOwner owner, WorkLimits limits) {
+
+    /**
+     * @param workers       threads of the engine's worker pool (hand-outs, preload starts, removals);
+     *                      more work waits in its queue
+     * @param maxColdStarts cold starts running at once; beyond it a hand-out is refused BUSY
+     */
+    public record WorkLimits(int workers, int maxColdStarts) {
+        public static final WorkLimits DEFAULT = new WorkLimits(64, 4);
+
+        public WorkLimits {
+            if (workers < 2) {
+                throw new IllegalArgumentException("dispool.engine.workers " + workers + " refused: must be at least 2");
+            }
+            if (maxColdStarts < 1) {
+                throw new IllegalArgumentException("dispool.engine.max-cold-starts " + maxColdStarts
+                        + " refused: must be at least 1");
+            }
+        }
+    }
+
+    public EngineSettings(Marks marks, Backoff backoff, Duration resyncInterval, Duration memoryRetry,
+            Duration suspendTimeout, PreloadOwner owner) {
+        this(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, WorkLimits.DEFAULT);
+    }
 
     public static EngineSettings defaults() {
         return new EngineSettings(Marks.qubes(), Backoff.DEFAULT, Duration.ofSeconds(60), Duration.ofSeconds(10),
@@ -23,6 +48,10 @@ public record EngineSettings(Marks marks, Backoff backoff, Duration resyncInterv
     }
 
     public EngineSettings withResyncInterval(Duration d) {
-        return new EngineSettings(marks, backoff, d, memoryRetry, suspendTimeout, owner);
+        return new EngineSettings(marks, backoff, d, memoryRetry, suspendTimeout, owner, limits);
+    }
+
+    public EngineSettings withLimits(WorkLimits l) {
+        return new EngineSettings(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, l);
     }
 }

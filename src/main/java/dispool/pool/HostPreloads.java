@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 
 /**
  * Pools kept by the host itself ({@link PreloadOwner#HOST}): qubesd R4.3 fills them from the same
@@ -42,12 +43,16 @@ final class HostPreloads {
     private final PreloadLifecycle lifecycle;
     private final PoolEvents events;
     private final Map<String, Read> views = new ConcurrentHashMap<>();
+    private final Ownership ownership;
+    private final Executor workers;
 
-    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events) {
+    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, Ownership ownership, Executor workers) {
         this.host = host;
         this.clock = host.clock();
         this.lifecycle = lifecycle;
         this.events = events;
+        this.ownership = ownership;
+        this.workers = workers;
     }
 
     HandOut handOut(Pool pool) {
@@ -55,7 +60,11 @@ final class HostPreloads {
         String name = host.createDisposable(pool.template, Map.of());
         timer.lap("create");
         boolean preloaded = host.qube(name).state() != PowerState.Halted;
+        ownership.handingOut(name);
         try {
+            if (!preloaded) {
+                ownership.mark(name); // a cold one: marked with its creation, before the start
+            }
             host.start(name);
             timer.lap("start");
             if (!preloaded) {
@@ -68,11 +77,25 @@ final class HostPreloads {
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
         }
         views.remove(pool.template);
+        if (preloaded) {
+            workers.execute(() -> markAfterHandOut(pool, name));
+        }
         HandOut h = new HandOut(name, pool.template, preloaded, timer.stages(), timer.totalMillis());
         events.publish(new PoolEvent(PoolEvent.Type.HANDED_OUT, pool.template, name,
                 preloaded ? "preloaded by the host" : "cold: the host had no preload ready", clock.millis(),
                 Map.of("preloaded", preloaded, "usableAfterMs", h.usableAfterMs())));
         return h;
+    }
+
+    /** qubesd's preload is the caller's already: its mark is bookkeeping, off the caller's path. */
+    private void markAfterHandOut(Pool pool, String name) {
+        try {
+            ownership.mark(name);
+        } catch (QubesException e) {
+            events.publish(new PoolEvent(PoolEvent.Type.WARNING, pool.template, name, name + " was handed out but its mark "
+                    + Ownership.FEATURE + " could not be written: " + PreloadLifecycle.describe(e)
+                    + "; its caller can remove it while this dispool runs", clock.millis(), Map.of()));
+        }
     }
 
     PoolView view(Pool pool) {

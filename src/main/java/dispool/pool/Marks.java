@@ -26,8 +26,11 @@ public record Marks(String list, String inProgress, String completed, String int
         return Map.of(inProgress, "1", internal, "1");
     }
 
-    /** A cold disposable is in progress until operational, so a crash mid-start removes it. */
-    Map<String, String> coldCreation() {
-        return Map.of(inProgress, "1");
+    /**
+     * A cold disposable is in progress until operational, so a crash mid-start removes it; it is
+     * created already marked as handed out ({@link Ownership#FEATURE}), so its caller may remove it.
+     */
+    Map<String, String> coldCreation(String handedOutAt) {
+        return Map.of(inProgress, "1", Ownership.FEATURE, handedOutAt);
     }
 }

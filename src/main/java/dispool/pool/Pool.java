@@ -27,10 +27,8 @@ final class Pool {
     volatile boolean templateSuspect;
     volatile MemoryGate.Admission admission;
     volatile String lastFailure;
-    /** After a hand-out, no refill before this host time (preload-dispvm-delay). */
-    volatile long refillNotBeforeNanos;
-    /** After a hand-out with a negative delay: refill only once the pool is empty. */
-    volatile boolean refillWhenEmpty;
+    /** When the pool's {@link RefillPolicy} lets it fill a gap. */
+    final RefillTimers refill = new RefillTimers();
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;

@@ -20,6 +20,14 @@ final class PoolReconciler {
         static Next after(long hostNanos) {
             return new Next(Duration.ofNanos(Math.max(1, hostNanos)));
         }
+
+        /** Whichever of the two runs first; DONE only when both are. */
+        Next orSooner(Next other) {
+            if (after == null) {
+                return other;
+            }
+            return other.after == null || after.compareTo(other.after) <= 0 ? this : other;
+        }
     }
 
     private final SettingsReader reader;
@@ -28,9 +36,11 @@ final class PoolReconciler {
     private final PoolEvents events;
     private final Clock clock;
     private final Duration memoryRetry;
+    private final RefillPolicy policy;
 
     PoolReconciler(SettingsReader reader, PreloadLifecycle lifecycle, MemoryGate memory, PoolEvents events, Clock clock,
-            Duration memoryRetry) {
+            Duration memoryRetry, RefillPolicy policy) {
+        this.policy = policy;
         this.reader = reader;
         this.lifecycle = lifecycle;
         this.memory = memory;
@@ -45,7 +55,7 @@ final class PoolReconciler {
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
         }
-        int target = suspended || !s.dvmTemplate() ? 0 : s.max();
+        int target = suspended || !s.dvmTemplate() ? 0 : policy.want(s);
         trimExcess(pool, target, suspended ? "host suspend: all preloads are removed before sleep"
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
                 : "preload-dispvm-max lowered to " + target);
@@ -81,23 +91,20 @@ final class PoolReconciler {
         }
     }
 
+    /**
+     * Fills the gap when the refill policy says now, after the pool's backoff, as far as memory
+     * admits; runs again when the policy's next timer wakes.
+     */
     private Next fill(Pool pool, PoolSettings s, int gap) {
-        if (gap <= 0) {
-            return Next.DONE;
-        }
         long now = clock.nanos();
-        if (pool.refillWhenEmpty) {
-            if (pool.held() > 0) {
-                return Next.DONE;
-            }
-            pool.refillWhenEmpty = false;
-        }
-        if (pool.refillNotBeforeNanos > now) {
-            return Next.after(pool.refillNotBeforeNanos - now);
+        RefillPolicy.Plan plan = policy.plan(pool, now);
+        Next timer = plan.askAgainAfter() == null ? Next.DONE : new Next(plan.askAgainAfter());
+        if (gap <= 0 || !plan.fillNow()) {
+            return timer;
         }
         long backoff = pool.backoff.waitNanos(now);
         if (backoff > 0) {
-            return Next.after(backoff);
+            return Next.after(backoff).orSooner(timer);
         }
         MemoryGate.Admission a = memory.admit(pool.template, gap, s.thresholdMiB(), s.memoryMiB());
         pool.admission = a;
@@ -107,8 +114,8 @@ final class PoolReconciler {
         if (a.allowed() < gap) {
             events.publish(new PoolEvent(PoolEvent.Type.MEMORY_WAIT, pool.template, null, a.reason(), clock.millis(),
                     Map.of("waiting", gap - a.allowed(), "availableMiB", a.availableMiB() == null ? -1 : a.availableMiB())));
-            return new Next(memoryRetry);
+            return new Next(memoryRetry).orSooner(timer);
         }
-        return Next.DONE;
+        return timer;
     }
 }

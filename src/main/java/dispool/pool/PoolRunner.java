@@ -91,6 +91,11 @@ final class PoolRunner {
         }
     }
 
+    /** Asks for a reconcile after a host-time delay (a refill timer of the pool's policy). */
+    void markAfter(java.time.Duration hostDelay) {
+        schedule(new PoolReconciler.Next(hostDelay));
+    }
+
     private synchronized void schedule(PoolReconciler.Next next) {
         if (next.after() == null) {
             return;

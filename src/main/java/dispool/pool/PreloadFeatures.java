@@ -28,6 +28,13 @@ public final class PreloadFeatures {
     public static final double DEFAULT_DELAY_SECONDS = 3;
 
     private static final Pattern DIGITS = Pattern.compile("[0-9]+");
+    /**
+     * A finite number as Python's {@code float()} reads it (Qubes validates preload-dispvm-delay
+     * with it, qubes/vm/adminvm.py): digits with single underscores between them, an optional
+     * fraction and exponent. "nan" and "inf" are floats too, but never a usable delay.
+     */
+    private static final Pattern PYTHON_FLOAT = Pattern.compile(
+            "[+-]?(?:\\d(?:_?\\d)*(?:\\.(?:\\d(?:_?\\d)*)?)?|\\.\\d(?:_?\\d)*)(?:[eE][+-]?\\d(?:_?\\d)*)?");
 
     private PreloadFeatures() {
     }
@@ -60,12 +67,9 @@ public final class PreloadFeatures {
     public static double validateDelay(String qube, String value) {
         String rule = "seconds, a number from -" + (long) DELAY_LIMIT_SECONDS + " to " + (long) DELAY_LIMIT_SECONDS
                 + " (negative: refill only when the pool is empty)";
-        double delay;
-        try {
-            delay = Double.parseDouble(value == null ? "" : value.trim());
-        } catch (NumberFormatException e) {
-            delay = Double.NaN;
-        }
+        String v = value == null ? "" : value.trim();
+        // Java's parseDouble also takes "5d" and hex ("0x1p3"), which Qubes' float() refuses.
+        double delay = PYTHON_FLOAT.matcher(v).matches() ? Double.parseDouble(v.replace("_", "")) : Double.NaN;
         if (!(Math.abs(delay) <= DELAY_LIMIT_SECONDS)) {
             throw DispoolException.invalid("delay", value, rule,
                     qube + ": " + DELAY + " '" + value + "' refused: must be " + rule);

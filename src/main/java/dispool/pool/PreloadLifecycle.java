@@ -88,6 +88,9 @@ final class PreloadLifecycle {
     interface Listener {
         /** The pool should be reconciled again (a preload left it, failed, or became ready). */
         void poolChanged(Pool pool, String reason);
+
+        /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
+        void usedElsewhere(Pool pool, String reason);
     }
 
     private final QubesHost host;
@@ -99,9 +102,13 @@ final class PreloadLifecycle {
     private final Executor workers;
     private final ScheduledExecutorService timers;
     private final Listener listener;
+    private final Ownership ownership;
+    private final ColdStarts coldStarts;
+    private final Creations creations;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
-            Executor workers, ScheduledExecutorService timers, Listener listener) {
+            Executor workers, ScheduledExecutorService timers, Listener listener, Ownership ownership,
+            ColdStarts coldStarts) {
         this.host = host;
         this.clock = host.clock();
         this.marks = marks;
@@ -111,6 +118,9 @@ final class PreloadLifecycle {
         this.workers = workers;
         this.timers = timers;
         this.listener = listener;
+        this.ownership = ownership;
+        this.coldStarts = coldStarts;
+        this.creations = new Creations(host);
     }
 
     // ---------------------------------------------------------------- startup
@@ -125,7 +135,7 @@ final class PreloadLifecycle {
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
         boolean reserved = true;
         try {
-            p.name = host.createDisposable(pool.template, marks.preloadCreation());
+            p.name = creations.create(pool.template, marks.preloadCreation());
             index.put(p);
             publish(PoolEvent.Type.PRELOAD_STARTED, p, "filling the pool", Map.of());
             writeList(pool);
@@ -267,6 +277,10 @@ final class PreloadLifecycle {
         // Never paused, so still marked in progress: restart recovery would remove it as an
         // interrupted preload. The marks go before the caller gets it (Qubes, too, takes a
         // requested preload off the list first); this path has already waited for a boot.
+        // The hand-out mark first: a crash between the two leaves it in progress, so recovery
+        // removes it (its caller never got it) instead of leaving an unmarked, unlisted qube.
+        ownership.handingOut(p.name);
+        markHandedOut(pool, p.name);
         unmark(pool, p.name);
         timer.lap("unmark");
         return finishHandOut(pool, p, timer, false);
@@ -294,17 +308,30 @@ final class PreloadLifecycle {
         HandOut h = new HandOut(p.name, pool.template, true, timer.stages(), timer.totalMillis());
         publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
         if (marksToClear) {
-            workers.execute(() -> unmark(pool, p.name));
+            ownership.handingOut(p.name);
+            workers.execute(() -> {
+                markHandedOut(pool, p.name);
+                unmark(pool, p.name);
+            });
         }
         return h;
     }
 
-    /** A cold disposable: created, started and waited on, marked in progress until operational. */
+    /**
+     * A cold disposable: admitted (a start slot and its memory, see {@link ColdStarts}), created
+     * already marked as handed out, started and waited on, marked in progress until operational.
+     */
     private HandOut handOutCold(Pool pool, StageTimer timer) {
         PoolSettings settings = pool.settings;
+        try (ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB())) {
+            return startCold(pool, settings, timer);
+        }
+    }
+
+    private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
         String name;
         try {
-            name = host.createDisposable(pool.template, marks.coldCreation());
+            name = creations.create(pool.template, marks.coldCreation(Ownership.now()));
         } catch (QubesException e) {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and no "
                     + "cold disposable could be created: " + describe(e), e);
@@ -339,7 +366,7 @@ final class PreloadLifecycle {
             index.remove(p);
             publish(PoolEvent.Type.USED_ELSEWHERE, p, "unpaused outside dispool: counts as used", Map.of());
             unmark(pool, p.name);
-            listener.poolChanged(pool, p.name + " used outside dispool");
+            listener.usedElsewhere(pool, p.name + " used outside dispool");
         }
     }
 
@@ -348,6 +375,16 @@ final class PreloadLifecycle {
             return host.qube(qube).state() == PowerState.Running;
         } catch (QubesException e) {
             return false;
+        }
+    }
+
+    /** Writes the hand-out mark; while it is not written the engine still knows it handed the qube out. */
+    private void markHandedOut(Pool pool, String name) {
+        try {
+            ownership.mark(name);
+        } catch (QubesException e) {
+            warn(pool, name + " was handed out but its mark " + Ownership.FEATURE + " could not be written: "
+                    + describe(e) + "; its caller can remove it while this dispool runs");
         }
     }
 

@@ -63,6 +63,9 @@ final class Recovery {
                 recoverOne(pool, q, false, templateNow);
             }
         }
+        if (host.feature(pool.template, Creations.FEATURE).isPresent()) {
+            removeUnmarkedCreations(pool, qubes, listed);
+        }
         List<String> gone = new ArrayList<>(listed);
         gone.removeIf(byName::containsKey);
         if (!gone.isEmpty()) {
@@ -83,9 +86,37 @@ final class Recovery {
             adopt(pool, name, templateNow);
         } else if (completed && q.state() == PowerState.Running) {
             log(pool, name + " was unpaused before the restart: counted as handed out, no longer ours");
+            if (host.feature(name, Ownership.FEATURE).isEmpty()) { // its caller may still remove it through dispool
+                host.setFeature(name, Ownership.FEATURE, Ownership.now());
+            }
             host.removeFeature(name, marks.internal());
         } else {
             remove(pool, name, "listed but not a completed, paused preload (state " + q.state() + ")");
+        }
+    }
+
+    /**
+     * dispool died while creating a disposable of the template (its {@link Creations#FEATURE} is
+     * still set): a Halted auto-cleanup disposable of it, unlisted and without any mark of
+     * dispool's, is that creation, which never got its marks. Removed, then the template's mark.
+     */
+    private void removeUnmarkedCreations(Pool pool, List<QubeInfo> qubes, Set<String> listed) {
+        for (QubeInfo q : qubes) {
+            String name = q.name();
+            if (q.isDispVm() && q.state() == PowerState.Halted && !listed.contains(name)
+                    && pool.template.equals(templateOf(name)) && isAutoCleanup(name)
+                    && host.feature(name, marks.inProgress()).isEmpty() && host.feature(name, Ownership.FEATURE).isEmpty()) {
+                remove(pool, name, "created just before the restart, never marked");
+            }
+        }
+        host.removeFeature(pool.template, Creations.FEATURE);
+    }
+
+    private boolean isAutoCleanup(String name) {
+        try {
+            return "True".equals(host.property(name, "auto_cleanup"));
+        } catch (QubesException e) {
+            return false;
         }
     }
 
@@ -93,7 +124,7 @@ final class Recovery {
         Preload p = Preload.adopted(pool.template, name, pool.generation, host.clock().nanos());
         pool.preloads.add(p);
         index.put(p);
-        List<String> diff = templateNow.diff(new Fingerprint(host.properties(name), host.volumeSize(name, "private")));
+        List<String> diff = templateNow.diff(new Fingerprint(host.properties(name), host.volume(name, "private").size()));
         if (diff.isEmpty()) {
             log(pool, name + " kept: completed and paused");
         } else {

@@ -46,7 +46,7 @@ final class SettingsReader {
         int max = PreloadFeatures.hostMax(rawMax);
         return new PoolSettings(true, max, source, maxWarning(governed ? DOM0 : template, rawMax, max), threshold,
                 delay(template), longProp(props, "memory", 400), Duration.ofSeconds(longProp(props, "qrexec_timeout", 60)),
-                waitsForSession(template, props), new Fingerprint(props, host.volumeSize(template, "private")));
+                waitsForSession(template, props), new Fingerprint(props, host.volume(template, "private").size()));
     }
 
     private double delay(String template) {

@@ -91,7 +91,7 @@ class PoolApiTest {
         given().get("/api/v1/pools/fedora-42-xfce").then().statusCode(409)
                 .body("message", containsString("qvm-prefs fedora-42-xfce template_for_dispvms True"));
         given().post("/api/v1/pools/1bad/dispvms").then().statusCode(400).body("rule", equalTo("Qubes' name rule"));
-        given().delete("/api/v1/dispvms/default-dvm").then().statusCode(409);
+        given().delete("/api/v1/dispvms/default-dvm").then().statusCode(403).body("error", equalTo("forbidden"));
     }
 
     @Test
@@ -122,7 +122,8 @@ class PoolApiTest {
                 + "/api/v1/events");
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         java.util.concurrent.CompletableFuture<java.util.stream.Stream<String>> lines = client.sendAsync(
-                java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").build(),
+                java.net.http.HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + TestToken.value()).build(),
                 java.net.http.HttpResponse.BodyHandlers.ofLines()).thenApply(java.net.http.HttpResponse::body);
         java.util.stream.Stream<String> stream = lines.get(20, TimeUnit.SECONDS);
         java.util.concurrent.CompletableFuture<String> handedOutLine = java.util.concurrent.CompletableFuture.supplyAsync(

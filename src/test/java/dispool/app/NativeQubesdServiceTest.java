@@ -69,4 +69,16 @@ class NativeQubesdServiceTest {
                 .body(containsString("dispool_handout_seconds_count{kind=\"preloaded\",template=\"default-dvm\"}"))
                 .body(containsString("dispool_pool_ready{template=\"default-dvm\"} 2.0"));
     }
+
+    @Test
+    void qubesdsOwnPreloadIsRefusedAndWhatDispoolHandedOutIsRemoved() {
+        awaitReady(2);
+        String preload = given().get("/api/v1/pools/default-dvm").jsonPath().getString("preloads[0].name");
+        given().delete("/api/v1/dispvms/" + preload).then().statusCode(403).body("error", equalTo("forbidden"));
+        assertEquals(PowerState.Paused, sim().qube(preload).state(), "qubesd's preload is left untouched");
+        String handedOut = given().post("/api/v1/dispvms").then().statusCode(201).extract().jsonPath().getString("name");
+        given().delete("/api/v1/dispvms/" + handedOut).then().statusCode(204);
+        Awaitility.await().atMost(10, TimeUnit.SECONDS).until(() -> sim().listQubes().stream()
+                .noneMatch(q -> q.name().equals(handedOut)));
+    }
 }

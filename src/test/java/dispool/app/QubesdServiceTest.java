@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
@@ -114,5 +115,15 @@ class QubesdServiceTest {
         Response r = given().post("/api/v1/pools/default-dvm/dispvms");
         r.then().statusCode(201).body("preloaded", equalTo(true));
         assertTrue(after.contains(r.jsonPath().getString("name")));
+    }
+
+    @Test
+    void aDisposableSomeoneElseCreatedThroughQubesdSurvivesADeleteThroughDispool() {
+        String theirs = sim().createDisposable("default-dvm", Map.of()); // as qvm-run --dispvm does
+        sim().start(theirs);
+        given().delete("/api/v1/dispvms/" + theirs).then().statusCode(403).body("error", equalTo("forbidden"))
+                .body("message", containsString(theirs));
+        assertEquals(PowerState.Running, sim().qube(theirs).state(), "left untouched");
+        sim().kill(theirs);
     }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dispool.api.TestToken;
 import dispool.host.QubesHost;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,7 +32,7 @@ class BenchRestTest {
     void theScenariosRunThroughTheRestApiAndTheServiceSaysWhichHostMeasured() {
         String template = "whonix-dvm";
         assertFalse(host.feature(template, "preload-dispvm-max").isPresent());
-        try (RestTarget target = new RestTarget(base, Duration.ofSeconds(30))) {
+        try (RestTarget target = new RestTarget(base, Duration.ofSeconds(30), Optional.of(TestToken.value()))) {
             assertEquals("dispool service at " + base + ", on its sim host (time scale 50, seed 7)", target.describe());
             ScenarioRunner runner = new ScenarioRunner(target, Duration.ofSeconds(300), Duration.ofMillis(20), (s, x) -> { });
             List<Scenario> scenarios = List.of(new Scenario("dom0-dispvm-api", template, 0, 1, 2),

@@ -1,6 +1,7 @@
 package dispool.host;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,6 +25,15 @@ public abstract class QubesHostContract {
     protected static final String TPL = "contract-tpl";
 
     protected abstract QubesHost host();
+
+    /**
+     * Changes a template's content as an update does (a TemplateVM's root, a DVM template's
+     * private) and fires its {@code domain-shutdown}. A host that cannot do so skips the test
+     * that needs it.
+     */
+    protected void updateTemplate(String qube) {
+        Assumptions.abort("this host cannot simulate a template update");
+    }
 
     private QubesException refused(String type, Runnable call) {
         QubesException e = assertThrows(QubesException.class, call::run);
@@ -104,6 +115,33 @@ public abstract class QubesHostContract {
         assertTrue(mine.indexOf("domain-unpaused") < mine.indexOf("domain-start"), "every start fires domain-unpaused first: " + mine);
         assertTrue(mine.contains("domain-paused") && mine.contains("domain-shutdown"), mine.toString());
         assertEquals("domain-delete", mine.get(mine.size() - 1));
+        events.cancel();
+    }
+
+    @Test
+    void aTemplateUpdateMakesRunningDisposablesOutdated() {
+        AssertSubscriber<HostEvent> events = host().events().subscribe().withSubscriber(AssertSubscriber.create(1000));
+        VolumeInfo dvmPrivate = host().volume(DVM, "private");
+        assertTrue(dvmPrivate.size() > 0 && !dvmPrivate.outdated(), dvmPrivate.toString());
+        String name = host().createDisposable(DVM, Map.of());
+        host().start(name);
+        assertEquals(new VolumeInfo(dvmPrivate.size(), false), host().volume(name, "private"));
+        assertFalse(host().volume(name, "root").outdated());
+
+        updateTemplate(TPL);
+        assertTrue(host().volume(name, "root").outdated(), "root after the TemplateVM's update");
+        assertFalse(host().volume(name, "private").outdated(), "private after the TemplateVM's update");
+        updateTemplate(DVM);
+        assertTrue(host().volume(name, "private").outdated(), "private after the DVM template's private changed");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> eventsOf(events, TPL).contains("domain-shutdown")
+                && eventsOf(events, DVM).contains("domain-shutdown"));
+
+        String fresh = host().createDisposable(DVM, Map.of());
+        host().start(fresh);
+        assertFalse(host().volume(fresh, "root").outdated() || host().volume(fresh, "private").outdated(),
+                "a disposable started after the update snapshots the new content");
+        host().kill(name);
+        host().kill(fresh);
         events.cancel();
     }
 }

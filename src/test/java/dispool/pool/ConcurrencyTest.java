@@ -27,8 +27,12 @@ class ConcurrencyTest extends EngineFixture {
     @Test
     void sixtyFourConcurrentHandOutsAgainstAPoolOfFour() throws Exception {
         // 11950 MiB available at start: 64 cold disposables of 100 MiB and the refilled pool fit above 1000.
-        start(host().dvmTemplate("load-dvm", 100).feature("dom0", "preload-dispvm-threshold", "1000")
-                .feature("load-dvm", "preload-dispvm-delay", "0").build());
+        // Limits that let every request go cold at once, and a worker for each request and each starter.
+        sim = host().dvmTemplate("load-dvm", 100).feature("dom0", "preload-dispvm-threshold", "1000")
+                .feature("load-dvm", "preload-dispvm-delay", "0").build();
+        engine = new DispoolEngine(sim, EngineSettings.defaults().withResyncInterval(java.time.Duration.ofSeconds(30))
+                .withLimits(new EngineSettings.WorkLimits(2 * REQUESTS, REQUESTS)));
+        engine.start();
         AtomicInteger maxHeld = new AtomicInteger();
         AtomicLong minAvailableMiB = new AtomicLong(Long.MAX_VALUE);
         List<PoolEvent> history = new java.util.concurrent.CopyOnWriteArrayList<>();

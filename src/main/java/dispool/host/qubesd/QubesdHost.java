@@ -7,6 +7,7 @@ import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
+import dispool.host.VolumeInfo;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.Reply;
 import dispool.host.qubesd.wire.Values;
@@ -116,11 +117,13 @@ public final class QubesdHost implements QubesHost {
         }
     }
 
+    /** {@code is_outdated} is absent when the storage pool cannot tell (qubesd skips it on NotImplementedError): not outdated. */
     @Override
-    public long volumeSize(String qube, String volume) {
-        String size = Values.keyValueLines(call("admin.vm.volume.Info", volume, qube, ""), "admin.vm.volume.Info").get("size");
+    public VolumeInfo volume(String qube, String volume) {
+        Map<String, String> info = Values.keyValueLines(call("admin.vm.volume.Info", volume, qube, ""), "admin.vm.volume.Info");
+        String size = info.get("size");
         try {
-            return Long.parseLong(size);
+            return new VolumeInfo(Long.parseLong(size), "True".equals(info.get("is_outdated")));
         } catch (NumberFormatException e) {
             throw new QubesException(QubesException.GENERIC, "admin.vm.volume.Info+" + volume + " on " + qube
                     + ": size '" + size + "' is not a number of bytes");

@@ -8,6 +8,7 @@ import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
+import dispool.host.VolumeInfo;
 import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -15,8 +16,10 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -65,6 +68,13 @@ public final class SimHost implements QubesHost {
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     private volatile boolean memoryFigure = true;
+    /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
+    private long takenByOthersMiB;
+    /** Every disposable ever created here, in order: what a leak check compares against. */
+    private final Set<String> created = new LinkedHashSet<>();
+    /** Per name, the serial of its latest creation (a name comes back with reused ids). */
+    private final Map<String, Long> creationSerial = new HashMap<>();
+    private long creations;
 
     private SimHost(Builder b) {
         this.clock = b.clock;
@@ -144,14 +154,53 @@ public final class SimHost implements QubesHost {
     }
 
     @Override
-    public long volumeSize(String qube, String volume) {
+    public VolumeInfo volume(String qube, String volume) {
         count(SimOp.PROPERTY, qube);
         synchronized (lock) {
-            Long size = require(qube).volumes.get(volume);
+            SimQube q = require(qube);
+            Long size = q.volumes.get(volume);
             if (size == null) {
                 throw new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube);
             }
-            return size;
+            Long taken = q.snapshots.get(volume);
+            SimQube source = snapshotSourceLocked(q, volume);
+            return new VolumeInfo(size, taken != null && source != null && revisionLocked(source, volume) != taken);
+        }
+    }
+
+    /**
+     * Whose volume a qube's volume is a snapshot of at start ({@code snap_on_start}), or null: a
+     * disposable's root is its TemplateVM's root and its private is the DVM template's private;
+     * an AppVM's root is its TemplateVM's root.
+     */
+    private SimQube snapshotSourceLocked(SimQube q, String volume) {
+        SimQube template = qubes.get(q.properties.getOrDefault("template", ""));
+        if (template == null) {
+            return null;
+        }
+        if (q.isDispVm() && volume.equals("private")) {
+            return template;
+        }
+        return volume.equals("root") ? snapshotSourceOrSelfLocked(template, volume) : null;
+    }
+
+    private SimQube snapshotSourceOrSelfLocked(SimQube q, String volume) {
+        SimQube source = snapshotSourceLocked(q, volume);
+        return source == null ? q : source;
+    }
+
+    private static long revisionLocked(SimQube q, String volume) {
+        return q.revisions.getOrDefault(volume, 0L);
+    }
+
+    /** Takes the start-time snapshots: from now on a change of their source makes them outdated. */
+    private void snapshotLocked(SimQube q) {
+        q.snapshots.clear();
+        for (String volume : q.volumes.keySet()) {
+            SimQube source = snapshotSourceLocked(q, volume);
+            if (source != null) {
+                q.snapshots.put(volume, revisionLocked(source, volume));
+            }
         }
     }
 
@@ -171,7 +220,7 @@ public final class SimHost implements QubesHost {
     }
 
     private long availableMiBLocked() {
-        long used = dom0MiB + QMEMMAN_RESERVE_MIB;
+        long used = dom0MiB + QMEMMAN_RESERVE_MIB + takenByOthersMiB;
         for (SimQube q : qubes.values()) {
             if (!"AdminVM".equals(q.klass) && q.state.isActive()) {
                 used += q.memoryMiB();
@@ -243,6 +292,24 @@ public final class SimHost implements QubesHost {
         emit(events);
     }
 
+    /**
+     * Changes a template's content as an update does and fires the {@code domain-shutdown} that
+     * ends it in Qubes: a TemplateVM's root (running disposables based on it report their root
+     * outdated), or a DVM template's private (its running disposables report their private
+     * outdated). The qube must be halted, as after the update's shutdown.
+     */
+    public void updateTemplate(String qube) {
+        synchronized (lock) {
+            SimQube q = require(qube);
+            if (q.state != PowerState.Halted) {
+                throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
+            }
+            String volume = "TemplateVM".equals(q.klass) ? "root" : "private";
+            q.revisions.merge(volume, 1L, Long::sum);
+        }
+        emit(List.of(HostEvent.of(qube, "domain-shutdown")));
+    }
+
     /** Resizes a volume, as {@code qvm-volume resize}; Qubes fires no event a pool manager sees. */
     public void resizeVolume(String qube, String volume, long bytes) {
         synchronized (lock) {
@@ -277,6 +344,8 @@ public final class SimHost implements QubesHost {
             d.properties.put("auto_cleanup", "True");
             d.volumes.putAll(template.volumes);
             qubes.put(name, d);
+            created.add(name);
+            creationSerial.put(name, ++creations);
             events.add(HostEvent.of("", "domain-add", "vm", name));
             features.forEach((f, v) -> {
                 d.features.put(f, v);
@@ -315,6 +384,7 @@ public final class SimHost implements QubesHost {
             }
             q.state = PowerState.Transient;
             q.operational = false;
+            snapshotLocked(q);
             boot = ++q.boot;
             factor = q.bootFactor;
         }
@@ -355,6 +425,7 @@ public final class SimHost implements QubesHost {
     @Override
     public ServiceResult runService(String qube, String service, Duration timeout) {
         calls.get(SimOp.RUN_SERVICE).incrementAndGet(); // a hung service call times out below, like qrexec
+        faults.failIfDown(SimOp.RUN_SERVICE, qube);
         long readyAt;
         int boot;
         synchronized (lock) {
@@ -374,7 +445,7 @@ public final class SimHost implements QubesHost {
         if (readyAt == Long.MIN_VALUE) {
             return new ServiceResult(127, "Service " + service + " not found in " + qube);
         }
-        if (faults.hang(SimOp.RUN_SERVICE, true) != null) {
+        if (faults.hang(SimOp.RUN_SERVICE, true) != null || faults.shouldTimeOut(SimOp.RUN_SERVICE, random)) {
             sleep(timeout, qube);
             throw new ServiceTimeoutException(qube, service, timeout);
         }
@@ -448,6 +519,7 @@ public final class SimHost implements QubesHost {
         q.state = PowerState.Halted;
         q.operational = false;
         q.operationalAtNanos = Long.MAX_VALUE;
+        q.snapshots.clear();
         q.boot++;
         events.add(HostEvent.of(q.name, "domain-shutdown"));
         if (q.isAutoCleanup()) {
@@ -489,6 +561,10 @@ public final class SimHost implements QubesHost {
     @Override
     public Multi<HostEvent> events() {
         return Multi.createFrom().emitter(em -> {
+            if (faults.isDown()) {
+                em.fail(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"));
+                return;
+            }
             em.onTermination(() -> subscribers.remove(em));
             synchronized (subscribers) {
                 subscribers.add(em);
@@ -503,6 +579,44 @@ public final class SimHost implements QubesHost {
             List<MultiEmitter<? super HostEvent>> current = List.copyOf(subscribers);
             subscribers.clear();
             current.forEach(em -> em.fail(new QubesException(QubesException.GENERIC, "simulated: event stream dropped")));
+        }
+    }
+
+    /**
+     * A qubesd restart: its state is kept, its connections are cut. Every event stream ends and
+     * every call fails until {@code faults().down(false)}.
+     */
+    public void restartQubesd() {
+        faults.down(true);
+        dropEventStreams();
+    }
+
+    /** Other qubes take (or give back) memory: the available figure drops by {@code mib} until set to 0. */
+    public void memoryTakenByOthers(long mib) {
+        synchronized (lock) {
+            takenByOthersMiB = Math.max(0, mib);
+        }
+    }
+
+    /** A property as it is now, read past every fault (for checks beside a run with faults on). */
+    public Optional<String> peekProperty(String qube, String property) {
+        synchronized (lock) {
+            SimQube q = qubes.get(qube);
+            return q == null ? Optional.empty() : Optional.ofNullable(q.properties.get(property));
+        }
+    }
+
+    /** Which creation the qube of this name is (1 for the first disposable created here); 0 for none. */
+    public long creationSerial(String name) {
+        synchronized (lock) {
+            return creationSerial.getOrDefault(name, 0L);
+        }
+    }
+
+    /** Every disposable created on this host so far (including those since removed), in order. */
+    public List<String> createdDisposables() {
+        synchronized (lock) {
+            return List.copyOf(created);
         }
     }
 
@@ -560,6 +674,7 @@ public final class SimHost implements QubesHost {
 
     private void count(SimOp op, String qube) {
         calls.get(op).incrementAndGet();
+        faults.failIfDown(op, qube);
         faults.awaitRelease(op, qube);
     }
 

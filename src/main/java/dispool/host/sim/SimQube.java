@@ -12,6 +12,10 @@ final class SimQube {
     final Map<String, String> properties = new LinkedHashMap<>();
     final Map<String, String> features = new LinkedHashMap<>();
     final Map<String, Long> volumes = new LinkedHashMap<>();
+    /** How often each volume's content changed (an update, a private saved at shutdown). */
+    final Map<String, Long> revisions = new LinkedHashMap<>();
+    /** For a running qube: the revision of each snapshot's source when it was taken at start. */
+    final Map<String, Long> snapshots = new LinkedHashMap<>();
     final double bootFactor;
     PowerState state;
     /** Host time at which the current boot reaches "system running"; MAX_VALUE while not booting. */

@@ -39,11 +39,12 @@ class QrexecContractTest extends QubesHostContract {
 
     private QubesdEmulator emulator;
     private QubesdHost host;
+    private SimHost sim;
 
     @BeforeEach
     void serve() throws IOException, InterruptedException {
         String python = python3();
-        SimHost sim = SimHost.builder().clock(Clock.scaled(1000)).seed(3).templateVm(TPL).dvmTemplate(DVM, 400, TPL, 1.0)
+        sim = SimHost.builder().clock(Clock.scaled(1000)).seed(3).templateVm(TPL).dvmTemplate(DVM, 400, TPL, 1.0)
                 .defaultDispvm(DVM).build();
         Path dir = Files.createTempDirectory("qrexec-contract");
         Path client = dir.resolve("qrexec-client-vm");
@@ -73,5 +74,10 @@ class QrexecContractTest extends QubesHostContract {
     @Override
     protected QubesHost host() {
         return host;
+    }
+
+    @Override
+    protected void updateTemplate(String qube) {
+        sim.updateTemplate(qube);
     }
 }

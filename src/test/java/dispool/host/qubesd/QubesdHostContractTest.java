@@ -22,10 +22,11 @@ class QubesdHostContractTest extends QubesHostContract {
 
     private QubesdEmulator emulator;
     private QubesdHost host;
+    private SimHost sim;
 
     @BeforeEach
     void serve() throws IOException {
-        SimHost sim = SimHost.builder().clock(Clock.scaled(1000)).seed(3).templateVm(TPL).dvmTemplate(DVM, 400, TPL, 1.0)
+        sim = SimHost.builder().clock(Clock.scaled(1000)).seed(3).templateVm(TPL).dvmTemplate(DVM, 400, TPL, 1.0)
                 .defaultDispvm(DVM).build();
         Path socket = Files.createTempDirectory("qubesd-contract").resolve("qubesd.sock");
         emulator = QubesdEmulator.serve(sim, socket);
@@ -42,6 +43,11 @@ class QubesdHostContractTest extends QubesHostContract {
     @Override
     protected QubesHost host() {
         return host;
+    }
+
+    @Override
+    protected void updateTemplate(String qube) {
+        sim.updateTemplate(qube);
     }
 
     /** The simulator's figure, standing in for qmemman's dom0-local file. */

@@ -20,4 +20,9 @@ class SimHostContractTest extends QubesHostContract {
     protected QubesHost host() {
         return host;
     }
+
+    @Override
+    protected void updateTemplate(String qube) {
+        host.updateTemplate(qube);
+    }
 }

@@ -4,6 +4,7 @@ import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
+import dispool.host.VolumeInfo;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.sim.SimHost;
 import java.time.Duration;
@@ -135,17 +136,18 @@ final class AdminMethods {
     }
 
     private String volumeInfo(String qube, String volume) {
-        long size;
+        VolumeInfo info;
         try {
-            size = host.volumeSize(qube, volume);
+            info = host.volume(qube, volume);
         } catch (QubesException e) {
             if (e.is(QubesException.VM_NOT_FOUND)) {
                 throw e;
             }
             throw new Refused("unknown volume " + volume + " of " + qube); // R4.3: ProtocolError
         }
-        return "pool=varlibqubes\nvid=qubes_dom0/vm-" + qube + "-" + volume + "\nsize=" + size + "\nusage=0\nrw=True\n"
-                + "source=\npath=\nsave_on_stop=False\nsnap_on_start=False\nrevisions_to_keep=0\nephemeral=False\n";
+        return "pool=varlibqubes\nvid=qubes_dom0/vm-" + qube + "-" + volume + "\nsize=" + info.size() + "\nusage=0\nrw=True\n"
+                + "source=\npath=\nsave_on_stop=False\nsnap_on_start=False\nrevisions_to_keep=0\nephemeral=False\n"
+                + "is_outdated=" + (info.outdated() ? "True" : "False") + "\n";
     }
 
     private String runService(String qube, String service, String timeoutSeconds) {

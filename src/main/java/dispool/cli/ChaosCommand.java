@@ -1,0 +1,84 @@
+package dispool.cli;
+
+import dispool.chaos.ChaosPlan;
+import dispool.chaos.ChaosReport;
+import dispool.chaos.ChaosRun;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code dispool chaos}: a long chaos run on an embedded simulator (see {@link ChaosRun}). Exits 0
+ * when no invariant was broken, 1 otherwise; a failing seed belongs in {@code ChaosTest}.
+ */
+@Command(name = "chaos", mixinStandardHelpOptions = true,
+        description = {"Hand out, remove and change knobs across several DVM templates on an embedded simulator while "
+                + "faults fire, then check with faults off: nothing handed out twice, before ready or outdated, no "
+                + "leaked qube, max and threshold kept, every pool refilled within a bound.",
+            "Prints operations, faults by kind, hand-outs preloaded / cold / refused and the time to refill."})
+public class ChaosCommand implements Callable<Integer> {
+
+    @Option(names = {"-n", "--operations"}, description = "Operations in all. Default: ${DEFAULT-VALUE}.")
+    int operations = 10_000;
+
+    @Option(names = "--seed", description = "Seed of the simulator and the callers' choices. Default: ${DEFAULT-VALUE}.")
+    long seed = 1;
+
+    @Option(names = "--templates", description = "DVM templates (1 to 10). Default: ${DEFAULT-VALUE}.")
+    int templates = 6;
+
+    @Option(names = "--callers", description = "Operations in flight at once. Default: ${DEFAULT-VALUE}.")
+    int callers = 8;
+
+    @Option(names = "--time-scale", description = "Simulated time per wall time. Default: ${DEFAULT-VALUE}.")
+    double timeScale = 1000;
+
+    @Option(names = "--create-fail", description = "Probability a create fails. Default: ${DEFAULT-VALUE}.")
+    double createFail = 0.05;
+
+    @Option(names = "--start-fail", description = "Probability a start fails. Default: ${DEFAULT-VALUE}.")
+    double startFail = 0.05;
+
+    @Option(names = "--readiness-timeout", description = "Probability qubes.WaitForRunningSystem times out. "
+            + "Default: ${DEFAULT-VALUE}.")
+    double readinessTimeout = 0.03;
+
+    @Option(names = "--pause-fail", description = "Probability a pause, unpause or kill fails. Default: ${DEFAULT-VALUE}.")
+    double pauseFail = 0.1;
+
+    @Option(names = "--slow", description = "Latency factor of create, start and the readiness call (1: off). "
+            + "Default: ${DEFAULT-VALUE}.")
+    double slow = 3;
+
+    @Option(names = "--stream-cut-every", description = "Cut the event streams every N operations (0: never). "
+            + "Default: ${DEFAULT-VALUE}.")
+    int streamCutEvery = 400;
+
+    @Option(names = "--restart-every", description = "Restart qubesd every N operations: streams cut, calls refused "
+            + "for --restart-outage (0: never). Default: ${DEFAULT-VALUE}.")
+    int restartEvery = 1500;
+
+    @Option(names = "--restart-outage", description = "How long a qubesd restart refuses calls, host time. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration restartOutage = Duration.ofSeconds(20);
+
+    @Option(names = "--memory-every", description = "Other qubes take --memory-taken MiB, or give it back, every N "
+            + "operations (0: never). Default: ${DEFAULT-VALUE}.")
+    int memoryEvery = 300;
+
+    @Option(names = "--memory-taken", description = "MiB other qubes take. Default: ${DEFAULT-VALUE}.")
+    long memoryTaken = 6000;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (templates < 1 || templates > 10) {
+            throw new IllegalArgumentException("--templates " + templates + " refused: from 1 to 10");
+        }
+        ChaosReport report = new ChaosRun(new ChaosPlan(operations, seed, templates, callers, timeScale, createFail,
+                startFail, readinessTimeout, pauseFail, slow, streamCutEvery, restartEvery, restartOutage, memoryEvery,
+                memoryTaken)).run();
+        report.print(System.out);
+        return report.passed() ? 0 : 1;
+    }
+}
