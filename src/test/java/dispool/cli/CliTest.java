@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -187,7 +188,8 @@ class CliTest {
             {new String[] {"unset", "--global", "threshold"}, 2, "unknown key 'threshold'"},
             {new String[] {"handout", "no-such-dvm"}, 2, "no-such-dvm"},
             {new String[] {"handout", "bad name"}, 2, "is not a qube name"},
-            {new String[] {"rm", "dom0"}, 1, "dom0"},
+            {new String[] {"rm", "dom0"}, 1, "forbidden: "},
+            {new String[] {"handout", "debian-13-xfce"}, 1, "debian-13-xfce"},
             {new String[] {"rm"}, 2, "Missing required parameter"},
             {new String[] {"ls", "--format", "yaml"}, 2, "yaml"},
             {new String[] {"open", "/no/such/file"}, 2, "neither a file nor a URL"},
@@ -201,6 +203,19 @@ class CliTest {
             assertTrue(r.err().contains((String) row[2]), what);
             assertEquals("", r.out(), what);
         }
+    }
+
+    @Test
+    void theUnixSocketNeedsNoTokenAndTcpWithoutOneIsRefused() {
+        String socket = Path.of(ConfigProvider.getConfig().getValue("dispool.api.socket", String.class)).toAbsolutePath().toString();
+        StringWriter out = new StringWriter();
+        CommandLine cl = new CommandLine(new DispoolCommand()).setOut(new PrintWriter(out, true));
+        assertEquals(0, cl.execute("ls", "--raw-list", "--socket", socket, "--token-file", dir.resolve("none").toString()));
+        assertTrue(out.toString().contains("default-dvm"), out.toString());
+        StringWriter err = new StringWriter();
+        cl = new CommandLine(new DispoolCommand()).setErr(new PrintWriter(err, true));
+        assertEquals(1, cl.execute("ls", "--url", RunningService.url(), "--token-file", dir.resolve("none").toString()));
+        assertTrue(err.toString().contains("no API token was sent") && err.toString().contains("DISPOOL_TOKEN_FILE"), err.toString());
     }
 
     @Test
