@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 /**
  * A Qubes world of fake qrexec tools (src/test/fake-qubes) in a temp dir: the app qube "work",
  * the management qube "dispool-mgmt" serving deploy/qubes-rpc/dispool.OpenInVM and OpenURL,
- * dom0's policy redirecting both there, and disposables answering qubes.OpenInVM, qubes.OpenURL
- * and qubes.VMShell. The log records every qrexec call as SOURCE TARGET SERVICE.
+ * dom0's policy redirecting both there, and disposables answering qubes.OpenInVM and qubes.OpenURL.
+ * The log records every qrexec call as SOURCE TARGET SERVICE.
  */
 final class FakeQubes {
 
@@ -37,7 +37,6 @@ final class FakeQubes {
         Path disp = Files.createDirectories(w.root.resolve("qubes/dispvm"));
         Files.copy(bin.resolve("vm-file-editor"), disp.resolve("qubes.OpenInVM"));
         Files.copy(bin.resolve("open-url"), disp.resolve("qubes.OpenURL"));
-        Files.copy(bin.resolve("vm-shell"), disp.resolve("qubes.VMShell"));
         Files.writeString(w.root.resolve("redirect"), "dispool.OpenInVM dispool-mgmt\ndispool.OpenURL dispool-mgmt\n");
         Files.writeString(w.root.resolve("log"), "");
         Files.writeString(w.root.resolve("opened"), "");
