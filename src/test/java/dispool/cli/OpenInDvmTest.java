@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -154,6 +155,19 @@ class OpenInDvmTest {
             assertEquals(0, r.code(), arg);
             assertTrue(r.out().startsWith("dispool-fallback "), arg + " -> " + r.out());
         }
+    }
+
+    @Test
+    void theServiceScriptUsesTheUnixSocketWithoutToken() throws Exception {
+        RunningService.awaitReady("default-dvm", 2);
+        String socket = Path.of(ConfigProvider.getConfig().getValue("dispool.api.socket", String.class)).toAbsolutePath().toString();
+        Run r = run(List.of(world.root().resolve("qubes/dispool-mgmt/dispool.OpenInVM").toString(), "default-dvm"), Map.of(
+                "DISPOOL_SOCKET", socket, "DISPOOL_URL", "http://127.0.0.1:1", "DISPOOL_TOKEN_FILE", dir.resolve("none").toString(),
+                "DISPOOL_QREXEC_CLIENT", "/bin/true"));
+        assertEquals(0, r.code(), r.err());
+        String name = r.out().replaceAll("dispool-ok (disp\\d+)\n", "$1");
+        assertTrue(name.matches("disp\\d+"), r.out());
+        assertThrows(QubesException.class, () -> host.qube(name), "removed through the socket too");
     }
 
     /**
