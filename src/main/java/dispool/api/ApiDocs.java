@@ -1,5 +1,6 @@
 package dispool.api;
 
+import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.Components;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
 import org.eclipse.microprofile.openapi.annotations.info.Info;
@@ -10,6 +11,8 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 /**
  * The OpenAPI document's shared parts: one response per {@link ErrorCode}, which each operation
  * lists under the statuses it may answer ({@code @APIResponse(responseCode = "404", ref = "not-found")}).
+ * SmallRye OpenAPI reads the definition from the JAX-RS Application class; this one adds no path
+ * prefix and lists no classes, so every resource is served as before.
  */
 @OpenAPIDefinition(info = @Info(title = "dispool", version = "v1",
         description = "Pools of preloaded Qubes OS disposables. On TCP every call needs 'Authorization: Bearer TOKEN' "
@@ -43,8 +46,5 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
                     + "incident id in the service log)",
                     content = @Content(mediaType = "application/json", schema = @Schema(implementation = ApiError.class)))
         }))
-public final class ApiDocs {
-
-    private ApiDocs() {
-    }
+public class ApiDocs extends Application {
 }

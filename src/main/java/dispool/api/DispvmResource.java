@@ -17,6 +17,8 @@ import jakarta.ws.rs.core.MediaType;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -42,6 +44,9 @@ public class DispvmResource {
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
     @APIResponse(responseCode = "507", ref = "insufficient-memory")
+    @APIResponse(responseCode = "201", description = "the disposable, running",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HandOut.class)))
     public Uni<HandOut> handOut() {
         RoutingContext ctx = audit.context();
         return engine.handOutDefault().invoke(h -> AuditNotes.qube(ctx, h.name()));
@@ -72,12 +77,15 @@ public class DispvmResource {
     @POST
     @Path("/{name}/run")
     @Consumes(MediaType.APPLICATION_JSON)
-    @APIResponse(responseCode = "200", description = "the command ran: exitStatus and output (124: timed out)")
+    @APIResponse(responseCode = "200", description = "the command ran: exitStatus and output (124: timed out)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RunResult.class)))
     @APIResponse(responseCode = "400", ref = "invalid-input")
     @APIResponse(responseCode = "401", ref = "unauthorized")
     @APIResponse(responseCode = "403", ref = "forbidden")
     @APIResponse(responseCode = "404", ref = "not-found")
+    @APIResponse(responseCode = "500", ref = "internal")
     @APIResponse(responseCode = "502", ref = "host-error")
+    @APIResponse(responseCode = "503", ref = "host-unavailable")
     public Uni<RunResult> run(@PathParam("name") String name, JsonNode body) {
         Json.requireObject(body, List.of("command", "timeoutSeconds"));
         JsonNode cmd = body.get("command");

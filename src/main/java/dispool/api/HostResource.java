@@ -35,6 +35,7 @@ public class HostResource {
      * and for the simulator its time scale (host time per wall time) and seed (null when unset).
      */
     @GET
+    @APIResponse(responseCode = "200", description = "kind, and timeScale and seed on the simulator")
     public Map<String, Object> info() {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("kind", config.host().name());
@@ -49,12 +50,14 @@ public class HostResource {
     @POST
     @Path("/suspend")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
+    @APIResponse(responseCode = "200", description = "every pool drained: {\"suspended\": true, \"pools\": N}")
     public Uni<Map<String, Object>> suspend() {
         return engine.suspend().map(v -> Map.of("suspended", true, "pools", engine.pools().size()));
     }
 
     @POST
     @Path("/resume")
+    @APIResponse(responseCode = "200", description = "the pools refill: {\"suspended\": false}")
     public Map<String, Object> resume() {
         engine.resume();
         return Map.of("suspended", false);

@@ -20,6 +20,7 @@ import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -38,6 +39,9 @@ public class PoolResource {
     AuditNotes audit;
 
     @GET
+    @APIResponse(responseCode = "200", description = "every DVM template's pool",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(type = SchemaType.ARRAY, implementation = PoolView.class)))
     public List<PoolView> list() {
         return engine.pools();
     }
@@ -49,6 +53,9 @@ public class PoolResource {
     @APIResponse(responseCode = "409", ref = "conflict")
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
+    @APIResponse(responseCode = "200", description = "the pool",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PoolView.class)))
     public PoolView get(@PathParam("template") String template) {
         return engine.pool(template);
     }
@@ -64,6 +71,9 @@ public class PoolResource {
     @APIResponse(responseCode = "415", ref = "invalid-input")
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
+    @APIResponse(responseCode = "200", description = "the pool with its new max",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PoolView.class)))
     public PoolView setMax(@PathParam("template") String template,
             @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Bodies.PoolMax.class)))
             JsonNode body) {
@@ -81,6 +91,9 @@ public class PoolResource {
     @APIResponse(responseCode = "409", ref = "conflict")
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
+    @APIResponse(responseCode = "200", description = "the pool, its max unset",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = PoolView.class)))
     public PoolView unsetMax(@PathParam("template") String template) {
         audit.change("preload-dispvm-max unset");
         engine.unsetMax(template);
@@ -98,6 +111,9 @@ public class PoolResource {
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
     @APIResponse(responseCode = "507", ref = "insufficient-memory")
+    @APIResponse(responseCode = "201", description = "the disposable, running",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = HandOut.class)))
     public Uni<HandOut> handOut(@PathParam("template") String template) {
         RoutingContext ctx = audit.context();
         return engine.handOut(template).invoke(h -> AuditNotes.qube(ctx, h.name()));

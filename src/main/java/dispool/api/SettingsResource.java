@@ -46,6 +46,9 @@ public class SettingsResource {
     AuditNotes audit;
 
     @GET
+    @APIResponse(responseCode = "200", description = "the global knobs and where available memory is read",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = GlobalSettings.class)))
     public GlobalSettings get() {
         return engine.globalSettings();
     }
@@ -57,6 +60,9 @@ public class SettingsResource {
     @APIResponse(responseCode = "409", ref = "conflict")
     @APIResponse(responseCode = "413", ref = "invalid-input")
     @APIResponse(responseCode = "415", ref = "invalid-input")
+    @APIResponse(responseCode = "200", description = "the global knobs after the change",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON,
+                    schema = @Schema(implementation = GlobalSettings.class)))
     public GlobalSettings put(@RequestBody(required = true, content = @Content(schema = @Schema(implementation = Bodies.Settings.class)))
             JsonNode body) {
         Json.requireObject(body, FIELDS);

@@ -3,7 +3,14 @@ package dispool.cli;
 import dispool.chaos.ChaosPlan;
 import dispool.chaos.ChaosReport;
 import dispool.chaos.ChaosRun;
+import dispool.chaos.LoadRun;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -16,7 +23,9 @@ import picocli.CommandLine.Option;
         description = {"Hand out, remove and change knobs across several DVM templates on an embedded simulator while "
                 + "faults fire, then check with faults off: nothing handed out twice, before ready or outdated, no "
                 + "leaked qube, max and threshold kept, every pool refilled within a bound.",
-            "Prints operations, faults by kind, hand-outs preloaded / cold / refused and the time to refill."})
+            "Prints operations, faults by kind, hand-outs preloaded / cold / refused and the time to refill.",
+            "With --load: hand out and remove against a running service (--url) with --in-flight requests at once; "
+                + "prints hand-out latency percentiles, answers by HTTP code and, with --pid, the service's RSS and threads."})
 public class ChaosCommand implements Callable<Integer> {
 
     @Option(names = {"-n", "--operations"}, description = "Operations in all. Default: ${DEFAULT-VALUE}.")
@@ -59,9 +68,9 @@ public class ChaosCommand implements Callable<Integer> {
             + "for --restart-outage (0: never). Default: ${DEFAULT-VALUE}.")
     int restartEvery = 1500;
 
-    @Option(names = "--restart-outage", description = "How long a qubesd restart refuses calls, host time. "
+    @Option(names = "--restart-outage", description = "How long a qubesd restart refuses calls, in host seconds. "
             + "Default: ${DEFAULT-VALUE}.")
-    Duration restartOutage = Duration.ofSeconds(20);
+    int restartOutageSeconds = 20;
 
     @Option(names = "--memory-every", description = "Other qubes take --memory-taken MiB, or give it back, every N "
             + "operations (0: never). Default: ${DEFAULT-VALUE}.")
@@ -70,14 +79,43 @@ public class ChaosCommand implements Callable<Integer> {
     @Option(names = "--memory-taken", description = "MiB other qubes take. Default: ${DEFAULT-VALUE}.")
     long memoryTaken = 6000;
 
+    @Option(names = "--load", description = "Instead of a chaos run: load against the running service at --url.")
+    boolean load;
+
+    @Option(names = "--url", description = "The service for --load. Default: ${DEFAULT-VALUE}.")
+    URI url = URI.create("http://127.0.0.1:8080/");
+
+    @Option(names = "--in-flight", description = "--load: requests in flight at once. Default: ${DEFAULT-VALUE}.")
+    int inFlight = 64;
+
+    @Option(names = "--seconds", description = "--load: how long, in seconds. Default: ${DEFAULT-VALUE}.")
+    int seconds = 180;
+
+    @Option(names = "--load-template", paramLabel = "NAME", description = "--load: a DVM template to hand out from "
+            + "(repeatable, taken in turn). Default: default-dvm.")
+    List<String> loadTemplates = new ArrayList<>(List.of("default-dvm"));
+
+    @Option(names = "--pid", description = "--load: the service's process id, to sample its RSS and threads.")
+    Long pid;
+
+    @Option(names = "--token-file", description = "--load: the API token to send, if the file exists. "
+            + "Default: $DISPOOL_TOKEN_FILE or ~/.config/dispool/api-token.")
+    Path tokenFile = Path.of(Optional.ofNullable(System.getenv("DISPOOL_TOKEN_FILE"))
+            .orElse(System.getProperty("user.home") + "/.config/dispool/api-token"));
+
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
+        if (load) {
+            new LoadRun(url, loadTemplates, inFlight, Duration.ofSeconds(seconds), Optional.ofNullable(pid),
+                    Duration.ofSeconds(10), Optional.of(tokenFile)).run(System.out);
+            return 0;
+        }
         if (templates < 1 || templates > 10) {
             throw new IllegalArgumentException("--templates " + templates + " refused: from 1 to 10");
         }
         ChaosReport report = new ChaosRun(new ChaosPlan(operations, seed, templates, callers, timeScale, createFail,
-                startFail, readinessTimeout, pauseFail, slow, streamCutEvery, restartEvery, restartOutage, memoryEvery,
-                memoryTaken)).run();
+                startFail, readinessTimeout, pauseFail, slow, streamCutEvery, restartEvery,
+                Duration.ofSeconds(restartOutageSeconds), memoryEvery, memoryTaken)).run();
         report.print(System.out);
         return report.passed() ? 0 : 1;
     }

@@ -79,14 +79,15 @@ public final class DispoolEngine implements AutoCloseable {
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host);
         this.ownership = new Ownership(host);
+        ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener(), ownership, new ColdStarts(settings.limits().maxColdStarts(), memory, clock));
+                new LifecycleListener(), ownership, coldStarts);
         this.refill = new QubesRefillPolicy();
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events);
         this.router = new HostEventRouter(index, new RouterTarget());
-        this.hostPreloads = settings.owner() == PreloadOwner.HOST ? new HostPreloads(host, lifecycle, events, ownership, workers)
-                : null;
+        this.hostPreloads = settings.owner() == PreloadOwner.HOST
+                ? new HostPreloads(host, lifecycle, events, ownership, workers, coldStarts) : null;
     }
 
     /**

@@ -45,14 +45,17 @@ final class HostPreloads {
     private final Map<String, Read> views = new ConcurrentHashMap<>();
     private final Ownership ownership;
     private final Executor workers;
+    private final ColdStarts coldStarts;
 
-    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, Ownership ownership, Executor workers) {
+    HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, Ownership ownership, Executor workers,
+            ColdStarts coldStarts) {
         this.host = host;
         this.clock = host.clock();
         this.lifecycle = lifecycle;
         this.events = events;
         this.ownership = ownership;
         this.workers = workers;
+        this.coldStarts = coldStarts;
     }
 
     HandOut handOut(Pool pool) {
@@ -60,6 +63,7 @@ final class HostPreloads {
         String name = host.createDisposable(pool.template, Map.of());
         timer.lap("create");
         boolean preloaded = host.qube(name).state() != PowerState.Halted;
+        ColdStarts.Slot slot = preloaded ? null : admitCold(pool, name);
         ownership.handingOut(name);
         try {
             if (!preloaded) {
@@ -75,6 +79,10 @@ final class HostPreloads {
             lifecycle.removeEventually(pool, name, "it failed to start");
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
+        } finally {
+            if (slot != null) {
+                slot.close();
+            }
         }
         views.remove(pool.template);
         if (preloaded) {
@@ -85,6 +93,19 @@ final class HostPreloads {
                 preloaded ? "preloaded by the host" : "cold: the host had no preload ready", clock.millis(),
                 Map.of("preloaded", preloaded, "usableAfterMs", h.usableAfterMs())));
         return h;
+    }
+
+    /**
+     * qubesd had no preload: the new, still Halted disposable starts only within the cold-start
+     * limits ({@link ColdStarts}); refused, it is removed unstarted and the refusal goes to the caller.
+     */
+    private ColdStarts.Slot admitCold(Pool pool, String name) {
+        try {
+            return coldStarts.admit(pool.template, pool.settings.memoryMiB());
+        } catch (DispoolException refused) {
+            lifecycle.removeEventually(pool, name, "its cold start was refused: " + refused.getMessage());
+            throw refused;
+        }
     }
 
     /** qubesd's preload is the caller's already: its mark is bookkeeping, off the caller's path. */

@@ -254,4 +254,26 @@ class ApiSecurityTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(file)));
         assertTrue(TestToken.value().length() >= 43, "32 random bytes, base64");
     }
+
+    /** OpenAPI lists, per call, the statuses it answers with the error code of each (the closed set). */
+    @Test
+    void openApiListsTheErrorCodesPerCall() throws IOException {
+        JsonNode doc = JSON.readTree(given().get("/q/openapi?format=json").then().statusCode(200).extract().asString());
+        JsonNode responses = doc.path("components").path("responses");
+        for (ErrorCode code : ErrorCode.values()) {
+            assertTrue(responses.has(code.code()), "components.responses." + code.code());
+        }
+        JsonNode handOut = doc.path("paths").path("/api/v1/pools/{template}/dispvms").path("post").path("responses");
+        assertEquals("#/components/responses/insufficient-memory", handOut.path("507").path("$ref").asText(), handOut.toString());
+        assertEquals("#/components/responses/busy", handOut.path("429").path("$ref").asText());
+        assertEquals("#/components/responses/unauthorized", handOut.path("401").path("$ref").asText());
+        assertTrue(handOut.has("201"), handOut.toString());
+        JsonNode list = doc.path("paths").path("/api/v1/pools").path("get").path("responses");
+        assertEquals("#/components/responses/forbidden", list.path("403").path("$ref").asText(), list.toString());
+        assertEquals("#/components/responses/forbidden", doc.path("paths").path("/api/v1/dispvms/{name}").path("delete")
+                .path("responses").path("403").path("$ref").asText());
+        String putBody = doc.path("paths").path("/api/v1/pools/{template}").path("put").path("requestBody").toString();
+        assertTrue(putBody.contains("PoolMax"), putBody);
+        assertTrue(doc.path("components").path("schemas").has("Error"));
+    }
 }

@@ -136,7 +136,9 @@ class KillRestartIT {
 
     private Process startService(int port, int round) throws IOException {
         return spawn(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Ddispool.host=qubesd",
-                "-Ddispool.qubes.socket=" + socket, "-Dquarkus.http.port=" + port, "-jar", jar.toString()),
+                "-Ddispool.qubes.socket=" + socket, "-Dquarkus.http.port=" + port,
+                "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-Ddispool.audit.file=" + dir.resolve("audit.log"),
+                "-jar", jar.toString()),
                 dir.resolve("service-" + round + ".log"));
     }
 
@@ -197,9 +199,13 @@ class KillRestartIT {
 
     private HttpResponse<String> send(int port, String method, String path) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                    .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                    .method(method, HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(30));
+            Path token = dir.resolve("api-token"); // the first start of the service writes it
+            if (Files.exists(token)) {
+                b.header("Authorization", "Bearer " + Files.readString(token).trim());
+            }
+            return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
             return null; // the service is down or was killed mid-call
         } catch (InterruptedException e) {
