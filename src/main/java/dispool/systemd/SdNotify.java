@@ -17,6 +17,9 @@ public final class SdNotify {
     static final int AF_UNIX = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 0x80000;
+    /** Never block (a full queue fails with EAGAIN instead of stalling a shutdown), never SIGPIPE. */
+    static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_NOSIGNAL = 0x4000;
     /** sizeof(sockaddr_un.sun_path) on Linux. */
     static final int PATH_MAX = 108;
 
@@ -62,7 +65,8 @@ public final class SdNotify {
             throw new IllegalStateException("sd_notify: socket(AF_UNIX, SOCK_DGRAM) failed, errno " + Native.getLastError());
         }
         try {
-            long sent = LibC.INSTANCE.sendto(fd, payload, new NativeLong(payload.length), 0, addr, addr.length).longValue();
+            long sent = LibC.INSTANCE.sendto(fd, payload, new NativeLong(payload.length), MSG_DONTWAIT | MSG_NOSIGNAL, addr,
+                    addr.length).longValue();
             if (sent != payload.length) {
                 throw new IllegalStateException("sd_notify: sending '" + state.strip() + "' to " + socketName
                         + " failed, errno " + Native.getLastError() + " (is systemd's NOTIFY_SOCKET still there?)");
