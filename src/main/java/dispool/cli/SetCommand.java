@@ -24,7 +24,7 @@ class SetCommand extends ServiceCommand {
     @Option(names = "--global", description = "Set one of dom0's knobs instead of a pool's max.")
     boolean global;
 
-    @Parameters(paramLabel = "WORD", arity = "2..3", description = "TEMPLATE max VALUE, or with --global KEY VALUE.")
+    @Parameters(paramLabel = "WORD", arity = "0..3", description = "TEMPLATE max VALUE, or with --global KEY VALUE.")
     List<String> words = List.of();
 
     @Override

@@ -15,7 +15,7 @@ class UnsetCommand extends ServiceCommand {
     @Option(names = "--global", description = "Remove dom0's preload-dispvm-max instead of a template's.")
     boolean global;
 
-    @Parameters(paramLabel = "WORD", arity = "1..2", description = "TEMPLATE max, or with --global max.")
+    @Parameters(paramLabel = "WORD", arity = "0..2", description = "TEMPLATE max, or with --global max.")
     List<String> words = List.of();
 
     @Override

@@ -5,6 +5,8 @@ import dispool.host.HostEvent;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
+import dispool.host.ServiceResult;
+import dispool.host.ServiceTimeoutException;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
@@ -147,22 +149,44 @@ public final class DispoolEngine implements AutoCloseable {
     public Uni<Void> removeDisposable(String name) {
         PreloadFeatures.validateQubeName("name", name);
         return Uni.createFrom().<Void>item(() -> {
-            Preload p = index.preload(name);
-            if (p != null) {
-                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name
-                        + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
-                        + "preload-dispvm-max of " + p.template + " to remove it");
-            }
-            QubeInfo q = hostCall(() -> host.qube(name), "name", name);
-            if (!q.isDispVm()) {
-                throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
-                        + q.klass() + ", not a disposable: dispool removes only the disposables it handed out (left untouched)");
-            }
-            ownership.requireHandedOut(name, "a disposable");
+            requireHandedOutDisposable(name);
             lifecycle.killAndRemove(name);
             ownership.removed(name);
             return null;
         }).runSubscriptionOn(workers);
+    }
+
+    /**
+     * Runs a qrexec service (e.g. qubes.VMExec+ARGS) in a disposable dispool handed out, under
+     * the same ownership rules as {@link #removeDisposable}; a call that outlives {@code timeout}
+     * ends with exit status 124, as timeout(1) reports it.
+     */
+    public Uni<ServiceResult> runInDisposable(String name, String service, Duration timeout) {
+        PreloadFeatures.validateQubeName("name", name);
+        return Uni.createFrom().item(() -> {
+            requireHandedOutDisposable(name);
+            try {
+                return hostCall(() -> host.runService(name, service, timeout), "name", name);
+            } catch (ServiceTimeoutException e) {
+                return new ServiceResult(124, e.getMessage());
+            }
+        }).runSubscriptionOn(workers);
+    }
+
+    /** Refuses (403) a preload, a qube that is not a disposable, or a disposable without dispool's hand-out mark. */
+    private void requireHandedOutDisposable(String name) {
+        Preload p = index.preload(name);
+        if (p != null) {
+            throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name
+                    + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
+                    + "preload-dispvm-max of " + p.template + " to remove it");
+        }
+        QubeInfo q = hostCall(() -> host.qube(name), "name", name);
+        if (!q.isDispVm()) {
+            throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
+                    + q.klass() + ", not a disposable: dispool removes only the disposables it handed out (left untouched)");
+        }
+        ownership.requireHandedOut(name, "a disposable");
     }
 
     // ---------------------------------------------------------------- knobs

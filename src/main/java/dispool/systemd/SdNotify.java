@@ -17,8 +17,9 @@ public final class SdNotify {
     static final int AF_UNIX = 1;
     static final int SOCK_DGRAM = 2;
     static final int SOCK_CLOEXEC = 0x80000;
-    /** Never block on a receiver that stopped reading (its queue full): the message is dropped with EAGAIN. */
+    /** Never block (a full queue fails with EAGAIN instead of stalling a shutdown), never SIGPIPE. */
     static final int MSG_DONTWAIT = 0x40;
+    static final int MSG_NOSIGNAL = 0x4000;
     /** sizeof(sockaddr_un.sun_path) on Linux. */
     static final int PATH_MAX = 108;
 
@@ -64,7 +65,7 @@ public final class SdNotify {
             throw new IllegalStateException("sd_notify: socket(AF_UNIX, SOCK_DGRAM) failed, errno " + Native.getLastError());
         }
         try {
-            long sent = LibC.INSTANCE.sendto(fd, payload, new NativeLong(payload.length), MSG_DONTWAIT, addr,
+            long sent = LibC.INSTANCE.sendto(fd, payload, new NativeLong(payload.length), MSG_DONTWAIT | MSG_NOSIGNAL, addr,
                     addr.length).longValue();
             if (sent != payload.length) {
                 throw new IllegalStateException("sd_notify: sending '" + state.strip() + "' to " + socketName

@@ -45,17 +45,19 @@ class AdviceCommandTest {
         StringWriter err = new StringWriter();
         CommandLine cl = new CommandLine(new AdviceCommand());
         cl.setErr(new PrintWriter(err));
-        assertEquals(2, cl.execute("--url", base(), "no-such-dvm"));
+        assertEquals(2, cl.execute("--url", base(), "--token-file", RunningService.tokenFile().toString(), "no-such-dvm"));
         assertTrue(err.toString().contains("no-such-dvm"), err.toString());
     }
 
     private int run(StringWriter out, String... args) {
         CommandLine cl = new CommandLine(new AdviceCommand());
         cl.setOut(new PrintWriter(out));
-        String[] all = new String[args.length + 2];
+        String[] all = new String[args.length + 4];
         all[0] = "--url";
         all[1] = base();
-        System.arraycopy(args, 0, all, 2, args.length);
+        all[2] = "--token-file";
+        all[3] = RunningService.tokenFile().toString();
+        System.arraycopy(args, 0, all, 4, args.length);
         return cl.execute(all);
     }
 

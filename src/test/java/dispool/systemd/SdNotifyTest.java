@@ -43,6 +43,21 @@ class SdNotifyTest {
     }
 
     @Test
+    void aFullQueueFailsInsteadOfBlocking() {
+        String path = dir.resolve("full").toString();
+        try (NotifyReceiver stuck = new NotifyReceiver(path)) {
+            SdNotify n = new SdNotify(path);
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+                for (int i = 0; i < 100_000; i++) {
+                    n.send("WATCHDOG=1\n");
+                }
+            });
+            assertTrue(e.getMessage().contains("errno 11"), "EAGAIN once the receiver's queue is full: " + e.getMessage());
+            assertEquals("WATCHDOG=1\n", stuck.receive(Duration.ofSeconds(5)));
+        }
+    }
+
+    @Test
     void badNamesAreRefusedUpFront() {
         assertThrows(IllegalArgumentException.class, () -> new SdNotify(""));
         assertThrows(IllegalArgumentException.class, () -> new SdNotify("@"));

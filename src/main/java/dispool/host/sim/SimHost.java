@@ -459,7 +459,8 @@ public final class SimHost implements QubesHost {
                 case "qubes.WaitForRunningSystem" -> q.operationalAtNanos;
                 case "qubes.WaitForSession" -> q.operationalAtNanos
                         + latency.draw(Step.SESSION, q.bootFactor, random).toNanos();
-                default -> Long.MIN_VALUE;
+                // a simulated command (dispool run): succeeds with no output once the system is up
+                default -> service.startsWith("qubes.VMExec+") ? q.operationalAtNanos : Long.MIN_VALUE;
             };
         }
         if (readyAt == Long.MIN_VALUE) {
