@@ -55,7 +55,12 @@ work="$out/work"
 rm -rf "$work"
 mkdir -p "$work/debs" "$work/root"
 kpkg=$(kernel_package)
-(cd "$work/debs" && apt-get download -q "$kpkg" busybox-static >&2)
+# Stale package lists name versions the registry no longer serves: refresh them once and retry.
+if ! (cd "$work/debs" && apt-get download -q "$kpkg" busybox-static >&2); then
+    apt-get update -q >&2
+    kpkg=$(kernel_package)
+    (cd "$work/debs" && apt-get download -q "$kpkg" busybox-static >&2)
+fi
 for deb in "$work"/debs/*.deb; do
     dpkg -x "$deb" "$work/x"
 done
