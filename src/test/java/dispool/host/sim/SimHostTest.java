@@ -34,7 +34,19 @@ class SimHostTest {
         }
         Collections.sort(seconds);
         double median = seconds.get(seconds.size() / 2);
-        assertTrue(median > 6.0 && median < 8.5, "median cold start " + median + " s, Qubes measured 7.0–7.2 s");
+        // Only a lower bound on the clock: a loaded machine oversleeps, the model's median is checked below.
+        assertTrue(median > 6.0, "median cold start " + median + " s, Qubes measured 7.0–7.2 s");
+        java.util.Random random = new java.util.Random(5);
+        List<Double> drawn = new ArrayList<>();
+        for (int i = 0; i < 101; i++) {
+            drawn.add((LatencyModel.QUBES_R43.draw(LatencyModel.Step.CREATE, 1.0, random).toNanos()
+                    + LatencyModel.QUBES_R43.draw(LatencyModel.Step.START, 1.0, random).toNanos()
+                    + LatencyModel.QUBES_R43.draw(LatencyModel.Step.OPERATIONAL, 1.0, random).toNanos()
+                    + LatencyModel.QUBES_R43.draw(LatencyModel.Step.SERVICE_CALL, 1.0, random).toNanos()) / 1e9);
+        }
+        Collections.sort(drawn);
+        double model = drawn.get(drawn.size() / 2);
+        assertTrue(model > 6.5 && model < 7.5, "the model's median cold start " + model + " s, Qubes measured 7.0–7.2 s");
     }
 
     @Test
