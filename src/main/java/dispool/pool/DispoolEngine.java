@@ -444,6 +444,12 @@ public final class DispoolEngine implements AutoCloseable {
             refill.used(pool, clock.nanos());
             poolChanged(pool, reason);
         }
+
+        @Override
+        public void usedByColdRequest(Pool pool, String reason) {
+            refill.used(pool, clock.nanos());
+            poolChanged(pool, reason);
+        }
     }
 
     /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
  *      any failure → removed, reason recorded, pool backs off          (startup)
  *  READY → CLAIMED → unpause → HANDED_OUT (no longer ours)              (hand-out)
  *  starting + claimed → skip the pause → HANDED_OUT when operational    (early request)
- *                    → outdated meanwhile → removed, the requester goes cold
+ *                    → outdated meanwhile → removed, the requester goes cold (counts as a use)
  *  free → DISCARDED → killed, removed → REMOVED                         (outdated, excess, suspend)
  * </pre>
  *
@@ -70,7 +70,9 @@ import java.util.concurrent.TimeoutException;
  *     {@code domain-shutdown} of either (hand-outs wait for that read), on the periodic resync
  *     and at restart; an outdated preload is never handed out: free ones are discarded, and a
  *     requester that claimed one still starting checks again after its wait and goes cold
- *     ({@code OutdatedVolumesTest}).</li>
+ *     ({@code OutdatedVolumesTest}); that request counts as a use, so the pool refills after
+ *     {@code preload-dispvm-delay} as after the hand-out it nearly was, not only after the
+ *     template change's 30 s pause ({@code TemplateChangeRefillTest}).</li>
  * <li>An unpause dispool did not make (say {@code qvm-unpause}) counts as a use: the preload leaves
  *     the pool. The {@code domain-unpaused} that every start fires is not one, even when read
  *     late ({@code unpauseByUserCountsAsUsed}, {@code aLateUnpauseEventOfTheStartIsNotAUse}).</li>
@@ -99,6 +101,13 @@ final class PreloadLifecycle {
 
         /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
         void usedElsewhere(Pool pool, String reason);
+
+        /**
+         * A requester's claimed preload turned outdated while it waited, so the requester goes
+         * cold: the request took the preload's place as a hand-out does, and the refill that
+         * follows a use follows (else the template change's 30 s pause leaves the pool empty).
+         */
+        void usedByColdRequest(Pool pool, String reason);
     }
 
     private final QubesHost host;
@@ -277,8 +286,9 @@ final class PreloadLifecycle {
         }
         if (!pool.isCurrent(p)) {
             // The template changed or was updated while it started: Qubes' request_preload skips it too.
-            removeWhenSettled(pool, p, "outdated while a requester waited for it: " + pool.template
-                    + " or its TemplateVM changed");
+            String reason = "outdated while a requester waited for it: " + pool.template + " or its TemplateVM changed";
+            removeWhenSettled(pool, p, reason);
+            listener.usedByColdRequest(pool, reason);
             return null;
         }
         p.state = PreloadState.CLAIMED;

@@ -23,8 +23,18 @@ class DifferentialTest {
             Outcome reference = WorkloadRunner.run(w, new ReferenceSide(w.host(SCALE, SEED)));
             Outcome dispool = WorkloadRunner.run(w, new DispoolSide(w.host(SCALE, SEED)));
             TABLE.add(new DifferentialTable.Row(w, reference, dispool));
-            Differences.check(w, reference, dispool);
+            Differences.check(w, reference, analogue(w, reference), dispool);
         }));
+    }
+
+    /** The reference's run of the workload's analogue ({@link Differences#ANALOGUES}), else its own. */
+    private static Outcome analogue(Workload w, Outcome reference) {
+        Differences.Analogue a = Differences.ANALOGUES.get(w.name());
+        if (a == null) {
+            return reference;
+        }
+        Workload other = Workload.all().stream().filter(x -> x.name().equals(a.workload())).findFirst().orElseThrow();
+        return WorkloadRunner.run(other, new ReferenceSide(other.host(SCALE, SEED)));
     }
 
     @AfterAll
