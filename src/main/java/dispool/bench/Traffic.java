@@ -19,8 +19,12 @@ import java.util.SplittableRandom;
  * @param arrivals    the requests, by time
  * @param inFlight    most requests outstanding at once; 0 = unlimited
  * @param maxes       preload-dispvm-max per template during the scenario
+ * @param policyMaxes  a policy's own preload-dispvm-max per template, where the user would set
+ *                     another one for it: a fixed pool ({@code qubes}) is set to what memory can
+ *                     hold all the time, {@code adaptive}'s max is only a ceiling
  */
-public record Traffic(String name, String description, List<Arrival> arrivals, int inFlight, Map<String, Integer> maxes) {
+public record Traffic(String name, String description, List<Arrival> arrivals, int inFlight, Map<String, Integer> maxes,
+        Map<String, Map<String, Integer>> policyMaxes) {
 
     /** One request: at {@code atMs} of host time from the scenario's start, for {@code template}. */
     public record Arrival(long atMs, String template) {
@@ -29,6 +33,25 @@ public record Traffic(String name, String description, List<Arrival> arrivals, i
     public Traffic {
         arrivals = arrivals.stream().sorted(Comparator.comparingLong(Arrival::atMs)).toList();
         maxes = Map.copyOf(maxes);
+        policyMaxes = Map.copyOf(policyMaxes);
+    }
+
+    public Traffic(String name, String description, List<Arrival> arrivals, int inFlight, Map<String, Integer> maxes) {
+        this(name, description, arrivals, inFlight, maxes, Map.of());
+    }
+
+    /** preload-dispvm-max per template for a run under {@code policy}. */
+    public Map<String, Integer> maxesFor(String policy) {
+        return policyMaxes.getOrDefault(policy, maxes);
+    }
+
+    /** The same traffic with {@code policy} run at {@code max} on every template. */
+    public Traffic withMax(String policy, int max) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        maxes.keySet().forEach(t -> m.put(t, max));
+        Map<String, Map<String, Integer>> all = new LinkedHashMap<>(policyMaxes);
+        all.put(policy, m);
+        return new Traffic(name, description, arrivals, inFlight, maxes, all);
     }
 
     /** Host time from the first request to the last one. */

@@ -21,6 +21,11 @@ import java.util.Map;
 public record TrafficResult(Traffic traffic, String policy, List<Sample> samples, Stats stats, int ready, int waited,
         int cold, double spanMs, double mibSeconds, Map<String, Double> heldMean, Map<String, Stats> perTemplate) {
 
+    /** preload-dispvm-max per template during the run. */
+    public Map<String, Integer> maxes() {
+        return traffic.maxesFor(policy);
+    }
+
     /** Share of requests served cold. */
     public double coldShare() {
         return samples.isEmpty() ? 0 : (double) cold / samples.size();

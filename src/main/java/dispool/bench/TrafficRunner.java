@@ -43,7 +43,7 @@ public final class TrafficRunner {
             HistoryStore history = HistoryStore.inMemory(1_000_000);
             HistoryRecorder recorder = new HistoryRecorder(history, target::hostMillis, 0);
             target.events().addListener(recorder);
-            traffic.maxes().forEach(target::setMax);
+            traffic.maxesFor(policy).forEach(target::setMax);
             sleepHost(target, warmUp.toMillis());
             long start = target.hostMillis();
             List<Sample> samples = send(traffic, target);

@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  */
 public final class TrafficTable {
 
-    private static final String ROW = "%-14s %-9s %5s %9s %9s %-16s %6s %12s  %s%n";
+    private static final String ROW = "%-14s %-9s %4s %5s %9s %9s %-16s %6s %12s  %s%n";
 
     private TrafficTable() {
     }
@@ -25,10 +25,10 @@ public final class TrafficTable {
         out.println("Each scenario runs once per policy with the same seed, host memory and requests; times are host "
                 + "time, request -> usable.");
         out.println();
-        out.printf(Locale.ROOT, ROW, "scenario", "policy", "n", "mean ms", "p95 ms", "ready/wait/cold", "cold", "MiB·s",
+        out.printf(Locale.ROOT, ROW, "scenario", "policy", "max", "n", "mean ms", "p95 ms", "ready/wait/cold", "cold", "MiB·s",
                 "preloads held on average");
         for (TrafficResult r : results) {
-            out.printf(Locale.ROOT, ROW, r.traffic().name(), r.policy(), r.samples().size(), SummaryTable.ms(r.stats().mean()),
+            out.printf(Locale.ROOT, ROW, r.traffic().name(), r.policy(), max(r.maxes()), r.samples().size(), SummaryTable.ms(r.stats().mean()),
                     SummaryTable.ms(r.stats().p95()), r.ready() + "/" + r.waited() + "/" + r.cold(),
                     percent(r.coldShare()), String.format(Locale.ROOT, "%.0f", r.mibSeconds()), held(r.heldMean()));
         }
@@ -65,6 +65,13 @@ public final class TrafficTable {
                 .map(e -> e.getKey() + " " + SummaryTable.ms(e.getValue().mean()) + " ms (" + base.policy() + " "
                         + SummaryTable.ms(base.perTemplate().get(e.getKey()).mean()) + ")")
                 .collect(Collectors.joining(", "));
+    }
+
+    /** "4", or "2/4" when the templates' maxes differ (in template order). */
+    private static String max(Map<String, Integer> maxes) {
+        List<Integer> distinct = maxes.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue)
+                .distinct().toList();
+        return distinct.stream().map(String::valueOf).collect(Collectors.joining("/"));
     }
 
     static String held(Map<String, Double> held) {
