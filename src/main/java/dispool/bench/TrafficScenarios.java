@@ -1,5 +1,6 @@
 package dispool.bench;
 
+import dispool.pool.RefillPolicies;
 import java.time.Duration;
 import java.util.List;
 
@@ -50,7 +51,8 @@ public final class TrafficScenarios {
         long roomy = 16_000;
         return List.of(
                 new Case(Traffic.steady("default-dvm", 4, 6, Duration.ofMinutes(60), seed), roomy),
-                new Case(Traffic.qubesBursts("default-dvm", 4, 5, 12, 4, Duration.ofMinutes(2)), roomy),
+                new Case(Traffic.qubesBursts("default-dvm", 4, 10, 12, 4, Duration.ofMinutes(2)).withMax(RefillPolicies.ADAPTIVE, 12),
+                        roomy),
                 new Case(Traffic.competing("work-dvm", "web-dvm", 4, 8, 3, Duration.ofMinutes(30), seed),
                         memoryForPreloads(4) + IN_USE_MIB, IN_USE_MIB),
                 new Case(Traffic.dayLike("default-dvm", 4, 0.5, Duration.ofMinutes(60), 4, 12, Duration.ofMinutes(15),
