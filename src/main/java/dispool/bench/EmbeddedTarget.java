@@ -41,9 +41,18 @@ public final class EmbeddedTarget extends EngineTarget {
     /** @param policy the refill policy of every template ({@code x-dispool-policy}); null: the engine's default */
     public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
             double refillDelaySeconds, String policy) {
+        this(timeScale, seed, hostMemoryMiB, templates, refillDelaySeconds, policy, 0);
+    }
+
+    /**
+     * @param bootSlots boots the simulated host runs at full speed at once, more share its CPUs
+     *                  ({@link SimHost.Builder#bootSlots}); 0: every boot as if alone
+     */
+    public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
+            double refillDelaySeconds, String policy, int bootSlots) {
         this.timeScale = timeScale;
         SimHost.Builder b = SimHost.builder().clock(Clock.scaled(timeScale)).seed(seed).reuseDispIds()
-                .totalMemoryMiB(hostMemoryMiB).templateVm("fedora-42-xfce");
+                .totalMemoryMiB(hostMemoryMiB).templateVm("fedora-42-xfce").bootSlots(bootSlots);
         for (Template t : templates) {
             b.dvmTemplate(t.name(), t.memoryMiB(), "fedora-42-xfce", t.bootFactor())
                     .feature(t.name(), "preload-dispvm-delay", number(refillDelaySeconds));
@@ -54,7 +63,8 @@ public final class EmbeddedTarget extends EngineTarget {
         sim = b.build();
         start(new DispoolEngine(sim, EngineSettings.defaults()));
         description = String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' fedora-42-xfce "
-                + "figures), time scale %s, seed %d, host memory %d MiB, refill delay %s s, templates: %s",
+                + "figures), %s, time scale %s, seed %d, host memory %d MiB, refill delay %s s, templates: %s",
+                bootSlots > 0 ? bootSlots + " boots at full speed at once, more share the CPUs" : "boots never contend",
                 number(timeScale), seed, hostMemoryMiB, number(refillDelaySeconds), templates.stream()
                         .map(t -> t.name() + " (" + t.memoryMiB() + " MiB, boot x" + number(t.bootFactor()) + ")")
                         .collect(Collectors.joining(", ")));

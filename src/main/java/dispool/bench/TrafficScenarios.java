@@ -1,5 +1,6 @@
 package dispool.bench;
 
+import dispool.host.sim.LatencyModel;
 import java.time.Duration;
 import java.util.List;
 
@@ -33,7 +34,8 @@ public final class TrafficScenarios {
 
         /** A fresh embedded host and engine for this case, every template on {@code policy}. */
         public EmbeddedTarget target(double timeScale, long seed, String policy) {
-            EmbeddedTarget t = new EmbeddedTarget(timeScale, seed, hostMemoryMiB, templates(), QUBES_DELAY_SECONDS, policy);
+            EmbeddedTarget t = new EmbeddedTarget(timeScale, seed, hostMemoryMiB, templates(), QUBES_DELAY_SECONDS, policy,
+                    LatencyModel.QUBES_R43_BOOT_SLOTS);
             if (thresholdMiB > 0) {
                 t.setThreshold(thresholdMiB);
             }

@@ -22,7 +22,7 @@ import java.util.function.Supplier;
  *     is a queue, not a loss system);</li>
  * <li>a burst is on when more requests came within {@code burstWindow} than {@code burstMin} and
  *     than {@code burstFactor} times what the rate predicts for that window: the pool then wants
- *     at least as many as the burst so far and refills at once, every gap together;</li>
+ *     at least as many as the burst so far and refills at once;</li>
  * <li>a burst seen within {@code burstMemory} keeps the pool as large as that burst between
  *     bursts (bursts come back: a user's morning, a script's batch);</li>
  * <li>a pool with no request for {@code idleAfter} shrinks to one preload (the first request
@@ -30,7 +30,9 @@ import java.util.function.Supplier;
  * <li>when the host's memory cannot hold every pool's want, the preloads it can hold are shared by
  *     rate, each pool with a max keeping at least one: no template starves, idle ones give first.</li>
  * </ul>
- * Claiming, readiness, pausing and removal are the engine's as for every policy.
+ * Whenever it fills, it starts at most as many at once as the host sustains, measured
+ * ({@link StartCapacity}); the rest start as starts finish. Claiming, readiness, pausing and
+ * removal are the engine's as for every policy.
  */
 final class AdaptiveRefillPolicy implements RefillPolicy {
 
@@ -60,6 +62,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private final Parameters p;
     private final QubesRefillPolicy calm = new QubesRefillPolicy();
     private final RefillTimes refillTimes;
+    private final StartCapacity starts;
     private final Supplier<OptionalLong> availableBytes;
     private final Map<String, DemandEstimate> demand = new ConcurrentHashMap<>();
     private final Map<String, Share> shares = new ConcurrentHashMap<>();
@@ -68,9 +71,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private record Share(int want, double rate, int held, long memoryMiB, long thresholdMiB) {
     }
 
-    AdaptiveRefillPolicy(Parameters p, RefillTimes refillTimes, Supplier<OptionalLong> availableBytes) {
+    AdaptiveRefillPolicy(Parameters p, RefillTimes refillTimes, Supplier<OptionalLong> availableBytes,
+            StartCapacity starts) {
         this.p = p;
         this.refillTimes = refillTimes;
+        this.starts = starts;
         this.availableBytes = availableBytes;
     }
 
@@ -160,13 +165,13 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     @Override
     public Plan plan(Pool pool, long nowNanos) {
         if (!burstOn(pool, nowNanos)) {
-            return calm.plan(pool, nowNanos);
+            return starts.limit(calm.plan(pool, nowNanos));
         }
         RefillTimers timers = pool.refill;
         timers.takeWoken(nowNanos);
         timers.hold(false);
         // look again when the burst may be over, to shrink back
-        return new Plan(true, p.burstWindow());
+        return starts.limit(new Plan(true, p.burstWindow()));
     }
 
     /**
