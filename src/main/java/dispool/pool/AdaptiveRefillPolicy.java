@@ -39,6 +39,10 @@ import java.util.function.Supplier;
  * <li>when the host's memory cannot hold every pool's want, the preloads it can hold are shared by
  *     calm rate, each pool keeping at least one: no template starves, idle ones give first.</li>
  * </ul>
+ * Filling ahead of demand (calm gaps, a pre-warm) starts at most as many at once as the host
+ * sustains, measured ({@link StartCapacity}); the rest start as starts finish, so each is ready
+ * as soon as the host allows. In a burst it does not: a refill held back there only turns the
+ * request that would have claimed it into a cold start, which is no cheaper for the host.
  * Claiming, readiness, pausing and removal are the engine's as for every policy.
  */
 final class AdaptiveRefillPolicy implements RefillPolicy {
@@ -70,6 +74,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private final Parameters p;
     private final QubesRefillPolicy calm = new QubesRefillPolicy();
     private final RefillTimes refillTimes;
+    private final StartCapacity starts;
     private final Supplier<OptionalLong> availableBytes;
     private final Map<String, DemandEstimate> demand = new ConcurrentHashMap<>();
     private final Map<String, Share> shares = new ConcurrentHashMap<>();
@@ -89,9 +94,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         }
     }
 
-    AdaptiveRefillPolicy(Parameters p, RefillTimes refillTimes, Supplier<OptionalLong> availableBytes) {
+    AdaptiveRefillPolicy(Parameters p, RefillTimes refillTimes, Supplier<OptionalLong> availableBytes,
+            StartCapacity starts) {
         this.p = p;
         this.refillTimes = refillTimes;
+        this.starts = starts;
         this.availableBytes = availableBytes;
     }
 
@@ -170,7 +177,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
                     : String.format(Locale.ROOT, "burst of %d so far, bursts bring %d: want the %d to come, refilled at once",
                             size, o.expectedSize(), toCome);
         } else if (o.prewarm()) {
-            int arrived = d.recent(nowNanos, nowNanos - (o.next().dueNanos() - lead(pool)));
+            int arrived = d.recent(nowNanos, nowNanos - (o.next().dueNanos() - lead(pool, o.next().size())));
             want = Math.max(steady, o.next().size() - arrived);
             why = String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s", o.next().size(),
                     Duration.ofNanos(o.next().periodNanos()).toSeconds(),
@@ -205,14 +212,15 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             timers.takeWoken(nowNanos);
             timers.hold(false);
             // look again when the burst may be over or the pre-warm ends, to shrink back
-            return new Plan(true, p.burstWindow());
+            Plan atOnce = new Plan(true, p.burstWindow());
+            return o.open() != null ? atOnce : starts.limit(atOnce);
         }
-        Plan c = calm.plan(pool, nowNanos);
+        Plan c = starts.limit(calm.plan(pool, nowNanos));
         if (o.next() == null) {
             return c;
         }
-        Duration untilPrewarm = Duration.ofNanos(Math.max(1, o.next().dueNanos() - lead(pool) - nowNanos));
-        return new Plan(c.fillNow(), c.askAgainAfter() == null || untilPrewarm.compareTo(c.askAgainAfter()) < 0
+        Duration untilPrewarm = Duration.ofNanos(Math.max(1, o.next().dueNanos() - lead(pool, o.next().size()) - nowNanos));
+        return c.askingAgainAfter(c.askAgainAfter() == null || untilPrewarm.compareTo(c.askAgainAfter()) < 0
                 ? untilPrewarm : c.askAgainAfter());
     }
 
@@ -222,16 +230,18 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         List<DemandEstimate.Burst> bursts = d.bursts();
         List<DemandEstimate.Burst> closed = open == null ? bursts : bursts.subList(0, bursts.size() - 1);
         BurstForecast next = BurstForecast.of(closed, nowNanos, p.regularity(), p.burstWindow().toNanos()).orElse(null);
-        boolean prewarm = next != null && next.covers(nowNanos, lead(pool), p.burstWindow().toNanos());
+        boolean prewarm = next != null && next.covers(nowNanos, lead(pool, next.size()), p.burstWindow().toNanos());
         return new Outlook(open, next, prewarm, medianSize(closed));
     }
 
     /**
      * How long before a forecast burst its preloads start: {@code leadFactor} measured start →
-     * ready times (they start at once, without preload-dispvm-delay).
+     * ready times (they start without preload-dispvm-delay) for each wave of as many as the host
+     * sustains at once.
      */
-    private long lead(Pool pool) {
-        return (long) (p.leadFactor() * refillTimes.medianSeconds(pool.template, p.defaultRefill()) * 1e9);
+    private long lead(Pool pool, int size) {
+        int waves = (size + Math.max(1, starts.estimate().atOnce()) - 1) / Math.max(1, starts.estimate().atOnce());
+        return (long) (p.leadFactor() * waves * refillTimes.medianSeconds(pool.template, p.defaultRefill()) * 1e9);
     }
 
     private double refillSeconds(Pool pool) {
