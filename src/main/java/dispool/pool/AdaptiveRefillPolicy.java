@@ -22,11 +22,11 @@ import java.util.function.Supplier;
  *     {@code missTarget} when requests come at random at rate λ and each hand-out refills for R:
  *     Erlang C with offered load a = λ·R (a request that misses waits for a refill, so the pool
  *     is a queue, not a loss system);</li>
- * <li>a burst is on while at least {@code burstMin} requests, and {@code burstFactor} times what
- *     the rate of all requests before that window predicts, came within {@code burstWindow}
- *     (earlier bursts count in that rate, so they raise the bar: a burst of 12 every 2 min is
- *     seen at its 6th request; steady traffic at 6/min has 6 in 30 s in 8% of the windows, which
- *     costs it nothing: a burst never wants less than the steady pool).
+ * <li>a burst is on while more requests came within {@code burstWindow} than random arrivals at
+ *     the background reach with a chance of {@code burstChance} (and at least {@code burstMin}):
+ *     the background is the median count per burst window over the demand window, so earlier
+ *     bursts do not raise the bar and a burst's own requests are not in it (steady traffic at
+ *     6/min, 3 per window, needs 11 in 30 s; a pool that has only had bursts, 3).
  *     While it is on the pool refills at once and wants what the burst still brings: the median
  *     size of the earlier bursts less the requests so far (the first burst seen: as many again
  *     as came so far, and it keeps what it holds);</li>
@@ -55,18 +55,18 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * @param burstMemory   how long requests and bursts are remembered
      * @param burstWindow   requests this close together form a burst
      * @param burstMin      requests within the burst window that make a burst, at least
-     * @param burstFactor   a burst has this many times the requests the calm rate predicts for its window
+     * @param burstChance   a burst is a count random arrivals at the background reach less often than this
      * @param idleAfter     no request for this long: the pool shrinks to one
      * @param missTarget    share of requests that may wait, in steady demand
      * @param regularity    bursts are periodic when their gaps differ by at most this share of the period
      * @param leadMargin    refill times of margin before a forecast burst's preloads should all be ready
      * @param defaultRefill refill time until one was measured (Qubes R4.3's cold start median)
      */
-    record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, double burstFactor,
+    record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, double burstChance,
             Duration idleAfter, double missTarget, double regularity, double leadMargin, Duration defaultRefill) {
 
         static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60),
-                Duration.ofSeconds(30), 3, 2.0, Duration.ofMinutes(10), 0.01, 0.25, 0.25, Duration.ofSeconds(7));
+                Duration.ofSeconds(30), 3, 0.001, Duration.ofMinutes(10), 0.01, 0.25, 1.0, Duration.ofSeconds(7));
     }
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */
@@ -108,7 +108,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         DemandEstimate d = demand(pool.template);
         int recent = d.recent(nowNanos, p.burstWindow().toNanos()) + 1;
         long burstWindow = p.burstWindow().toNanos();
-        boolean burst = recent >= burstThreshold(d.rateBefore(nowNanos, p.window().toNanos(), burstWindow));
+        boolean burst = recent >= burstThreshold(d.medianPerBin(nowNanos, p.window().toNanos(), burstWindow));
         d.request(nowNanos, p.burstMemory().toNanos(), burstWindow, burst);
     }
 
@@ -236,14 +236,17 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     }
 
     /**
-     * How long before a forecast burst its preloads start: one measured start → ready time
-     * (without preload-dispvm-delay) for each wave of as many as the host sustains at once, plus
-     * {@code leadMargin} of them.
+     * How long before a forecast burst its preloads start: a start → ready time for each wave of
+     * as many as the host sustains at once, plus {@code leadMargin} of one. The time is the one
+     * measured at that many at once (a wave is slower than a lone start), at least the pool's own
+     * median (no preload-dispvm-delay: a pre-warm starts at once).
      */
     private long lead(Pool pool, int size) {
         int atOnce = Math.max(1, starts.estimate().atOnce());
         int waves = (size + atOnce - 1) / atOnce;
-        return (long) ((waves + p.leadMargin()) * refillTimes.medianSeconds(pool.template, p.defaultRefill()) * 1e9);
+        double own = refillTimes.medianSeconds(pool.template, p.defaultRefill());
+        double each = starts.secondsAt(atOnce);
+        return (long) ((waves + p.leadMargin()) * (Double.isNaN(each) ? own : Math.max(own, each)) * 1e9);
     }
 
     private double refillSeconds(Pool pool) {
@@ -278,9 +281,21 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         shares.remove(template);
     }
 
-    /** Requests within the burst window that make a burst at this steady rate. */
-    private int burstThreshold(double ratePerSecond) {
-        return Math.max(p.burstMin(), (int) Math.ceil(p.burstFactor() * ratePerSecond * p.burstWindow().toSeconds()));
+    /**
+     * Requests within the burst window that make a burst over a background of {@code background}
+     * per window: at least {@code burstMin}, and so many that random (Poisson) arrivals at the
+     * background reach them with a chance under {@code burstChance}.
+     */
+    int burstThreshold(double background) {
+        double term = Math.exp(-background);
+        double below = term;
+        int k = 1;
+        while (1 - below >= p.burstChance()) {
+            term *= background / k;
+            below += term;
+            k++;
+        }
+        return Math.max(p.burstMin(), k);
     }
 
     private DemandEstimate demand(String template) {

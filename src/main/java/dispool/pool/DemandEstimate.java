@@ -74,29 +74,37 @@ final class DemandEstimate {
      * is shorter, at least a minute): what a steady pool is sized for.
      */
     synchronized double calmRatePerSecond(long nowNanos, long windowNanos) {
-        return rate(nowNanos, windowNanos, true, 0);
-    }
-
-    /**
-     * Requests per second over the window before the last {@code recentNanos}, bursts included:
-     * what a burst in the last {@code recentNanos} stands out against. Its own requests would
-     * raise the bar it must clear; leaving out earlier bursts would lower it until steady traffic
-     * reads as one long burst.
-     */
-    synchronized double rateBefore(long nowNanos, long windowNanos, long recentNanos) {
-        return rate(nowNanos, windowNanos, false, recentNanos);
-    }
-
-    private double rate(long nowNanos, long windowNanos, boolean calmOnly, long recentNanos) {
         int n = 0;
         for (long t : requests) {
-            n += t > nowNanos - windowNanos && t <= nowNanos - recentNanos && !(calmOnly && inBurst(t)) ? 1 : 0;
+            n += t > nowNanos - windowNanos && !inBurst(t) ? 1 : 0;
         }
         if (n == 0) {
             return 0;
         }
         long span = Math.max(60_000_000_000L, Math.min(windowNanos, nowNanos - firstSeenNanos));
         return n / (span / 1e9);
+    }
+
+    /**
+     * The median number of requests per {@code binNanos} over the window before the last bin (only
+     * bins since the first request): the background a burst in the last bin stands out against. A
+     * median, not a mean: earlier bursts do not raise it and random clumps do not lower it.
+     */
+    synchronized double medianPerBin(long nowNanos, long windowNanos, long binNanos) {
+        long from = Math.max(nowNanos - windowNanos, firstSeenNanos);
+        int bins = (int) Math.max(0, (nowNanos - binNanos - from) / binNanos);
+        if (bins == 0) {
+            return 0;
+        }
+        int[] counts = new int[bins];
+        for (long t : requests) {
+            long back = nowNanos - binNanos - t;
+            if (back >= 0 && back < (long) bins * binNanos) {
+                counts[(int) (back / binNanos)]++;
+            }
+        }
+        java.util.Arrays.sort(counts);
+        return bins % 2 == 1 ? counts[bins / 2] : (counts[bins / 2 - 1] + counts[bins / 2]) / 2.0;
     }
 
     /** Requests within the last {@code burstNanos}. */

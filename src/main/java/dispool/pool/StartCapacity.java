@@ -102,6 +102,11 @@ final class StartCapacity implements Consumer<PoolEvent> {
         }
     }
 
+    /** The median start → ready time, seconds, of starts begun {@code level} at once; NaN before three. */
+    synchronized double secondsAt(int level) {
+        return medianSeconds(level);
+    }
+
     /** The plan, starting at most what the host sustains less the boots already under way. */
     RefillPolicy.Plan limit(RefillPolicy.Plan plan) {
         Estimate e = estimate();

@@ -36,27 +36,67 @@ class AdaptiveRefillPolicyTest {
     }
 
     @Test
-    void aBurstIsWantedWholeUpToTheMaxAndRefilledAtOnce() {
-        Pool p = pool("a", 8);
-        requests(p, 0, 6, S);
-        assertEquals(6, policy.want(p, 6 * S));
-        assertTrue(p.decision.startsWith("burst of 6 in 30 s"), p.decision);
-        assertTrue(policy.plan(p, 6 * S).fillNow(), "a burst refills without the delay");
-        requests(p, 7 * S, 10, S / 10);
-        assertEquals(8, policy.want(p, 8 * S), "never above preload-dispvm-max");
+    void noDemandYetHoldsTheMaxAndAnIdlePoolShrinksToOne() {
+        Pool p = pool("a", 6);
+        assertEquals(6, policy.want(p, 0));
+        assertTrue(p.decision.startsWith("no request seen yet"), p.decision);
+        policy.observe(p, S);
+        assertEquals(1, policy.want(p, 20 * 60 * S), "idle for 20 min");
+        assertTrue(p.decision.startsWith("idle"), p.decision);
     }
 
     @Test
-    void aPastBurstKeepsItsSizeThenAnIdlePoolShrinksToOne() {
-        Pool p = pool("a", 8);
-        requests(p, 0, 5, S);
-        long later = 20 * 60 * S; // past the rate window and the idle time, within the burst memory
-        assertEquals(5, policy.want(p, later));
-        assertTrue(p.decision.startsWith("a burst of 5 within the last 60 min"), p.decision);
-        long muchLater = 2 * 60 * 60 * S;
-        assertEquals(1, policy.want(p, muchLater));
-        assertTrue(p.decision.startsWith("idle"), p.decision);
-        assertFalse(policy.plan(p, muchLater).fillNow() && p.refill.sleeping() > 0);
+    void theFirstBurstKeepsWhatItHoldsAndLaterOnesWantWhatIsStillToCome() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 4, S);
+        assertEquals(1, policy.want(p, 4 * S), "holds nothing yet, and the first burst adds nothing: " + p.decision);
+        assertTrue(p.decision.startsWith("burst of 4 in 30 s, the first seen"), p.decision);
+        requests(p, 5 * S, 8, S); // the first burst: 12 in 12 s
+        requests(p, 300 * S, 3, S); // the second starts
+        assertEquals(9, policy.want(p, 303 * S), p.decision);
+        assertTrue(p.decision.startsWith("burst of 3 so far, bursts bring 12: want the 9 to come"), p.decision);
+        assertTrue(policy.plan(p, 303 * S).fillNow(), "a burst refills at once");
+        assertEquals(RefillPolicy.Plan.UNLIMITED, policy.plan(p, 303 * S).maxStarts(),
+                "in a burst a start held back would only make a cold start");
+    }
+
+    @Test
+    void regularBurstsArePreloadedForAheadOfTheNext() {
+        Pool p = pool("a", 12);
+        for (int b = 0; b < 3; b++) {
+            requests(p, b * 120 * S, 12, S / 2); // 12 in 6 s, every 2 min
+        }
+        long due = 360 * S;
+        assertEquals(1, policy.want(p, due - 60 * S), "between bursts, nothing calm: " + p.decision);
+        RefillPolicy.Plan quiet = policy.plan(p, due - 60 * S);
+        long lead = (long) ((6 + 0.25) * 7 * S); // 12 in waves of 2 (no start measured yet), 7 s each, + a quarter
+        assertEquals(60 * S - lead, quiet.askAgainAfter().toNanos(), "the pool wakes when the pre-warm begins");
+        assertEquals(12, policy.want(p, due - lead + S), p.decision);
+        assertTrue(p.decision.startsWith("bursts of 12 every 120 s: ready for the next, due in 42 s"), p.decision);
+        RefillPolicy.Plan prewarm = policy.plan(p, due - lead + S);
+        assertTrue(prewarm.fillNow());
+        assertEquals(2, prewarm.maxStarts(), "ahead of demand, as many at once as the host sustains");
+        requests(p, due, 2, S / 2);
+        assertEquals(10, policy.want(p, due + S), "the requests of the burst come off the pre-warm: " + p.decision);
+    }
+
+    @Test
+    void aBurstIsACountRandomArrivalsAtTheBackgroundRarelyReach() {
+        assertEquals(3, policy.burstThreshold(0), "no background: burstMin");
+        assertEquals(11, policy.burstThreshold(3), "P(N >= 11 | 3) = 0.03%, P(N >= 10 | 3) = 0.11%");
+    }
+
+    @Test
+    void steadyTrafficIsNotTakenForBursts() {
+        Pool p = pool("a", 4);
+        java.util.SplittableRandom r = new java.util.SplittableRandom(42);
+        double t = 0;
+        while (t < 3600) { // Poisson, 6 a minute, for an hour
+            t -= 10 * Math.log(1 - r.nextDouble());
+            policy.observe(p, (long) (t * S));
+        }
+        assertEquals(4, policy.want(p, (long) (t * S)), p.decision);
+        assertTrue(p.decision.contains("requests/min outside bursts"), p.decision);
     }
 
     @Test
