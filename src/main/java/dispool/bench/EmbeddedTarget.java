@@ -4,7 +4,6 @@ import dispool.host.Clock;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
-import dispool.pool.PoolEvents;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -25,8 +24,6 @@ public final class EmbeddedTarget extends EngineTarget {
     public record Template(String name, long memoryMiB, double bootFactor) {
     }
 
-    private final SimHost sim;
-    private final double timeScale;
     private final String description;
 
     /**
@@ -41,7 +38,6 @@ public final class EmbeddedTarget extends EngineTarget {
     /** @param policy the refill policy of every template ({@code x-dispool-policy}); null: the engine's default */
     public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
             double refillDelaySeconds, String policy) {
-        this.timeScale = timeScale;
         SimHost.Builder b = SimHost.builder().clock(Clock.scaled(timeScale)).seed(seed).reuseDispIds()
                 .totalMemoryMiB(hostMemoryMiB).templateVm("fedora-42-xfce");
         for (Template t : templates) {
@@ -51,8 +47,8 @@ public final class EmbeddedTarget extends EngineTarget {
                 b.feature(t.name(), "x-dispool-policy", policy);
             }
         }
-        sim = b.build();
-        start(new DispoolEngine(sim, EngineSettings.defaults()));
+        SimHost sim = b.build();
+        start(sim, new DispoolEngine(sim, EngineSettings.defaults()));
         description = String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' fedora-42-xfce "
                 + "figures), time scale %s, seed %d, host memory %d MiB, refill delay %s s, templates: %s",
                 number(timeScale), seed, hostMemoryMiB, number(refillDelaySeconds), templates.stream()
@@ -63,26 +59,6 @@ public final class EmbeddedTarget extends EngineTarget {
     @Override
     public String describe() {
         return description;
-    }
-
-    @Override
-    public double timeScale() {
-        return timeScale;
-    }
-
-    /** Sets dom0's preload-dispvm-threshold: memory in MiB that preloads leave free for other qubes. */
-    public void setThreshold(long mib) {
-        engine.updateGlobalSettings(null, false, Long.toString(mib), null, null);
-    }
-
-    /** The engine's events (traffic scenarios record the memory its preloads hold from them). */
-    PoolEvents events() {
-        return engine.events();
-    }
-
-    /** Host milliseconds of the simulator's clock. */
-    long hostMillis() {
-        return sim.clock().millis();
     }
 
     static String number(double d) {

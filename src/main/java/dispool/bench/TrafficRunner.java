@@ -19,10 +19,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Runs a {@link Traffic} scenario on a fresh embedded engine: sets the pools' maxes, lets them
- * fill for a warm-up of host time, then sends each request at its time (no more than the
- * scenario's in-flight limit at once), removes each disposable as soon as it is handed out
- * (Qubes' {@code clean}), and records the engine's events into a hand-out history, from which
+ * Runs a {@link Traffic} scenario on a fresh in-process engine and its host (the simulator at its
+ * time scale, or QEMU in real time): sets the pools' maxes, lets them fill for a warm-up of host
+ * time, then sends each request at its time (no more than the scenario's in-flight limit at
+ * once), removes each disposable as soon as it is handed out (Qubes' {@code clean}), and records the engine's events into a hand-out history, from which
  * the memory held by preloads over the run (MiB·s) is computed as the live advice does.
  */
 public final class TrafficRunner {
@@ -38,8 +38,8 @@ public final class TrafficRunner {
     public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs) {
     }
 
-    public Run run(Traffic traffic, String policy, Supplier<EmbeddedTarget> targets) {
-        try (EmbeddedTarget target = targets.get()) {
+    public Run run(Traffic traffic, String policy, Supplier<? extends EngineTarget> targets) {
+        try (EngineTarget target = targets.get()) {
             HistoryStore history = HistoryStore.inMemory(1_000_000);
             HistoryRecorder recorder = new HistoryRecorder(history, target::hostMillis, 0);
             target.events().addListener(recorder);
@@ -54,7 +54,7 @@ public final class TrafficRunner {
         }
     }
 
-    private static List<Sample> send(Traffic traffic, EmbeddedTarget target) {
+    private static List<Sample> send(Traffic traffic, EngineTarget target) {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         ExecutorService callers = Executors.newCachedThreadPool();
         Semaphore inFlight = new Semaphore(traffic.inFlight() > 0 ? traffic.inFlight() : Integer.MAX_VALUE);
@@ -88,7 +88,7 @@ public final class TrafficRunner {
         return ordered;
     }
 
-    private static Sample call(EmbeddedTarget target, Traffic.Arrival a, int iteration, long start) {
+    private static Sample call(EngineTarget target, Traffic.Arrival a, int iteration, long start) {
         long sent = target.hostMillis();
         HandOut h = target.handOut(a.template());
         long replied = target.hostMillis();
@@ -98,7 +98,7 @@ public final class TrafficRunner {
     }
 
     private static TrafficResult result(Traffic traffic, String policy, List<Sample> samples, HistoryStore history,
-            EmbeddedTarget target, long start, long end) {
+            EngineTarget target, long start, long end) {
         // start and end are history times: the recorder's clock, like the entries
         double mibSeconds = 0;
         Map<String, Double> heldMean = new LinkedHashMap<>();
@@ -125,7 +125,7 @@ public final class TrafficRunner {
                 mibSeconds, heldMean, perTemplate);
     }
 
-    private static void sleepHost(EmbeddedTarget target, long hostMs) {
+    private static void sleepHost(EngineTarget target, long hostMs) {
         if (hostMs <= 0) {
             return;
         }
