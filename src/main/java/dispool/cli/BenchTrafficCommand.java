@@ -170,7 +170,7 @@ public class BenchTrafficCommand implements Callable<Integer> {
 
     private String qemuHost(double loadBefore) {
         return String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s, %d CPUs, %d MiB guests "
-                + "(Debian cloud kernel + busybox initramfs + qcow2 overlay), preload-dispvm-delay %s s, %d s to fill "
+                + "(Debian cloud kernel + busybox initramfs + qcow2 overlay), preload-dispvm-delay %.0f s, %d s to fill "
                 + "first, load average %.1f at the start and %.1f at the end", accelerator,
                 Runtime.getRuntime().availableProcessors(), QemuTrafficScenarios.GUEST_MIB,
                 TrafficScenarios.QUBES_DELAY_SECONDS, QemuTrafficScenarios.WARM_UP.toSeconds(), loadBefore, loadAverage());
