@@ -17,9 +17,10 @@ import java.util.Map;
  * @param mibSeconds   memory held by preloads over the span, all templates (MiB·s)
  * @param heldMean     mean preloads held per template over the span
  * @param perTemplate  request → usable stats per template
+ * @param refused      refusals (memory, too many cold starts at once) that were retried
  */
 public record TrafficResult(Traffic traffic, String policy, List<Sample> samples, Stats stats, int ready, int waited,
-        int cold, double spanMs, double mibSeconds, Map<String, Double> heldMean, Map<String, Stats> perTemplate) {
+        int cold, double spanMs, double mibSeconds, Map<String, Double> heldMean, Map<String, Stats> perTemplate, int refused) {
 
     /** preload-dispvm-max per template during the run. */
     public Map<String, Integer> maxes() {

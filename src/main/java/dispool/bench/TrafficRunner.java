@@ -4,6 +4,7 @@ import dispool.advice.Demand;
 import dispool.advice.HistoryEntry;
 import dispool.advice.HistoryRecorder;
 import dispool.advice.HistoryStore;
+import dispool.pool.DispoolException;
 import dispool.pool.HandOut;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -26,6 +28,9 @@ import java.util.function.Supplier;
  * the memory held by preloads over the run (MiB·s) is computed as the live advice does.
  */
 public final class TrafficRunner {
+
+    /** Host time a refused request waits before it is made again. */
+    static final long RETRY_MS = 1_000;
 
     private final Duration warmUp;
 
@@ -46,15 +51,17 @@ public final class TrafficRunner {
             traffic.maxesFor(policy).forEach(target::setMax);
             sleepHost(target, warmUp.toMillis());
             long start = target.hostMillis();
-            List<Sample> samples = send(traffic, target);
+            AtomicInteger refused = new AtomicInteger();
+            List<Sample> samples = send(traffic, target, refused);
             long end = target.hostMillis();
             long from = recorder.toHistoryMillis(start);
             long to = recorder.toHistoryMillis(end);
-            return new Run(result(traffic, policy, samples, history, target, from, to), history, from, to);
+            return new Run(result(traffic, policy, samples, history, target, from, to, refused.get()), history, from,
+                    to);
         }
     }
 
-    private static List<Sample> send(Traffic traffic, EngineTarget target) {
+    private static List<Sample> send(Traffic traffic, EngineTarget target, AtomicInteger refused) {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         ExecutorService callers = Executors.newCachedThreadPool();
         Semaphore inFlight = new Semaphore(traffic.inFlight() > 0 ? traffic.inFlight() : Integer.MAX_VALUE);
@@ -68,7 +75,7 @@ public final class TrafficRunner {
                 int iteration = i;
                 callers.execute(() -> {
                     try {
-                        samples.add(call(target, a, iteration, start));
+                        samples.add(call(target, a, iteration, start, refused));
                     } finally {
                         inFlight.release();
                     }
@@ -88,17 +95,33 @@ public final class TrafficRunner {
         return ordered;
     }
 
-    private static Sample call(EngineTarget target, Traffic.Arrival a, int iteration, long start) {
+    /**
+     * One request as a user makes it: refused for memory or for too many cold starts at once, it
+     * is made again a second later (as a retrying caller would), and the time refused counts in
+     * its request → usable.
+     */
+    private static Sample call(EngineTarget target, Traffic.Arrival a, int iteration, long start, AtomicInteger refused) {
         long sent = target.hostMillis();
-        HandOut h = target.handOut(a.template());
-        long replied = target.hostMillis();
-        target.remove(h.name());
-        return new Sample(iteration, h.name(), Sample.pathOf(h), h.usableAfterMs(), replied - sent,
-                target.hostMillis() - replied, sent - start);
+        while (true) {
+            long attempt = target.hostMillis();
+            try {
+                HandOut h = target.handOut(a.template());
+                long replied = target.hostMillis();
+                target.remove(h.name());
+                return new Sample(iteration, h.name(), Sample.pathOf(h), h.usableAfterMs() + (attempt - sent),
+                        replied - sent, target.hostMillis() - replied, sent - start);
+            } catch (DispoolException e) {
+                if (e.kind() != DispoolException.Kind.BUSY && e.kind() != DispoolException.Kind.INSUFFICIENT_MEMORY) {
+                    throw e;
+                }
+                refused.incrementAndGet();
+                sleepHost(target, RETRY_MS);
+            }
+        }
     }
 
     private static TrafficResult result(Traffic traffic, String policy, List<Sample> samples, HistoryStore history,
-            EngineTarget target, long start, long end) {
+            EngineTarget target, long start, long end, int refused) {
         // start and end are history times: the recorder's clock, like the entries
         double mibSeconds = 0;
         Map<String, Double> heldMean = new LinkedHashMap<>();
@@ -122,7 +145,7 @@ public final class TrafficRunner {
         ScenarioResult r = ScenarioResult.of(new Scenario(traffic.name(), "", 0, Math.max(1, traffic.inFlight()),
                 samples.size()), samples, end - start);
         return new TrafficResult(traffic, policy, samples, r.stats(), r.ready(), r.waited(), r.cold(), end - start,
-                mibSeconds, heldMean, perTemplate);
+                mibSeconds, heldMean, perTemplate, refused);
     }
 
     private static void sleepHost(EngineTarget target, long hostMs) {

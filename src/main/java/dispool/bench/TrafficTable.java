@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  */
 public final class TrafficTable {
 
-    private static final String ROW = "%-14s %-9s %4s %5s %9s %9s %-16s %6s %12s  %s%n";
+    private static final String ROW = "%-14s %-9s %4s %5s %9s %9s %-16s %6s %7s %12s  %s%n";
 
     private TrafficTable() {
     }
@@ -25,12 +25,12 @@ public final class TrafficTable {
         out.println("Each scenario runs once per policy with the same seed, host memory and requests; times are host "
                 + "time, request -> usable.");
         out.println();
-        out.printf(Locale.ROOT, ROW, "scenario", "policy", "max", "n", "mean ms", "p95 ms", "ready/wait/cold", "cold", "MiB·s",
+        out.printf(Locale.ROOT, ROW, "scenario", "policy", "max", "n", "mean ms", "p95 ms", "ready/wait/cold", "cold", "refused", "MiB·s",
                 "preloads held on average");
         for (TrafficResult r : results) {
             out.printf(Locale.ROOT, ROW, r.traffic().name(), r.policy(), max(r.maxes()), r.samples().size(), SummaryTable.ms(r.stats().mean()),
                     SummaryTable.ms(r.stats().p95()), r.ready() + "/" + r.waited() + "/" + r.cold(),
-                    percent(r.coldShare()), String.format(Locale.ROOT, "%.0f", r.mibSeconds()), held(r.heldMean()));
+                    percent(r.coldShare()), r.refused(), String.format(Locale.ROOT, "%.0f", r.mibSeconds()), held(r.heldMean()));
         }
         out.println();
         results.stream().map(r -> r.traffic().name()).distinct().forEach(name -> compare(results, name, out));

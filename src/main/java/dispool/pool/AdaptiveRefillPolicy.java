@@ -1,6 +1,7 @@
 package dispool.pool;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -9,27 +10,39 @@ import java.util.function.Supplier;
 
 /**
  * The {@code adaptive} refill policy: Qubes' timers while demand is calm, no delay while a burst
- * is on, and a pool sized to its demand inside the user's limits (never above
- * {@code preload-dispvm-max}; the memory gate still keeps {@code preload-dispvm-threshold} free).
+ * is on, preloads ready ahead of bursts that come back at a regular period, and a pool sized to
+ * its demand inside the user's limits (never above {@code preload-dispvm-max}; the memory gate
+ * still keeps {@code preload-dispvm-threshold} free).
  *
  * <p>The demand model, all parameters in {@link Parameters}:
  * <ul>
- * <li>rate λ = requests in the last {@code window} / the window; refill time R = the median of the
- *     pool's measured start → ready times (preload-dispvm-delay added outside bursts);</li>
+ * <li>calm rate λ = requests outside bursts in the last {@code window} / the window; refill time R
+ *     = the median of the pool's measured start → ready times (preload-dispvm-delay added);</li>
  * <li>steady want = the smallest pool whose chance that a request must wait is at most
  *     {@code missTarget} when requests come at random at rate λ and each hand-out refills for R:
  *     Erlang C with offered load a = λ·R (a request that misses waits for a refill, so the pool
  *     is a queue, not a loss system);</li>
- * <li>a burst is on when more requests came within {@code burstWindow} than {@code burstMin} and
- *     than {@code burstFactor} times what the rate predicts for that window: the pool then wants
- *     at least as many as the burst so far and refills at once, every gap together;</li>
- * <li>a burst seen within {@code burstMemory} keeps the pool as large as that burst between
- *     bursts (bursts come back: a user's morning, a script's batch);</li>
- * <li>a pool with no request for {@code idleAfter} shrinks to one preload (the first request
- *     after a quiet spell still finds one ready);</li>
+ * <li>a burst is on while at least {@code burstMin} requests, and {@code burstFactor} times what
+ *     the rate of all requests before that window (bursts included, or a long one would lower its
+ *     own bar) predicts, came within {@code burstWindow}; the factor is
+ *     high enough that random clumps of steady traffic are rarely taken for one (9 in 30 s at
+ *     6/min: 0.4%).
+ *     While it is on the pool refills at once and wants what the burst still brings: the median
+ *     size of the earlier bursts less the requests so far (the first burst seen: as many again
+ *     as came so far, and it keeps what it holds);</li>
+ * <li>bursts that come back at a regular period are preloaded for ({@link BurstForecast}): from
+ *     {@code leadFactor} refill times before the next one is due until {@code burstWindow} after,
+ *     the pool wants the bursts' median size less the requests that came since, refilled at once;</li>
+ * <li>a pool that has seen no request yet holds {@code preload-dispvm-max}, as a fixed pool
+ *     would (nothing is known of its demand); one with no request for {@code idleAfter} shrinks
+ *     to one preload (the first request after a quiet spell still finds one ready);</li>
  * <li>when the host's memory cannot hold every pool's want, the preloads it can hold are shared by
- *     rate, each pool with a max keeping at least one: no template starves, idle ones give first.</li>
+ *     calm rate, each pool keeping at least one: no template starves, idle ones give first.</li>
  * </ul>
+ * Filling ahead of demand (calm gaps, a pre-warm) starts at most as many at once as the host
+ * sustains, measured ({@link StartCapacity}); the rest start as starts finish, so each is ready
+ * as soon as the host allows. In a burst it does not: a refill held back there only turns the
+ * request that would have claimed it into a cold start, which is no cheaper for the host.
  * Claiming, readiness, pausing and removal are the engine's as for every policy.
  */
 final class AdaptiveRefillPolicy implements RefillPolicy {
@@ -37,21 +50,22 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     /**
      * The model's parameters.
      *
-     * @param window        demand rate window
-     * @param burstMemory   how long a burst keeps the pool as large as itself
+     * @param window        calm rate window
+     * @param burstMemory   how long requests and bursts are remembered
      * @param burstWindow   requests this close together form a burst
      * @param burstMin      requests within the burst window that make a burst, at least
-     * @param burstFactor   a burst has this many times the requests the rate predicts for its window
+     * @param burstFactor   a burst has this many times the requests the calm rate predicts for its window
      * @param idleAfter     no request for this long: the pool shrinks to one
      * @param missTarget    share of requests that may wait, in steady demand
+     * @param regularity    bursts are periodic when their gaps differ by at most this share of the period
+     * @param leadFactor    a forecast burst's preloads start this many refill times before it is due
      * @param defaultRefill refill time until one was measured (Qubes R4.3's cold start median)
      */
     record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, double burstFactor,
-            Duration idleAfter, double missTarget,
-            Duration defaultRefill) {
+            Duration idleAfter, double missTarget, double regularity, double leadFactor, Duration defaultRefill) {
 
-        static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60), Duration.ofSeconds(30), 3, 2.0,
-                Duration.ofMinutes(10), 0.05, Duration.ofSeconds(7));
+        static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60),
+                Duration.ofSeconds(30), 3, 3.0, Duration.ofMinutes(10), 0.01, 0.25, 2.0, Duration.ofSeconds(7));
     }
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */
@@ -60,6 +74,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private final Parameters p;
     private final QubesRefillPolicy calm = new QubesRefillPolicy();
     private final RefillTimes refillTimes;
+    private final StartCapacity starts;
     private final Supplier<OptionalLong> availableBytes;
     private final Map<String, DemandEstimate> demand = new ConcurrentHashMap<>();
     private final Map<String, Share> shares = new ConcurrentHashMap<>();
@@ -68,24 +83,42 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private record Share(int want, double rate, int held, long memoryMiB, long thresholdMiB) {
     }
 
-    AdaptiveRefillPolicy(Parameters p, RefillTimes refillTimes, Supplier<OptionalLong> availableBytes) {
+    /**
+     * What the pool's demand looks like now: the burst on (or null), the next forecast burst (or
+     * null), whether its pre-warm is on, and the size of the bursts so far (0: none closed yet).
+     */
+    private record Outlook(DemandEstimate.Burst open, BurstForecast next, boolean prewarm, int expectedSize) {
+
+        boolean refillAtOnce() {
+            return open != null || prewarm;
+        }
+    }
+
+    AdaptiveRefillPolicy(Parameters p, RefillTimes refillTimes, Supplier<OptionalLong> availableBytes,
+            StartCapacity starts) {
         this.p = p;
         this.refillTimes = refillTimes;
+        this.starts = starts;
         this.availableBytes = availableBytes;
     }
 
     /** Every request of every pool counts, whichever policy runs it, so a switch to adaptive starts informed. */
     void observe(Pool pool, long nowNanos) {
-        demand(pool.template).request(nowNanos, kept());
+        DemandEstimate d = demand(pool.template);
+        int recent = d.recent(nowNanos, p.burstWindow().toNanos()) + 1;
+        long burstWindow = p.burstWindow().toNanos();
+        boolean burst = recent >= burstThreshold(d.rateBefore(nowNanos, p.window().toNanos(), burstWindow));
+        d.request(nowNanos, p.burstMemory().toNanos(), burstWindow, burst);
     }
 
     /**
-     * In a burst the request's own claim is refilled at once: a reconcile just after the claim (the
-     * engine wakes the pool for the policy's next timer), which sees the gap and fills it.
+     * While a burst is on or one is due, the request's own claim is refilled at once: a reconcile
+     * just after the claim (the engine wakes the pool for the policy's next timer), which sees the
+     * gap and fills it.
      */
     @Override
     public void requested(Pool pool, long nowNanos) {
-        if (burstOn(pool, nowNanos)) {
+        if (outlook(pool, nowNanos).refillAtOnce()) {
             pool.refill.add(nowNanos + CLAIM_SETTLE_NANOS);
         } else {
             calm.requested(pool, nowNanos);
@@ -94,7 +127,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
     @Override
     public void used(Pool pool, long nowNanos) {
-        if (burstOn(pool, nowNanos)) {
+        if (outlook(pool, nowNanos).refillAtOnce()) {
             pool.refill.hold(false);
             pool.refill.add(nowNanos);
         } else {
@@ -126,29 +159,39 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             return 0;
         }
         DemandEstimate d = demand(pool.template);
-        double rate = d.ratePerSecond(nowNanos, p.window().toNanos());
-        int recent = d.recent(nowNanos, p.burstWindow().toNanos());
-        int lastBurst = d.largestBurst(nowNanos, p.burstMemory().toNanos(), p.burstWindow().toNanos());
-        boolean pastBurst = pastBurst(d, nowNanos);
-        double refillSeconds = refillTimes.medianSeconds(pool.template, p.defaultRefill());
-        int steady = smallestPool(rate * (refillSeconds + Math.max(0, s.delaySeconds())), p.missTarget(), s.max());
+        double rate = d.calmRatePerSecond(nowNanos, p.window().toNanos());
+        double refillSeconds = refillSeconds(pool);
+        int steady = smallestPool(rate * refillSeconds, p.missTarget(), s.max());
+        Outlook o = outlook(pool, nowNanos);
         String why;
         int want;
-        if (burstOn(pool, nowNanos)) {
-            want = Math.max(steady, recent);
-            why = String.format(Locale.ROOT, "burst of %d in %d s: refill at once, want %d", recent,
-                    p.burstWindow().toSeconds(), Math.min(want, s.max()));
-        } else if (pastBurst && lastBurst > steady) {
-            want = lastBurst;
-            why = String.format(Locale.ROOT, "a burst of %d within the last %d min: keep %d ready for the next", lastBurst,
-                    p.burstMemory().toMinutes(), Math.min(want, s.max()));
-        } else if (d.lastNanos() == Long.MIN_VALUE || nowNanos - d.lastNanos() > p.idleAfter().toNanos()) {
+        if (o.open() != null) {
+            int size = o.open().size();
+            boolean first = o.expectedSize() == 0;
+            int toCome = first ? size : Math.max(0, o.expectedSize() - size);
+            // the first burst keeps what it holds (nothing says how large it is); later ones want what is still to come
+            want = Math.max(steady, first ? Math.max(toCome, pool.held()) : toCome);
+            why = first
+                    ? String.format(Locale.ROOT, "burst of %d in %d s, the first seen: want as many again, refilled at once",
+                            size, p.burstWindow().toSeconds())
+                    : String.format(Locale.ROOT, "burst of %d so far, bursts bring %d: want the %d to come, refilled at once",
+                            size, o.expectedSize(), toCome);
+        } else if (o.prewarm()) {
+            int arrived = d.recent(nowNanos, nowNanos - (o.next().dueNanos() - lead(pool, o.next().size())));
+            want = Math.max(steady, o.next().size() - arrived);
+            why = String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s", o.next().size(),
+                    Duration.ofNanos(o.next().periodNanos()).toSeconds(),
+                    Math.max(0, Duration.ofNanos(o.next().dueNanos() - nowNanos).toSeconds()));
+        } else if (d.lastNanos() == Long.MIN_VALUE) {
+            want = s.max();
+            why = "no request seen yet: preload-dispvm-max, as a fixed pool would";
+        } else if (nowNanos - d.lastNanos() > p.idleAfter().toNanos()) {
             want = 1;
             why = "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1";
         } else {
             want = steady;
-            why = String.format(Locale.ROOT, "%.1f requests/min x %.1f s refill: want %d", rate * 60,
-                    refillSeconds + Math.max(0, s.delaySeconds()), Math.min(want, s.max()));
+            why = String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d", rate * 60,
+                    refillSeconds, Math.min(want, s.max()));
         }
         want = Math.max(1, Math.min(want, s.max()));
         shares.put(pool.template, new Share(want, rate, pool.held(), s.memoryMiB(), s.thresholdMiB()));
@@ -157,16 +200,59 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         return shared;
     }
 
+    /**
+     * While a burst is on or one is due, every gap is filled at once; otherwise Qubes' timers run,
+     * and the pool is looked at again when the next forecast burst's pre-warm begins.
+     */
     @Override
     public Plan plan(Pool pool, long nowNanos) {
-        if (!burstOn(pool, nowNanos)) {
-            return calm.plan(pool, nowNanos);
-        }
+        Outlook o = outlook(pool, nowNanos);
         RefillTimers timers = pool.refill;
-        timers.takeWoken(nowNanos);
-        timers.hold(false);
-        // look again when the burst may be over, to shrink back
-        return new Plan(true, p.burstWindow());
+        if (o.refillAtOnce()) {
+            timers.takeWoken(nowNanos);
+            timers.hold(false);
+            // look again when the burst may be over or the pre-warm ends, to shrink back
+            Plan atOnce = new Plan(true, p.burstWindow());
+            return o.open() != null ? atOnce : starts.limit(atOnce);
+        }
+        Plan c = starts.limit(calm.plan(pool, nowNanos));
+        if (o.next() == null) {
+            return c;
+        }
+        Duration untilPrewarm = Duration.ofNanos(Math.max(1, o.next().dueNanos() - lead(pool, o.next().size()) - nowNanos));
+        return c.askingAgainAfter(c.askAgainAfter() == null || untilPrewarm.compareTo(c.askAgainAfter()) < 0
+                ? untilPrewarm : c.askAgainAfter());
+    }
+
+    private Outlook outlook(Pool pool, long nowNanos) {
+        DemandEstimate d = demand(pool.template);
+        DemandEstimate.Burst open = d.openBurst(nowNanos, p.burstWindow().toNanos());
+        List<DemandEstimate.Burst> bursts = d.bursts();
+        List<DemandEstimate.Burst> closed = open == null ? bursts : bursts.subList(0, bursts.size() - 1);
+        BurstForecast next = BurstForecast.of(closed, nowNanos, p.regularity(), p.burstWindow().toNanos()).orElse(null);
+        boolean prewarm = next != null && next.covers(nowNanos, lead(pool, next.size()), p.burstWindow().toNanos());
+        return new Outlook(open, next, prewarm, medianSize(closed));
+    }
+
+    /**
+     * How long before a forecast burst its preloads start: {@code leadFactor} measured start →
+     * ready times (they start without preload-dispvm-delay) for each wave of as many as the host
+     * sustains at once.
+     */
+    private long lead(Pool pool, int size) {
+        int waves = (size + Math.max(1, starts.estimate().atOnce()) - 1) / Math.max(1, starts.estimate().atOnce());
+        return (long) (p.leadFactor() * waves * refillTimes.medianSeconds(pool.template, p.defaultRefill()) * 1e9);
+    }
+
+    private double refillSeconds(Pool pool) {
+        return refillTimes.medianSeconds(pool.template, p.defaultRefill()) + Math.max(0, pool.settings.delaySeconds());
+    }
+
+    /** The median size of the last bursts (the forecast's window); 0 before any. */
+    private static int medianSize(List<DemandEstimate.Burst> closed) {
+        int[] sizes = closed.subList(Math.max(0, closed.size() - BurstForecast.GAPS - 1), closed.size()).stream()
+                .mapToInt(DemandEstimate.Burst::size).sorted().toArray();
+        return sizes.length == 0 ? 0 : sizes[sizes.length / 2];
     }
 
     /**
@@ -190,30 +276,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         shares.remove(template);
     }
 
-    /**
-     * A burst is on: against the steady rate, or at {@code burstMin} requests once a burst was seen
-     * within the burst memory (the bursts themselves raise the rate and would hide the next one).
-     */
-    private boolean burstOn(Pool pool, long nowNanos) {
-        DemandEstimate d = demand(pool.template);
-        int recent = d.recent(nowNanos, p.burstWindow().toNanos());
-        return recent >= p.burstMin() && (pastBurst(d, nowNanos)
-                || recent >= burstThreshold(d.ratePerSecond(nowNanos, p.window().toNanos())));
-    }
-
-    private boolean pastBurst(DemandEstimate d, long nowNanos) {
-        return d.largestBurst(nowNanos, p.burstMemory().toNanos(), p.burstWindow().toNanos())
-                >= burstThreshold(d.ratePerSecond(nowNanos, p.burstMemory().toNanos()));
-    }
-
     /** Requests within the burst window that make a burst at this steady rate. */
     private int burstThreshold(double ratePerSecond) {
         return Math.max(p.burstMin(), (int) Math.ceil(p.burstFactor() * ratePerSecond * p.burstWindow().toSeconds()));
-    }
-
-    /** Requests are kept for the longer of the rate window and the burst memory. */
-    private long kept() {
-        return Math.max(p.window().toNanos(), p.burstMemory().toNanos());
     }
 
     private DemandEstimate demand(String template) {

@@ -80,6 +80,11 @@ final class ColdStarts {
         return new Slot(now, memoryMiB);
     }
 
+    /** Cold starts running now: boots that share the host's CPUs with the preloads' ({@link StartCapacity}). */
+    synchronized int running() {
+        return count;
+    }
+
     private synchronized void finished(long startedNanos) {
         count--;
         running.computeIfPresent(startedNanos, (k, n) -> n == 1 ? null : n - 1);

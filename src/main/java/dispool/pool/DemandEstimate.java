@@ -2,32 +2,94 @@ package dispool.pool;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.List;
 
 /**
- * One pool's recent requests, for the adaptive policy: the rate over the demand window, the
- * requests in the last burst window and the largest burst of a longer memory. Host nanoseconds;
- * only the requests of the longest window asked for are kept.
+ * One pool's recent requests, for the adaptive policy, in host nanoseconds: the calm rate (requests
+ * outside bursts, over the demand window), the requests in the last burst window, and the bursts
+ * themselves, each with its start and size, from which {@link BurstForecast} predicts the next.
+ * Only what the longest window asked for is kept.
  */
 final class DemandEstimate {
 
+    /** A burst: its first request, its last one so far, how many it had, and whether a calm request ended it. */
+    record Burst(long startNanos, long lastNanos, int size, boolean ended) {
+    }
+
     private final Deque<Long> requests = new ArrayDeque<>();
+    private final Deque<Burst> bursts = new ArrayDeque<>();
     private long firstSeenNanos = Long.MIN_VALUE;
     private long lastNanos = Long.MIN_VALUE;
 
-    synchronized void request(long nowNanos, long windowNanos) {
+    /**
+     * Records a request; {@code burstOn} says whether the policy sees a burst with it (enough
+     * requests within the burst window). Such a request joins the open burst, or starts one that
+     * takes in the requests of the window before it (they made it a burst); any other request
+     * closes the open burst.
+     */
+    synchronized void request(long nowNanos, long keptNanos, long burstWindowNanos, boolean burstOn) {
         if (firstSeenNanos == Long.MIN_VALUE) {
             firstSeenNanos = nowNanos;
         }
         requests.addLast(nowNanos);
         lastNanos = nowNanos;
-        forget(nowNanos, windowNanos);
+        Burst open = openBurst(nowNanos, burstWindowNanos);
+        if (!burstOn) {
+            if (open != null) {
+                bursts.removeLast();
+                bursts.addLast(new Burst(open.startNanos(), open.lastNanos(), open.size(), true));
+            }
+        } else if (open != null) {
+            bursts.removeLast();
+            bursts.addLast(new Burst(open.startNanos(), nowNanos, open.size() + 1, false));
+        } else {
+            long start = nowNanos;
+            int n = 0;
+            for (var it = requests.descendingIterator(); it.hasNext();) {
+                long t = it.next();
+                if (t <= nowNanos - burstWindowNanos) {
+                    break;
+                }
+                start = t;
+                n++;
+            }
+            bursts.addLast(new Burst(start, nowNanos, n, false));
+        }
+        forget(nowNanos, keptNanos);
     }
 
-    /** Requests per second over the window (or since the first request, when that is shorter, at least a minute). */
-    synchronized double ratePerSecond(long nowNanos, long windowNanos) {
+    /** The burst still going on (not ended, its last request within the burst window), or null. */
+    synchronized Burst openBurst(long nowNanos, long burstWindowNanos) {
+        Burst last = bursts.peekLast();
+        return last != null && !last.ended() && nowNanos - last.lastNanos() < burstWindowNanos ? last : null;
+    }
+
+    /** The bursts kept, oldest first, the open one included. */
+    synchronized List<Burst> bursts() {
+        return List.copyOf(bursts);
+    }
+
+    /**
+     * Requests per second outside bursts over the window (or since the first request, when that
+     * is shorter, at least a minute): what a steady pool is sized for.
+     */
+    synchronized double calmRatePerSecond(long nowNanos, long windowNanos) {
+        return rate(nowNanos, windowNanos, true, 0);
+    }
+
+    /**
+     * Requests per second over the window before the last {@code recentNanos}, bursts included:
+     * what a burst in the last {@code recentNanos} stands out against (its own requests would
+     * raise the bar it must clear).
+     */
+    synchronized double rateBefore(long nowNanos, long windowNanos, long recentNanos) {
+        return rate(nowNanos, windowNanos, false, recentNanos);
+    }
+
+    private double rate(long nowNanos, long windowNanos, boolean calmOnly, long recentNanos) {
         int n = 0;
         for (long t : requests) {
-            n += t > nowNanos - windowNanos ? 1 : 0;
+            n += t > nowNanos - windowNanos && t <= nowNanos - recentNanos && !(calmOnly && inBurst(t)) ? 1 : 0;
         }
         if (n == 0) {
             return 0;
@@ -45,27 +107,26 @@ final class DemandEstimate {
         return n;
     }
 
-    /** The most requests that came within any {@code burstNanos} of the kept ones (the window's). */
-    synchronized int largestBurst(long nowNanos, long windowNanos, long burstNanos) {
-        long[] t = requests.stream().mapToLong(Long::longValue).filter(x -> x > nowNanos - windowNanos).toArray();
-        int largest = 0;
-        for (int lo = 0, hi = 0; hi < t.length; hi++) {
-            while (t[hi] - t[lo] >= burstNanos) {
-                lo++;
-            }
-            largest = Math.max(largest, hi - lo + 1);
-        }
-        return largest;
-    }
-
     /** When the last request came; {@link Long#MIN_VALUE} before any. */
     synchronized long lastNanos() {
         return lastNanos;
     }
 
-    private void forget(long nowNanos, long windowNanos) {
-        while (!requests.isEmpty() && requests.peekFirst() <= nowNanos - windowNanos) {
+    private boolean inBurst(long t) {
+        for (Burst b : bursts) {
+            if (t >= b.startNanos() && t <= b.lastNanos()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void forget(long nowNanos, long keptNanos) {
+        while (!requests.isEmpty() && requests.peekFirst() <= nowNanos - keptNanos) {
             requests.removeFirst();
+        }
+        while (!bursts.isEmpty() && bursts.peekFirst().lastNanos() <= nowNanos - keptNanos) {
+            bursts.removeFirst();
         }
     }
 }

@@ -86,7 +86,10 @@ public final class DispoolEngine implements AutoCloseable {
         ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
                 new LifecycleListener(), settings.backoff(), ownership, coldStarts);
-        this.refill = new RefillPolicies(host, events);
+        StartCapacity starts = new StartCapacity(
+                () -> index.pools().stream().mapToInt(Pool::startsUnderWay).sum() + coldStarts.running());
+        events.addListener(starts);
+        this.refill = new RefillPolicies(host, events, starts);
         OutdatedVolumes volumes = new OutdatedVolumes(host);
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
@@ -433,6 +436,13 @@ public final class DispoolEngine implements AutoCloseable {
     }
 
     private final class LifecycleListener implements PreloadLifecycle.Listener {
+        /** Starts are limited host-wide: any pool that holds some back may start one now. */
+        @Override
+        public void startEnded(Pool pool) {
+            index.pools().stream().filter(p -> p.deferredStarts > 0)
+                    .forEach(p -> runner(p.template).mark("a start finished: " + p.deferredStarts + " waiting to start"));
+        }
+
         @Override
         public void poolChanged(Pool pool, String reason) {
             runner(pool.template).mark(reason);

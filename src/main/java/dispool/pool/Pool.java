@@ -47,6 +47,11 @@ final class Pool {
     /** The refill policy running the pool ({@link RefillPolicies}) and its last decision in words (null: none). */
     volatile String policy = RefillPolicies.QUBES;
     volatile String decision;
+    /**
+     * Preloads of a gap the policy said to fill that its start limit held back
+     * ({@link RefillPolicy.Plan#maxStarts}): they start as starts finish, without a new timer.
+     */
+    volatile int deferredStarts;
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;
@@ -102,6 +107,20 @@ final class Pool {
             }
         }
         return null;
+    }
+
+    /**
+     * Preloads whose boot is under way: starting, and their starter not done with them yet (a
+     * claimed one boots on for its requester; a failed or discarded one is over).
+     */
+    int startsUnderWay() {
+        int n = 0;
+        for (Preload p : preloads) {
+            if (p.state.isStarting() && !p.settled.isDone()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** Free preloads, newest first: the order in which an excess is removed. */

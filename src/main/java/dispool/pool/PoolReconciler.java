@@ -42,6 +42,8 @@ final class PoolReconciler {
     private final Duration memoryRetry;
     private final RefillPolicy policy;
     private final OutdatedVolumes volumes;
+    /** Held while a pool counts the starts under way and starts its own. */
+    private final Object filling = new Object();
 
     PoolReconciler(SettingsReader reader, PreloadLifecycle lifecycle, MemoryGate memory, PoolEvents events, Clock clock,
             Duration memoryRetry, RefillPolicy policy, OutdatedVolumes volumes) {
@@ -131,30 +133,55 @@ final class PoolReconciler {
     }
 
     /**
-     * Fills the gap when the refill policy says now, after the pool's backoff, as far as memory
-     * admits; runs again when the policy's next timer wakes.
+     * Fills the gap when the refill policy says now, after the pool's backoff, as many at once as
+     * the policy's start limit allows and memory admits; runs again when the policy's next timer
+     * wakes. What the start limit held back is still owed: it starts as starts finish (the
+     * engine reconciles such pools then), without waiting for the policy's next timer. One pool
+     * fills at a time, so each counts the starts the others just made.
      */
     private Next fill(Pool pool, PoolSettings s, int gap) {
-        long now = clock.nanos();
-        RefillPolicy.Plan plan = policy.plan(pool, now);
-        Next timer = plan.askAgainAfter() == null ? Next.DONE : new Next(plan.askAgainAfter());
-        if (gap <= 0 || !plan.fillNow()) {
+        synchronized (filling) {
+            long now = clock.nanos();
+            RefillPolicy.Plan plan = policy.plan(pool, now);
+            Next timer = plan.askAgainAfter() == null ? Next.DONE : new Next(plan.askAgainAfter());
+            int owed = plan.fillNow() ? gap : Math.min(gap, pool.deferredStarts);
+            if (owed <= 0) {
+                pool.deferredStarts = 0;
+                return timer;
+            }
+            long backoff = pool.backoff.waitNanos(now);
+            if (backoff > 0) {
+                return Next.after(backoff).orSooner(timer);
+            }
+            int starts = Math.min(owed, plan.maxStarts());
+            pool.deferredStarts = owed - starts;
+            if (starts == 0) {
+                pool.decision = withStarts(pool.decision, 0, owed, plan.startsReason());
+                return timer;
+            }
+            MemoryGate.Admission a = memory.admit(pool.template, starts, s.thresholdMiB(), s.memoryMiB());
+            pool.admission = a;
+            for (int i = 0; i < a.allowed(); i++) {
+                lifecycle.startPreload(pool, s);
+            }
+            if (plan.startsReason() != null) {
+                pool.decision = withStarts(pool.decision, a.allowed(), pool.deferredStarts, plan.startsReason());
+            }
+            if (a.allowed() < starts) {
+                events.publish(new PoolEvent(PoolEvent.Type.MEMORY_WAIT, pool.template, null, a.reason(), clock.millis(),
+                        Map.of("waiting", starts - a.allowed(), "availableMiB", a.availableMiB() == null ? -1 : a.availableMiB())));
+                return new Next(memoryRetry).orSooner(timer);
+            }
             return timer;
         }
-        long backoff = pool.backoff.waitNanos(now);
-        if (backoff > 0) {
-            return Next.after(backoff).orSooner(timer);
-        }
-        MemoryGate.Admission a = memory.admit(pool.template, gap, s.thresholdMiB(), s.memoryMiB());
-        pool.admission = a;
-        for (int i = 0; i < a.allowed(); i++) {
-            lifecycle.startPreload(pool, s);
-        }
-        if (a.allowed() < gap) {
-            events.publish(new PoolEvent(PoolEvent.Type.MEMORY_WAIT, pool.template, null, a.reason(), clock.millis(),
-                    Map.of("waiting", gap - a.allowed(), "availableMiB", a.availableMiB() == null ? -1 : a.availableMiB())));
-            return new Next(memoryRetry).orSooner(timer);
-        }
-        return timer;
+    }
+
+    /** "…; starting 2 at once, 1 more as starts finish: the host sustains 3 at once (…)". */
+    private static String withStarts(String decision, int started, int deferred, String reason) {
+        String starts = started > 0
+                ? "starting " + started + " at once" + (deferred > 0 ? ", " + deferred + " more as starts finish" : "")
+                : deferred + " to start as starts finish";
+        String text = starts + ": " + reason;
+        return decision == null ? text : decision + "; " + text;
     }
 }

@@ -96,6 +96,9 @@ final class PreloadLifecycle {
 
     /** What the lifecycle tells the rest of the engine. */
     interface Listener {
+        /** A boot is over (a preload's starter is done with it, or a cold start ended): a start slot is free. */
+        void startEnded(Pool pool);
+
         /** The pool should be reconciled again (a preload left it, failed, or became ready). */
         void poolChanged(Pool pool, String reason);
 
@@ -181,6 +184,7 @@ final class PreloadLifecycle {
             }
         } finally {
             memory.release(settings.memoryMiB());
+            listener.startEnded(pool);
         }
     }
 
@@ -345,8 +349,11 @@ final class PreloadLifecycle {
      */
     private HandOut handOutCold(Pool pool, StageTimer timer) {
         PoolSettings settings = pool.settings;
-        try (ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB())) {
+        ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB());
+        try (slot) {
             return startCold(pool, settings, timer);
+        } finally {
+            listener.startEnded(pool);
         }
     }
 

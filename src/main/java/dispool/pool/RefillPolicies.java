@@ -26,11 +26,13 @@ public final class RefillPolicies implements RefillPolicy {
     private final AdaptiveRefillPolicy adaptive;
     private volatile String defaultPolicy = QUBES;
 
-    RefillPolicies(QubesHost host, PoolEvents events) {
+    /** @param starts how many preloads the host starts at once, measured (the adaptive policy's limit) */
+    RefillPolicies(QubesHost host, PoolEvents events, StartCapacity starts) {
         this.host = host;
         RefillTimes times = new RefillTimes();
         events.addListener(times);
-        this.adaptive = new AdaptiveRefillPolicy(AdaptiveRefillPolicy.Parameters.DEFAULTS, times, host::availableMemory);
+        this.adaptive = new AdaptiveRefillPolicy(AdaptiveRefillPolicy.Parameters.DEFAULTS, times, host::availableMemory,
+                starts);
     }
 
     /** The policy name, checked: one of {@link #NAMES}. */

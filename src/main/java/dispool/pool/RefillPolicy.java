@@ -36,7 +36,27 @@ interface RefillPolicy {
      */
     Plan plan(Pool pool, long nowNanos);
 
-    /** The answer of {@link #plan}. */
-    record Plan(boolean fillNow, Duration askAgainAfter) {
+    /**
+     * The answer of {@link #plan}. {@code maxStarts}: how many preloads the pool may start now,
+     * the rest of the gap following as starts finish ({@link #UNLIMITED}: the whole gap at once, as
+     * R4.3); {@code startsReason} says why in words (null when unlimited).
+     */
+    record Plan(boolean fillNow, Duration askAgainAfter, int maxStarts, String startsReason) {
+
+        static final int UNLIMITED = Integer.MAX_VALUE;
+
+        Plan(boolean fillNow, Duration askAgainAfter) {
+            this(fillNow, askAgainAfter, UNLIMITED, null);
+        }
+
+        /** The same plan, asking again after {@code after}. */
+        Plan askingAgainAfter(Duration after) {
+            return new Plan(fillNow, after, maxStarts, startsReason);
+        }
+
+        /** The same plan, starting at most {@code max} at once. */
+        Plan limitedTo(int max, String reason) {
+            return new Plan(fillNow, askAgainAfter, Math.max(0, max), reason);
+        }
     }
 }

@@ -15,7 +15,7 @@ class AdaptiveRefillPolicyTest {
     private static final long S = 1_000_000_000L;
     private final AtomicLong availableMiB = new AtomicLong(100_000);
     private final AdaptiveRefillPolicy policy = new AdaptiveRefillPolicy(AdaptiveRefillPolicy.Parameters.DEFAULTS,
-            new RefillTimes(), () -> OptionalLong.of(availableMiB.get() << 20));
+            new RefillTimes(), () -> OptionalLong.of(availableMiB.get() << 20), new StartCapacity(() -> 0));
 
     private static Pool pool(String template, int max) {
         return new Pool(template, Backoff.DEFAULT, new PoolSettings(true, max, PoolSettings.MaxSource.LOCAL, null, 0, 3,

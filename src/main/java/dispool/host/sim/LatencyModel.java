@@ -29,6 +29,17 @@ public final class LatencyModel {
             Step.CREATE, 0.35, Step.START, 4.9, Step.OPERATIONAL, 1.7, Step.SESSION, 0.6, Step.PAUSE, 0.08,
             Step.UNPAUSE, 0.025, Step.SERVICE_CALL, 0.02, Step.KILL, 0.9, Step.REMOVE, 0.15), 0.15, 0.3);
 
+    /**
+     * How many boots Qubes' reference laptop runs at full speed at once, for {@link #contention}.
+     * Qubes measured normal disposables (nv56, fedora-42-xfce) at 6.97 s each one after another
+     * and 9.37 s each with 4 in flight (reference/qubes-perf.md §4). Only the boot (start and
+     * readiness, 6.6 s of the 6.95 s cold start here) is shared, create is not: 0.35 s + 6.6 s ×
+     * 4/K = 9.37 s gives K = 2.9, so 3. Check: 4 in flight then take 9.15 s each, 10.05 s with the kill,
+     * 2.5 s of wall time per disposable against Qubes' 3.04 s (in Qubes' run the 4 do not boot
+     * together all the time).
+     */
+    public static final int QUBES_R43_BOOT_SLOTS = 3;
+
     /** The timed steps of the model. */
     public enum Step { CREATE, START, OPERATIONAL, SESSION, PAUSE, UNPAUSE, SERVICE_CALL, KILL, REMOVE }
 
@@ -41,6 +52,16 @@ public final class LatencyModel {
         this.medianSeconds.putAll(medianSeconds);
         this.bootSigma = bootSigma;
         this.otherSigma = otherSigma;
+    }
+
+    /**
+     * Processor sharing between boots: a host runs {@code slots} boots at full speed; with more
+     * booting at once each runs {@code booting / slots} times slower (the CPUs are shared evenly).
+     * {@code booting} counts the qubes between start and operational when a boot step is drawn,
+     * the drawing one included; {@code slots} 0 means no contention (every boot as if alone).
+     */
+    static double contention(int booting, int slots) {
+        return slots <= 0 ? 1.0 : Math.max(1.0, (double) booting / slots);
     }
 
     /** One draw for {@code step}, scaled by {@code factor} (a template's boot factor, a slow-down). */

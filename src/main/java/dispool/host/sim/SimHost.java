@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * An in-process Qubes R4.3 host: qubes with classes, properties, features and power states, a
  * qmemman-style available-memory figure, Qubes' event stream, and a latency model calibrated on
- * Qubes' measurements ({@link LatencyModel}). It behaves like qubesd where dispool can tell:
+ * Qubes' measurements ({@link LatencyModel}), boots sharing the CPUs when asked
+ * ({@link Builder#bootSlots}). It behaves like qubesd where dispool can tell:
  * the same errors (type and text), the same events in the same order (including the
  * {@code domain-unpaused} that every start fires), and auto-cleanup disposables that vanish when
  * killed or when their start fails.
@@ -67,6 +68,8 @@ public final class SimHost implements QubesHost {
     private final Faults faults = new Faults();
     private final Set<Integer> usedDispIds = new HashSet<>();
     private final boolean reuseDispIds;
+    /** Boots at full speed at once ({@link Builder#bootSlots}); 0: no contention. */
+    private final int bootSlots;
     /** Freed ids wait here, oldest first, before they can be drawn again (see {@link Builder#reuseDispIds()}). */
     private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
@@ -96,6 +99,7 @@ public final class SimHost implements QubesHost {
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
         this.reuseDispIds = b.reuseDispIds;
+        this.bootSlots = b.bootSlots;
         eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
@@ -394,6 +398,7 @@ public final class SimHost implements QubesHost {
         call(SimOp.START, qube);
         int boot;
         double factor;
+        double startFactor;
         synchronized (lock) {
             SimQube q = require(qube);
             if (q.state != PowerState.Halted) {
@@ -407,10 +412,11 @@ public final class SimHost implements QubesHost {
             snapshotLocked(q);
             boot = ++q.boot;
             factor = q.bootFactor;
+            startFactor = factor * bootContentionLocked();
         }
         emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "True", "mem_required", "None")));
         boolean failed = faults.shouldFail(SimOp.START, random);
-        sleep(SimOp.START, Step.START, factor, qube);
+        sleep(SimOp.START, Step.START, startFactor, qube);
         if (failed) {
             failStart(qube, boot);
         }
@@ -421,11 +427,31 @@ public final class SimHost implements QubesHost {
                 throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
             }
             q.state = PowerState.Running;
-            q.operationalAtNanos = clock.nanos() + latency.draw(Step.OPERATIONAL, factor, random).toNanos();
+            q.operationalAtNanos = clock.nanos()
+                    + latency.draw(Step.OPERATIONAL, factor * bootContentionLocked(), random).toNanos();
             events.add(HostEvent.of(qube, "domain-unpaused"));
             events.add(HostEvent.of(qube, "domain-start", "start_guid", "True"));
         }
         emit(events);
+    }
+
+    /**
+     * The slow-down of a boot step drawn now ({@link LatencyModel#contention}): the qubes booting
+     * are those starting, and those running that are not yet operational (the drawing one is one
+     * of them).
+     */
+    private double bootContentionLocked() {
+        if (bootSlots <= 0) {
+            return 1.0;
+        }
+        long now = clock.nanos();
+        int booting = 0;
+        for (SimQube q : qubes.values()) {
+            if (q.state == PowerState.Transient || q.state == PowerState.Running && q.operationalAtNanos > now) {
+                booting++;
+            }
+        }
+        return LatencyModel.contention(booting, bootSlots);
     }
 
     /** A failed start leaves nothing behind: a disposable is killed and removed, as qubesd does. */
@@ -780,6 +806,7 @@ public final class SimHost implements QubesHost {
         private final List<String[]> features = new ArrayList<>();
         private String defaultDispvm = "";
         private boolean reuseDispIds;
+        private int bootSlots;
 
         public Builder clock(Clock c) {
             clock = c;
@@ -840,6 +867,20 @@ public final class SimHost implements QubesHost {
          */
         public Builder reuseDispIds() {
             reuseDispIds = true;
+            return this;
+        }
+
+        /**
+         * Boots share the host's CPUs: {@code slots} boots run at full speed at once, more run
+         * proportionally slower ({@link LatencyModel#contention}; Qubes' laptop:
+         * {@link LatencyModel#QUBES_R43_BOOT_SLOTS}). Off (0) by default: every boot takes as long
+         * as one alone, as the tests and benchmarks calibrated before this model expect.
+         */
+        public Builder bootSlots(int slots) {
+            if (slots < 0) {
+                throw new IllegalArgumentException("boot slots " + slots + " refused: 0 (no contention) or more");
+            }
+            bootSlots = slots;
             return this;
         }
 
