@@ -24,8 +24,9 @@ import java.util.function.Supplier;
  * Runs a {@link Traffic} scenario on a fresh in-process engine and its host (the simulator at its
  * time scale, or QEMU in real time): sets the pools' maxes, lets them fill for a warm-up of host
  * time, then sends each request at its time (no more than the scenario's in-flight limit at
- * once), removes each disposable as soon as it is handed out (Qubes' {@code clean}), and records the engine's events into a hand-out history, from which
- * the memory held by preloads over the run (MiB·s) is computed as the live advice does.
+ * once), removes each disposable as soon as it is handed out (Qubes' {@code clean}), and records
+ * the engine's events into a hand-out history, from which the memory held by preloads over the
+ * run (MiB·s) is computed as the live advice does.
  */
 public final class TrafficRunner {
 
