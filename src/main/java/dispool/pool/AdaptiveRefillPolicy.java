@@ -23,16 +23,17 @@ import java.util.function.Supplier;
  *     Erlang C with offered load a = λ·R (a request that misses waits for a refill, so the pool
  *     is a queue, not a loss system);</li>
  * <li>a burst is on while at least {@code burstMin} requests, and {@code burstFactor} times what
- *     the rate of all requests before that window (bursts included, or a long one would lower its
- *     own bar) predicts, came within {@code burstWindow}; the factor is
- *     high enough that random clumps of steady traffic are rarely taken for one (9 in 30 s at
- *     6/min: 0.4%).
+ *     the rate of all requests before that window predicts, came within {@code burstWindow}
+ *     (earlier bursts count in that rate, so they raise the bar: a burst of 12 every 2 min is
+ *     seen at its 6th request; steady traffic at 6/min has 6 in 30 s in 8% of the windows, which
+ *     costs it nothing: a burst never wants less than the steady pool).
  *     While it is on the pool refills at once and wants what the burst still brings: the median
  *     size of the earlier bursts less the requests so far (the first burst seen: as many again
  *     as came so far, and it keeps what it holds);</li>
  * <li>bursts that come back at a regular period are preloaded for ({@link BurstForecast}): from
- *     {@code leadFactor} refill times before the next one is due until {@code burstWindow} after,
- *     the pool wants the bursts' median size less the requests that came since, refilled at once;</li>
+ *     as many refill times before the next one is due as it takes waves of the starts the host
+ *     sustains, plus {@code leadMargin}, until {@code burstWindow} after,
+ *     the pool wants the bursts' median size less the requests that came since;</li>
  * <li>a pool that has seen no request yet holds {@code preload-dispvm-max}, as a fixed pool
  *     would (nothing is known of its demand); one with no request for {@code idleAfter} shrinks
  *     to one preload (the first request after a quiet spell still finds one ready);</li>
@@ -58,14 +59,14 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * @param idleAfter     no request for this long: the pool shrinks to one
      * @param missTarget    share of requests that may wait, in steady demand
      * @param regularity    bursts are periodic when their gaps differ by at most this share of the period
-     * @param leadFactor    a forecast burst's preloads start this many refill times before it is due
+     * @param leadMargin    refill times of margin before a forecast burst's preloads should all be ready
      * @param defaultRefill refill time until one was measured (Qubes R4.3's cold start median)
      */
     record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, double burstFactor,
-            Duration idleAfter, double missTarget, double regularity, double leadFactor, Duration defaultRefill) {
+            Duration idleAfter, double missTarget, double regularity, double leadMargin, Duration defaultRefill) {
 
         static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60),
-                Duration.ofSeconds(30), 3, 3.0, Duration.ofMinutes(10), 0.01, 0.25, 2.0, Duration.ofSeconds(7));
+                Duration.ofSeconds(30), 3, 2.0, Duration.ofMinutes(10), 0.01, 0.25, 0.25, Duration.ofSeconds(7));
     }
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */
@@ -170,7 +171,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             boolean first = o.expectedSize() == 0;
             int toCome = first ? size : Math.max(0, o.expectedSize() - size);
             // the first burst keeps what it holds (nothing says how large it is); later ones want what is still to come
-            want = Math.max(steady, first ? Math.max(toCome, pool.held()) : toCome);
+            want = Math.max(steady, first ? pool.held() : toCome);
             why = first
                     ? String.format(Locale.ROOT, "burst of %d in %d s, the first seen: want as many again, refilled at once",
                             size, p.burstWindow().toSeconds())
@@ -235,13 +236,14 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     }
 
     /**
-     * How long before a forecast burst its preloads start: {@code leadFactor} measured start →
-     * ready times (they start without preload-dispvm-delay) for each wave of as many as the host
-     * sustains at once.
+     * How long before a forecast burst its preloads start: one measured start → ready time
+     * (without preload-dispvm-delay) for each wave of as many as the host sustains at once, plus
+     * {@code leadMargin} of them.
      */
     private long lead(Pool pool, int size) {
-        int waves = (size + Math.max(1, starts.estimate().atOnce()) - 1) / Math.max(1, starts.estimate().atOnce());
-        return (long) (p.leadFactor() * waves * refillTimes.medianSeconds(pool.template, p.defaultRefill()) * 1e9);
+        int atOnce = Math.max(1, starts.estimate().atOnce());
+        int waves = (size + atOnce - 1) / atOnce;
+        return (long) ((waves + p.leadMargin()) * refillTimes.medianSeconds(pool.template, p.defaultRefill()) * 1e9);
     }
 
     private double refillSeconds(Pool pool) {

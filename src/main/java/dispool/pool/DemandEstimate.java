@@ -79,8 +79,9 @@ final class DemandEstimate {
 
     /**
      * Requests per second over the window before the last {@code recentNanos}, bursts included:
-     * what a burst in the last {@code recentNanos} stands out against (its own requests would
-     * raise the bar it must clear).
+     * what a burst in the last {@code recentNanos} stands out against. Its own requests would
+     * raise the bar it must clear; leaving out earlier bursts would lower it until steady traffic
+     * reads as one long burst.
      */
     synchronized double rateBefore(long nowNanos, long windowNanos, long recentNanos) {
         return rate(nowNanos, windowNanos, false, recentNanos);
