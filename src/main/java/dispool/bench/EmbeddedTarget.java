@@ -5,7 +5,6 @@ import dispool.host.sim.LatencyModel;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
-import dispool.pool.PoolEvents;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -47,8 +46,6 @@ public final class EmbeddedTarget extends EngineTarget {
         public static final HostModel QUBES_LAPTOP = new HostModel(LatencyModel.QUBES_R43_BOOT_SLOTS, Integer.MAX_VALUE);
     }
 
-    private final SimHost sim;
-    private final double timeScale;
     private final String description;
 
     /**
@@ -69,7 +66,6 @@ public final class EmbeddedTarget extends EngineTarget {
     /** @param model boot contention of the host and the engine's cold-start limit */
     public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
             double refillDelaySeconds, String policy, HostModel model) {
-        this.timeScale = timeScale;
         SimHost.Builder b = SimHost.builder().clock(Clock.scaled(timeScale)).seed(seed).reuseDispIds()
                 .totalMemoryMiB(hostMemoryMiB).templateVm("fedora-42-xfce").bootSlots(model.bootSlots());
         for (Template t : templates) {
@@ -79,9 +75,9 @@ public final class EmbeddedTarget extends EngineTarget {
                 b.feature(t.name(), "x-dispool-policy", policy);
             }
         }
-        sim = b.build();
+        SimHost sim = b.build();
         EngineSettings settings = EngineSettings.defaults();
-        start(new DispoolEngine(sim, settings.withLimits(new EngineSettings.WorkLimits(settings.limits().workers(),
+        start(sim, new DispoolEngine(sim, settings.withLimits(new EngineSettings.WorkLimits(settings.limits().workers(),
                 model.maxColdStarts()))));
         description = String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' fedora-42-xfce "
                 + "figures), %s, time scale %s, seed %d, host memory %d MiB, refill delay %s s, templates: %s",
@@ -95,26 +91,6 @@ public final class EmbeddedTarget extends EngineTarget {
     @Override
     public String describe() {
         return description;
-    }
-
-    @Override
-    public double timeScale() {
-        return timeScale;
-    }
-
-    /** Sets dom0's preload-dispvm-threshold: memory in MiB that preloads leave free for other qubes. */
-    public void setThreshold(long mib) {
-        engine.updateGlobalSettings(null, false, Long.toString(mib), null, null);
-    }
-
-    /** The engine's events (traffic scenarios record the memory its preloads hold from them). */
-    PoolEvents events() {
-        return engine.events();
-    }
-
-    /** Host milliseconds of the simulator's clock. */
-    long hostMillis() {
-        return sim.clock().millis();
     }
 
     static String number(double d) {

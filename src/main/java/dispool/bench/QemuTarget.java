@@ -5,12 +5,15 @@ import dispool.host.qemu.QemuHost;
 import dispool.host.qemu.QemuSettings;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
+import dispool.pool.PreloadFeatures;
+import dispool.pool.RefillPolicies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -36,32 +39,63 @@ public final class QemuTarget extends EngineTarget {
      * @param guestDir  the built guest (vmlinuz, initramfs.img, disk.qcow2)
      */
     public QemuTarget(List<EmbeddedTarget.Template> templates, double refillDelaySeconds, Path guestDir) {
+        this(templates, refillDelaySeconds, guestDir, OptionalLong.empty(), 0, null);
+    }
+
+    /**
+     * @param memoryBudgetMiB memory the guests may take together (the host's analogue of a Qubes
+     *                        machine's RAM); empty: this machine's MemAvailable only
+     * @param thresholdMiB    dom0's preload-dispvm-threshold from the start (memory preloads leave free); 0: unset
+     * @param policy          the refill policy of every template ({@code x-dispool-policy}); null: the engine's default
+     */
+    public QemuTarget(List<EmbeddedTarget.Template> templates, double refillDelaySeconds, Path guestDir,
+            OptionalLong memoryBudgetMiB, long thresholdMiB, String policy) {
+        requireGuest(guestDir);
         try {
             stateDir = Files.createTempDirectory("dispool-bench-qemu-");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a state directory for the QEMU bench", e);
         }
+        Map<String, String> features = new HashMap<>(Map.of("preload-dispvm-delay",
+                EmbeddedTarget.number(refillDelaySeconds)));
+        if (policy != null) {
+            features.put(RefillPolicies.FEATURE, policy);
+        }
         List<QemuSettings.Template> specs = templates.stream().map(t -> new QemuSettings.Template(t.name(), "debian-guest",
                 guestDir.resolve("vmlinuz"), guestDir.resolve("initramfs.img"), Optional.of(guestDir.resolve("disk.qcow2")),
-                t.memoryMiB(), 1, Map.of("preload-dispvm-delay", EmbeddedTarget.number(refillDelaySeconds)))).toList();
-        host = QemuHost.open(new QemuSettings(stateDir, "qemu-system-x86_64", "qemu-img", "auto", OptionalLong.empty(),
-                Duration.ofSeconds(5), Duration.ofSeconds(60), specs, Map.of(), Optional.of(specs.get(0).name())));
-        start(new DispoolEngine(host, EngineSettings.defaults()));
-        description = String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s (%s), %d CPUs, "
-                + "guest: Debian cloud kernel + busybox initramfs + qcow2 overlay, refill delay %s s, templates: %s",
-                host.accelerator().toUpperCase(Locale.ROOT), host.acceleratorReason(),
-                Runtime.getRuntime().availableProcessors(), EmbeddedTarget.number(refillDelaySeconds),
+                t.memoryMiB(), 1, Map.copyOf(features))).toList();
+        Map<String, String> dom0 = thresholdMiB > 0 ? Map.of(PreloadFeatures.THRESHOLD, Long.toString(thresholdMiB))
+                : Map.of();
+        host = QemuHost.open(new QemuSettings(stateDir, "qemu-system-x86_64", "qemu-img", "auto", memoryBudgetMiB,
+                Duration.ofSeconds(5), Duration.ofSeconds(60), specs, dom0, Optional.of(specs.get(0).name())));
+        start(host, new DispoolEngine(host, EngineSettings.defaults()));
+        description = String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s, %d CPUs, "
+                + "guest: Debian cloud kernel + busybox initramfs + qcow2 overlay, refill delay %s s, memory budget %s, "
+                + "threshold %d MiB, templates: %s", accelerator(), Runtime.getRuntime().availableProcessors(),
+                EmbeddedTarget.number(refillDelaySeconds), memoryBudgetMiB.isPresent()
+                        ? memoryBudgetMiB.getAsLong() + " MiB" : "none (MemAvailable)", thresholdMiB,
                 templates.stream().map(t -> t.name() + " (" + t.memoryMiB() + " MiB, 1 vCPU)").collect(Collectors.joining(", ")));
+    }
+
+    /** Refuses a guest directory without a built guest, saying the command that builds one. */
+    public static void requireGuest(Path guestDir) {
+        for (String f : List.of("vmlinuz", "initramfs.img", "disk.qcow2")) {
+            if (!Files.isReadable(guestDir.resolve(f))) {
+                throw new IllegalArgumentException("no built guest in " + guestDir + " (" + f + " is missing): run "
+                        + "deploy/qemu/build-guest.sh " + guestDir + " (as root it also installs qemu-system-x86, "
+                        + "qemu-utils and cpio)");
+            }
+        }
+    }
+
+    /** The accelerator that runs the guests and why, e.g. "TCG (auto: ...)": every figure says which. */
+    public String accelerator() {
+        return host.accelerator().toUpperCase(Locale.ROOT) + " (" + host.acceleratorReason() + ")";
     }
 
     @Override
     public String describe() {
         return description;
-    }
-
-    @Override
-    public double timeScale() {
-        return 1;
     }
 
     /** Stops the engine, then every guest of this bench, and removes its state directory. */

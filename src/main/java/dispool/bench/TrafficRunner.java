@@ -21,11 +21,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Runs a {@link Traffic} scenario on a fresh embedded engine: sets the pools' maxes, lets them
- * fill for a warm-up of host time, then sends each request at its time (no more than the
- * scenario's in-flight limit at once), removes each disposable as soon as it is handed out
- * (Qubes' {@code clean}), and records the engine's events into a hand-out history, from which
- * the memory held by preloads over the run (MiB·s) is computed as the live advice does.
+ * Runs a {@link Traffic} scenario on a fresh in-process engine and its host (the simulator at its
+ * time scale, or QEMU in real time): sets the pools' maxes, lets them fill for a warm-up of host
+ * time, then sends each request at its time (no more than the scenario's in-flight limit at
+ * once), removes each disposable as soon as it is handed out (Qubes' {@code clean}), and records
+ * the engine's events into a hand-out history, from which the memory held by preloads over the
+ * run (MiB·s) is computed as the live advice does.
  */
 public final class TrafficRunner {
 
@@ -43,8 +44,8 @@ public final class TrafficRunner {
     public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs) {
     }
 
-    public Run run(Traffic traffic, String policy, Supplier<EmbeddedTarget> targets) {
-        try (EmbeddedTarget target = targets.get()) {
+    public Run run(Traffic traffic, String policy, Supplier<? extends EngineTarget> targets) {
+        try (EngineTarget target = targets.get()) {
             HistoryStore history = HistoryStore.inMemory(1_000_000);
             HistoryRecorder recorder = new HistoryRecorder(history, target::hostMillis, 0);
             target.events().addListener(recorder);
@@ -61,7 +62,7 @@ public final class TrafficRunner {
         }
     }
 
-    private static List<Sample> send(Traffic traffic, EmbeddedTarget target, AtomicInteger refused) {
+    private static List<Sample> send(Traffic traffic, EngineTarget target, AtomicInteger refused) {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         ExecutorService callers = Executors.newCachedThreadPool();
         Semaphore inFlight = new Semaphore(traffic.inFlight() > 0 ? traffic.inFlight() : Integer.MAX_VALUE);
@@ -100,7 +101,7 @@ public final class TrafficRunner {
      * is made again a second later (as a retrying caller would), and the time refused counts in
      * its request → usable.
      */
-    private static Sample call(EmbeddedTarget target, Traffic.Arrival a, int iteration, long start, AtomicInteger refused) {
+    private static Sample call(EngineTarget target, Traffic.Arrival a, int iteration, long start, AtomicInteger refused) {
         long sent = target.hostMillis();
         while (true) {
             long attempt = target.hostMillis();
@@ -121,7 +122,7 @@ public final class TrafficRunner {
     }
 
     private static TrafficResult result(Traffic traffic, String policy, List<Sample> samples, HistoryStore history,
-            EmbeddedTarget target, long start, long end, int refused) {
+            EngineTarget target, long start, long end, int refused) {
         // start and end are history times: the recorder's clock, like the entries
         double mibSeconds = 0;
         Map<String, Double> heldMean = new LinkedHashMap<>();
@@ -148,7 +149,7 @@ public final class TrafficRunner {
                 mibSeconds, heldMean, perTemplate, refused);
     }
 
-    private static void sleepHost(EmbeddedTarget target, long hostMs) {
+    private static void sleepHost(EngineTarget target, long hostMs) {
         if (hostMs <= 0) {
             return;
         }

@@ -2,6 +2,10 @@ package dispool.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dispool.bench.EngineTarget;
+import dispool.bench.QemuTarget;
+import dispool.bench.QemuTrafficScenarios;
+import dispool.bench.Traffic;
 import dispool.bench.TrafficAdvice;
 import dispool.bench.TrafficChart;
 import dispool.bench.TrafficResult;
@@ -11,6 +15,7 @@ import dispool.bench.TrafficTable;
 import dispool.pool.RefillPolicies;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,7 +25,9 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -29,13 +36,15 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dispool bench traffic}: the traffic scenarios (steady, Qubes' bursts, two templates
- * competing for memory, a day-like trace) once per refill policy on the embedded simulator, with
- * the same seed, memory and requests for each policy.
+ * competing for memory, a day-like trace) once per refill policy on an in-process host (the
+ * simulator, or real QEMU micro-VMs with {@code --host qemu}), with the same seed, memory and
+ * requests for each policy.
  */
 @Command(name = "traffic", mixinStandardHelpOptions = true,
-        description = {"Run traffic scenarios once per refill policy on an embedded simulated host: steady Poisson "
+        description = {"Run traffic scenarios once per refill policy on an embedded host: steady Poisson "
                 + "arrivals, Qubes' bursts (12 requests, 4 in flight), two templates competing for memory (demand 3:1, "
-                + "memory for 4 preloads), and a day-like trace (quiet, then bursts).",
+                + "memory for 4 preloads), and a day-like trace (quiet, then bursts). With --host qemu: the same shapes "
+                + "scaled down to real QEMU micro-VMs (192 MiB guests, minutes of real time per policy).",
             "Prints mean / p95 request-to-usable, cold-fallback rate and memory held by preloads (MiB·s) per policy; "
                 + "writes traffic.json, traffic.png and traffic.svg."})
 public class BenchTrafficCommand implements Callable<Integer> {
@@ -53,24 +62,68 @@ public class BenchTrafficCommand implements Callable<Integer> {
             + "two-templates, day-like. Default: all.")
     List<String> scenarios = new ArrayList<>();
 
-    @Option(names = "--time-scale", description = "How much faster than real time the simulated host runs. "
+    @Option(names = "--host", paramLabel = "sim|qemu", description = "The simulator (sim) or real QEMU micro-VMs on "
+            + "this machine (qemu; real time, the guest of deploy/qemu/build-guest.sh in --guest-dir). "
+            + "Default: ${DEFAULT-VALUE}.")
+    String host = "sim";
+
+    @Option(names = "--guest-dir", description = "With --host qemu: the built guest. Default: ${DEFAULT-VALUE}.")
+    Path guestDir = Path.of(System.getProperty("user.home"), ".cache", "dispool", "guest");
+
+    @Option(names = "--time-scale", description = "Simulator: how much faster than real time the simulated host runs. "
             + "Default: ${DEFAULT-VALUE}.")
     double timeScale = 100;
 
     @Option(names = "--seed", description = "Seed of the arrivals and the simulator's latencies. Default: ${DEFAULT-VALUE}.")
     long seed = 42;
 
-    @Option(names = "--miss-target", description = "Live advice on the day-like trace: highest share of requests "
-            + "that may find no ready preload. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--miss-target", description = "Simulator: live advice on the day-like trace, highest share of "
+            + "requests that may find no ready preload. Default: ${DEFAULT-VALUE}.")
     double missTarget = 0.01;
 
     @Option(names = {"-o", "--out"}, description = "Directory for traffic.json, traffic.png and traffic.svg. "
             + "Default: dispool-traffic-<UTC time>.")
     Path out;
 
+    /** The QEMU host's accelerator and why, from the first host made. */
+    private String accelerator;
+
+    /**
+     * A scenario to run and how to make a fresh host for it under a policy.
+     *
+     * @param sim the simulator's case (its live advice is replayed on the simulator), absent on QEMU
+     */
+    private record Planned(Traffic traffic, Function<String, EngineTarget> target, Optional<TrafficScenarios.Case> sim) {
+    }
+
     @Override
     public Integer call() throws IOException {
-        List<TrafficScenarios.Case> cases = cases();
+        check();
+        List<Planned> planned = chosen(host.equals("qemu") ? qemuCases() : simCases());
+        double loadBefore = loadAverage();
+        List<TrafficResult> results = new ArrayList<>();
+        List<String> advice = new ArrayList<>();
+        TrafficRunner runner = new TrafficRunner(host.equals("qemu") ? QemuTrafficScenarios.WARM_UP : Duration.ofSeconds(60));
+        for (Planned p : planned) {
+            for (String policy : policies) {
+                System.err.printf(Locale.ROOT, "%s under %s (%d requests over %d s of host time)...%n", p.traffic().name(),
+                        policy, p.traffic().arrivals().size(), p.traffic().spanMs() / 1000);
+                TrafficRunner.Run run = runner.run(p.traffic(), policy, () -> p.target().apply(policy));
+                TrafficResult r = run.result();
+                results.add(r);
+                if (p.traffic().name().equals("day-like") && policy.equals(RefillPolicies.QUBES) && p.sim().isPresent()) {
+                    advice.addAll(TrafficAdvice.adviseAndReplay(run, p.sim().get(), runner, timeScale, seed, missTarget));
+                }
+                System.err.printf(Locale.ROOT, "  mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, %.0f MiB·s, held %s%n",
+                        r.stats().mean(), r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), r.heldMean());
+            }
+        }
+        report(host.equals("qemu") ? qemuHost(loadBefore) : simHost(), results, System.out);
+        advice.forEach(System.out::println);
+        return 0;
+    }
+
+    private void check() {
         for (String p : policies) {
             if (!RefillPolicies.NAMES.contains(p)) {
                 throw new ParameterException(spec.commandLine(), "--policy '" + p + "' refused: must be one of "
@@ -81,37 +134,58 @@ public class BenchTrafficCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "--time-scale '" + timeScale + "' refused: must be > 0 and "
                     + "<= 1000 (faster, and the engine's own CPU time distorts host time)");
         }
-        String measuredBy = String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' "
-                + "fedora-42-xfce figures), time scale %s, seed %d, preload-dispvm-delay %s s", timeScale, seed,
-                TrafficScenarios.QUBES_DELAY_SECONDS);
-        List<TrafficResult> results = new ArrayList<>();
-        List<String> advice = new ArrayList<>();
-        TrafficRunner runner = new TrafficRunner(Duration.ofSeconds(60));
-        for (TrafficScenarios.Case c : cases) {
-            for (String policy : policies) {
-                System.err.printf(Locale.ROOT, "%s under %s (%d requests over %d s of host time)...%n", c.traffic().name(),
-                        policy, c.traffic().arrivals().size(), c.traffic().spanMs() / 1000);
-                TrafficRunner.Run run = runner.run(c.traffic(), policy, () -> c.target(timeScale, seed, policy));
-                TrafficResult r = run.result();
-                results.add(r);
-                if (c.traffic().name().equals("day-like") && policy.equals(RefillPolicies.QUBES)) {
-                    advice.addAll(TrafficAdvice.adviseAndReplay(run, c, runner, timeScale, seed, missTarget));
-                }
-                System.err.printf(Locale.ROOT, "  mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, %.0f MiB·s, held %s%n",
-                        r.stats().mean(), r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), r.heldMean());
+        if (!host.equals("sim") && !host.equals("qemu")) {
+            throw new ParameterException(spec.commandLine(), "--host '" + host + "' refused: must be sim or qemu");
+        }
+        if (host.equals("qemu")) {
+            try {
+                QemuTarget.requireGuest(guestDir);
+            } catch (IllegalArgumentException e) {
+                throw new ParameterException(spec.commandLine(), "--guest-dir '" + guestDir + "' refused: " + e.getMessage());
             }
         }
-        report(measuredBy, results, System.out);
-        advice.forEach(System.out::println);
-        return 0;
     }
 
-    private List<TrafficScenarios.Case> cases() {
-        List<TrafficScenarios.Case> all = TrafficScenarios.standard(seed);
+    private List<Planned> simCases() {
+        return TrafficScenarios.standard(seed).stream().map(c -> new Planned(c.traffic(),
+                policy -> c.target(timeScale, seed, policy), Optional.of(c))).toList();
+    }
+
+    /** QEMU cases; the first host made names the accelerator for the table's header. */
+    private List<Planned> qemuCases() {
+        return QemuTrafficScenarios.standard(seed).stream().map(c -> new Planned(c.traffic(), policy -> {
+            QemuTarget t = c.target(guestDir, policy);
+            if (accelerator == null) {
+                accelerator = t.accelerator();
+            }
+            return t;
+        }, Optional.<TrafficScenarios.Case>empty())).toList();
+    }
+
+    private String simHost() {
+        return String.format(Locale.ROOT, "embedded simulator (latency model calibrated on Qubes' fedora-42-xfce "
+                + "figures), time scale %s, seed %d, preload-dispvm-delay %s s", timeScale, seed,
+                TrafficScenarios.QUBES_DELAY_SECONDS);
+    }
+
+    private String qemuHost(double loadBefore) {
+        return String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s, %d CPUs, %d MiB guests "
+                + "(Debian cloud kernel + busybox initramfs + qcow2 overlay), preload-dispvm-delay %.0f s, %d s to fill "
+                + "first, load average %.1f at the start and %.1f at the end", accelerator,
+                Runtime.getRuntime().availableProcessors(), QemuTrafficScenarios.GUEST_MIB,
+                TrafficScenarios.QUBES_DELAY_SECONDS, QemuTrafficScenarios.WARM_UP.toSeconds(), loadBefore, loadAverage());
+    }
+
+    /** This machine's load average over the last minute. */
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private List<Planned> chosen(List<Planned> all) {
         if (scenarios.isEmpty()) {
             return all;
         }
-        List<TrafficScenarios.Case> chosen = new ArrayList<>();
+        List<Planned> chosen = new ArrayList<>();
         for (String name : scenarios) {
             chosen.add(all.stream().filter(c -> c.traffic().name().equals(name)).findFirst()
                     .orElseThrow(() -> new ParameterException(spec.commandLine(), "--scenario '" + name + "' refused: must "
@@ -119,7 +193,6 @@ public class BenchTrafficCommand implements Callable<Integer> {
         }
         return chosen;
     }
-
     private void report(String measuredBy, List<TrafficResult> results, PrintStream stdout) throws IOException {
         Path dir = out != null ? out : Path.of("dispool-traffic-" + STAMP.format(Instant.now()));
         Files.createDirectories(dir);
