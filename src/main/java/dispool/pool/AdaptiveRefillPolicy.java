@@ -66,7 +66,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             Duration idleAfter, double missTarget, double regularity, double leadMargin, Duration defaultRefill) {
 
         static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60),
-                Duration.ofSeconds(30), 3, 0.001, Duration.ofMinutes(10), 0.01, 0.25, 1.0, Duration.ofSeconds(7));
+                Duration.ofSeconds(30), 3, 0.001, Duration.ofMinutes(10), 0.01, 0.25, 0.5, Duration.ofSeconds(7));
     }
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */

@@ -69,10 +69,10 @@ class AdaptiveRefillPolicyTest {
         long due = 360 * S;
         assertEquals(1, policy.want(p, due - 60 * S), "between bursts, nothing calm: " + p.decision);
         RefillPolicy.Plan quiet = policy.plan(p, due - 60 * S);
-        long lead = (long) ((6 + 0.25) * 7 * S); // 12 in waves of 2 (no start measured yet), 7 s each, + a quarter
+        long lead = (long) ((6 + 0.5) * 7 * S); // 12 in waves of 2 (no start measured yet), 7 s each, + half a wave
         assertEquals(60 * S - lead, quiet.askAgainAfter().toNanos(), "the pool wakes when the pre-warm begins");
         assertEquals(12, policy.want(p, due - lead + S), p.decision);
-        assertTrue(p.decision.startsWith("bursts of 12 every 120 s: ready for the next, due in 42 s"), p.decision);
+        assertTrue(p.decision.startsWith("bursts of 12 every 120 s: ready for the next, due in 44 s"), p.decision);
         RefillPolicy.Plan prewarm = policy.plan(p, due - lead + S);
         assertTrue(prewarm.fillNow());
         assertEquals(2, prewarm.maxStarts(), "ahead of demand, as many at once as the host sustains");
