@@ -102,9 +102,19 @@ final class StartCapacity implements Consumer<PoolEvent> {
         }
     }
 
-    /** The median start → ready time, seconds, of starts begun {@code level} at once; NaN before three. */
+    /**
+     * How long a start takes, seconds, when {@code level} begin at once: the median measured there,
+     * or, not measured yet (a probe), the nearest measured level below scaled by
+     * {@code level / that} (past what it sustains the host shares its CPUs); NaN when none below is.
+     */
     synchronized double secondsAt(int level) {
-        return medianSeconds(level);
+        for (int l = Math.min(level, MAX_LEVEL); l >= 1; l--) {
+            double median = medianSeconds(l);
+            if (!Double.isNaN(median)) {
+                return median * Math.max(1.0, (double) level / l);
+            }
+        }
+        return Double.NaN;
     }
 
     /** The plan, starting at most what the host sustains less the boots already under way. */

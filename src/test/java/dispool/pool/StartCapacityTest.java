@@ -56,6 +56,15 @@ class StartCapacityTest {
     }
 
     @Test
+    void aStartTakesWhatWasMeasuredAtItsLevelOrTheLevelBelowScaled() {
+        assertTrue(Double.isNaN(capacity.secondsAt(2)), "nothing measured");
+        starts(2, StartCapacity.MIN_SAMPLES, 8_000);
+        assertEquals(8.0, capacity.secondsAt(2), 1e-9);
+        assertEquals(12.0, capacity.secondsAt(3), 1e-9, "a probe of 3: level 2's time, shared three ways instead of two");
+        assertTrue(Double.isNaN(capacity.secondsAt(1)), "nothing at or below 1");
+    }
+
+    @Test
     void itSaysWhatItMeasured() {
         for (int level = 1; level <= 4; level++) {
             starts(level, StartCapacity.MIN_SAMPLES, onHost(level, 3));
