@@ -28,8 +28,8 @@ import java.util.function.Supplier;
  *     bursts do not raise the bar and a burst's own requests are not in it (steady traffic at
  *     6/min, 3 per window, needs 11 in 30 s; a pool that has only had bursts, 3).
  *     While it is on the pool refills at once and wants what the burst still brings: the median
- *     size of the earlier bursts less the requests so far (the first burst seen: as many again
- *     as came so far, and it keeps what it holds);</li>
+ *     size of the earlier bursts less the requests so far (the first burst seen: what it holds),
+ *     never less than it holds (the burst is taking them);</li>
  * <li>bursts that come back at a regular period are preloaded for ({@link BurstForecast}): from
  *     as many refill times before the next one is due as it takes waves of the starts the host
  *     sustains, plus {@code leadMargin}, until {@code burstWindow} after,
@@ -169,17 +169,19 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         if (o.open() != null) {
             int size = o.open().size();
             boolean first = o.expectedSize() == 0;
-            int toCome = first ? size : Math.max(0, o.expectedSize() - size);
-            // the first burst keeps what it holds (nothing says how large it is); later ones want what is still to come
-            want = Math.max(steady, first ? pool.held() : toCome);
+            int toCome = first ? 0 : Math.max(0, o.expectedSize() - size);
+            // never below what it holds: the burst is taking it, and a trim between a request's
+            // arrival (counted in size) and its claim would remove the preload it is about to take
+            want = Math.max(steady, Math.max(toCome, pool.held()));
             why = first
-                    ? String.format(Locale.ROOT, "burst of %d in %d s, the first seen: want as many again, refilled at once",
+                    ? String.format(Locale.ROOT, "burst of %d in %d s, the first seen: keeps what it holds (its size is not known yet)",
                             size, p.burstWindow().toSeconds())
                     : String.format(Locale.ROOT, "burst of %d so far, bursts bring %d: want the %d to come, refilled at once",
                             size, o.expectedSize(), toCome);
         } else if (o.prewarm()) {
             int arrived = d.recent(nowNanos, nowNanos - (o.next().dueNanos() - lead(pool, o.next().size())));
-            want = Math.max(steady, o.next().size() - arrived);
+            // never below what it holds, as in a burst
+            want = Math.max(steady, Math.max(o.next().size() - arrived, pool.held()));
             why = String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s", o.next().size(),
                     Duration.ofNanos(o.next().periodNanos()).toSeconds(),
                     Math.max(0, Duration.ofNanos(o.next().dueNanos() - nowNanos).toSeconds()));

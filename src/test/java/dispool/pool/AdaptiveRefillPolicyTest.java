@@ -61,6 +61,18 @@ class AdaptiveRefillPolicyTest {
     }
 
     @Test
+    void aBurstNeverTrimsThePreloadARequestIsAboutToClaim() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 12, S);
+        requests(p, 300 * S, 3, S); // the second burst: 3 so far, 9 to come
+        for (int i = 0; i < 9; i++) {
+            p.preloads.add(new Preload(p.template, 0, 0, PreloadState.READY));
+        }
+        policy.observe(p, 303 * S); // the 4th has arrived and not yet claimed: 8 to come, 9 held
+        assertEquals(9, policy.want(p, 303 * S), "the 4th request takes the 9th: " + p.decision);
+    }
+
+    @Test
     void regularBurstsArePreloadedForAheadOfTheNext() {
         Pool p = pool("a", 12);
         for (int b = 0; b < 3; b++) {
