@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
@@ -21,9 +20,12 @@ import java.util.function.IntSupplier;
  * <p>The model, its parameters below:
  * <ul>
  * <li>A start runs from {@code PRELOAD_STARTED} to {@code PRELOAD_READY}. Its <em>level</em> is
- *     the number of boots under way host-wide when it began, itself included: preloads starting
- *     (those whose qube is still being created too: they are about to boot) and cold starts of
- *     hand-outs, which share the same CPUs.</li>
+ *     the number of boots under way host-wide while it ran, itself included, averaged over its
+ *     run (rounded): preloads starting (those whose qube is still being created too: they are
+ *     about to boot) and cold starts of hand-outs, which share the same CPUs. Not the number
+ *     when it began: one begun among nine that mostly finished before it ran beside fewer, and
+ *     counted at nine it made nine look faster than it is (the estimate then crept up, and a
+ *     pre-warm started all at once held its preloads longer than a wave at a time).</li>
  * <li>Per level the last {@link #KEPT_PER_LEVEL} times are kept (the host's load changes); a level
  *     is known from {@link #MIN_SAMPLES} on. Its throughput is level / median time: starts
  *     finished per second while the host keeps that many going.</li>
@@ -55,8 +57,8 @@ final class StartCapacity implements Consumer<PoolEvent> {
     /** The highest level measured or probed; starts begun above it give no sample. */
     static final int MAX_LEVEL = 16;
 
-    /** One start under way: when it began (host ms) and at which level. */
-    private record Begun(long atMillis, int level) {
+    /** One start under way: when it began (host ms), and the boots under way summed over time until then. */
+    private record Begun(long atMillis, double levelMillisAtBegin) {
     }
 
     /** What the measurements say: how many to start at once, and why in words. */
@@ -64,9 +66,13 @@ final class StartCapacity implements Consumer<PoolEvent> {
     }
 
     private final IntSupplier underWay;
-    private final Map<String, Begun> begun = new ConcurrentHashMap<>();
+    private final Map<String, Begun> begun = new HashMap<>();
     /** Start → ready times in host ms per level; guarded by {@code this}. */
     private final Map<Integer, Deque<Long>> millisByLevel = new HashMap<>();
+    /** The boots under way summed over host time (level × ms) up to {@link #sumAtMillis}; guarded by {@code this}. */
+    private double levelMillis;
+    private long sumAtMillis = Long.MIN_VALUE;
+    private int levelSince;
 
     /** @param underWay the boots under way host-wide now: every pool's preloads starting, and the cold starts */
     StartCapacity(IntSupplier underWay) {
@@ -74,24 +80,41 @@ final class StartCapacity implements Consumer<PoolEvent> {
     }
 
     @Override
-    public void accept(PoolEvent e) {
+    public synchronized void accept(PoolEvent e) {
         if (e.qube() == null) {
             return;
         }
+        double sum = levelMillisAt(e.atMillis());
         switch (e.type()) {
-            case PRELOAD_STARTED -> begun.put(e.qube(), new Begun(e.atMillis(), Math.max(1, underWay.getAsInt())));
+            case PRELOAD_STARTED -> begun.put(e.qube(), new Begun(e.atMillis(), sum));
             case PRELOAD_READY -> {
                 Begun b = begun.remove(e.qube());
                 if (b != null) {
-                    add(b.level(), e.atMillis() - b.atMillis());
+                    long millis = e.atMillis() - b.atMillis();
+                    double mean = millis > 0 ? (sum - b.levelMillisAtBegin()) / millis : levelSince;
+                    add(Math.max(1, (int) Math.round(mean)), millis);
                 }
             }
             case HANDED_OUT, PRELOAD_FAILED, PRELOAD_DISCARDED, QUBE_REMOVED, USED_ELSEWHERE -> begun.remove(e.qube());
             default -> { }
         }
+        levelSince = underWay.getAsInt();
     }
 
-    private synchronized void add(int level, long millis) {
+    /**
+     * The boots under way summed over host time up to {@code atMillis}: the level read at the
+     * last event held until this one (every start and every end is an event). Events a thread
+     * publishes a little late add nothing for the time already summed.
+     */
+    private double levelMillisAt(long atMillis) {
+        if (sumAtMillis != Long.MIN_VALUE && atMillis > sumAtMillis) {
+            levelMillis += (double) levelSince * (atMillis - sumAtMillis);
+        }
+        sumAtMillis = Math.max(sumAtMillis, atMillis);
+        return levelMillis;
+    }
+
+    private void add(int level, long millis) {
         if (level > MAX_LEVEL) {
             return;
         }

@@ -47,12 +47,34 @@ class StartCapacityTest {
                 for (int i = 0; i < StartCapacity.MIN_SAMPLES; i++) {
                     String qube = "s" + slots + "-" + level + "-" + i;
                     underWay.set(level);
-                    c.accept(event(PoolEvent.Type.PRELOAD_STARTED, qube, 0));
-                    c.accept(event(PoolEvent.Type.PRELOAD_READY, qube, onHost(level, slots)));
+                    c.accept(event(PoolEvent.Type.PRELOAD_STARTED, qube, now));
+                    now += onHost(level, slots);
+                    underWay.set(0);
+                    c.accept(event(PoolEvent.Type.PRELOAD_READY, qube, now));
                 }
             }
             assertEquals(slots, c.estimate().atOnce(), c.estimate().reason());
         }
+    }
+
+    @Test
+    void aStartsLevelIsTheBootsUnderWayWhileItRanNotWhenItBegan() {
+        for (int i = 0; i < StartCapacity.MIN_SAMPLES; i++) {
+            // four begin together; three are handed out while starting 100 ms later, the fourth boots on alone
+            for (int k = 1; k <= 4; k++) {
+                underWay.set(k);
+                capacity.accept(event(PoolEvent.Type.PRELOAD_STARTED, "q" + i + "-" + k, now));
+            }
+            for (int k = 1; k <= 3; k++) {
+                underWay.set(4 - k);
+                capacity.accept(event(PoolEvent.Type.HANDED_OUT, "q" + i + "-" + k, now + 100));
+            }
+            underWay.set(0);
+            capacity.accept(event(PoolEvent.Type.PRELOAD_READY, "q" + i + "-4", now + 7_100));
+            now += 7_100;
+        }
+        assertEquals(7.1, capacity.secondsAt(1), 1e-9, "ran beside the others for 100 ms of 7.1 s: level 1");
+        assertEquals(4 * 7.1, capacity.secondsAt(4), 1e-9, "nothing measured at 4: level 1's time, shared four ways");
     }
 
     @Test
