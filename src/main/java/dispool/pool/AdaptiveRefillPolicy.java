@@ -103,13 +103,21 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         this.availableBytes = availableBytes;
     }
 
-    /** Every request of every pool counts, whichever policy runs it, so a switch to adaptive starts informed. */
+    /**
+     * Every request of every pool counts, whichever policy runs it, so a switch to adaptive starts
+     * informed. Classified and recorded in one step, in arrival order: requests of a burst arrive
+     * together on several threads, and one classified before another was recorded but recorded
+     * after it would end the burst it belongs to (splitting it in two, which breaks its period).
+     */
     void observe(Pool pool, long nowNanos) {
         DemandEstimate d = demand(pool.template);
-        int recent = d.recent(nowNanos, p.burstWindow().toNanos()) + 1;
         long burstWindow = p.burstWindow().toNanos();
-        boolean burst = recent >= burstThreshold(d.medianPerBin(nowNanos, p.window().toNanos(), burstWindow));
-        d.request(nowNanos, p.burstMemory().toNanos(), burstWindow, burst);
+        synchronized (d) {
+            long now = Math.max(nowNanos, d.lastNanos());
+            int recent = d.recent(now, burstWindow) + 1;
+            boolean burst = recent >= burstThreshold(d.medianPerBin(now, p.window().toNanos(), burstWindow));
+            d.request(now, p.burstMemory().toNanos(), burstWindow, burst);
+        }
     }
 
     /**
