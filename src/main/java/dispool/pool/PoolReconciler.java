@@ -62,11 +62,15 @@ final class PoolReconciler {
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
         }
+        // the gap is the want less what the pool held when the want was decided: a preload claimed
+        // in between was in the want (a policy may count it), and the hand-out's own reconcile
+        // refills it if the policy wants it back, so it is not started twice
+        int heldAtWant = pool.held();
         int target = suspended || !s.dvmTemplate() ? 0 : policy.want(pool, clock.nanos());
         trimExcess(pool, target, suspended ? "host suspend: all preloads are removed before sleep"
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
                 : "preload-dispvm-max lowered to " + target);
-        return fill(pool, s, target - pool.held());
+        return fill(pool, s, target - Math.max(heldAtWant, pool.held()));
     }
 
     /**
