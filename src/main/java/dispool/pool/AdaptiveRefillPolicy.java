@@ -28,15 +28,19 @@ import java.util.function.Supplier;
  *     bursts do not raise the bar and a burst's own requests are not in it (steady traffic at
  *     6/min, 3 per window, needs 11 in 30 s; a pool that has only had bursts, 3).
  *     While it is on the pool refills at once and wants what the burst still brings: the median
- *     size of the earlier bursts less the requests so far (the first burst seen: what it holds),
- *     never less than it holds (the burst is taking them);</li>
+ *     size of the earlier bursts less the requests so far (the first burst seen, whose size is
+ *     not known: the steady want at the rate of all requests, the burst's included), never less
+ *     than it holds (the burst is taking them);</li>
  * <li>bursts that come back at a regular period are preloaded for ({@link BurstForecast}): from
  *     as many refill times before the next one is due as it takes waves of the starts the host
  *     sustains, plus {@code leadMargin}, until {@code burstWindow} after,
  *     the pool wants the bursts' median size less the requests that came since;</li>
  * <li>a pool that has seen no request yet holds {@code preload-dispvm-max}, as a fixed pool
  *     would (nothing is known of its demand); one with no request for {@code idleAfter} shrinks
- *     to one preload (the first request after a quiet spell still finds one ready);</li>
+ *     to one preload (the first request after a quiet spell still finds one ready); one whose
+ *     requests all came in bursts, the next of them forecast, holds none between them (the
+ *     steady want at a calm rate of 0; the pre-warm brings the burst's preloads in, and a
+ *     request outside a burst brings the steady want back);</li>
  * <li>when the host's memory cannot hold every pool's want, the preloads it can hold are shared by
  *     calm rate, each pool keeping at least one: no template starves, idle ones give first.</li>
  * </ul>
@@ -169,46 +173,87 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         }
         DemandEstimate d = demand(pool.template);
         double rate = d.calmRatePerSecond(nowNanos, p.window().toNanos());
-        double refillSeconds = refillSeconds(pool);
-        int steady = smallestPool(rate * refillSeconds, p.missTarget(), s.max());
+        DemandNow demand = new DemandNow(d, rate, refillSeconds(pool), s.max(), nowNanos);
         Outlook o = outlook(pool, nowNanos);
-        String why;
-        int want;
-        if (o.open() != null) {
-            int size = o.open().size();
-            boolean first = o.expectedSize() == 0;
-            int toCome = first ? 0 : Math.max(0, o.expectedSize() - size);
-            // never below what it holds: the burst is taking it, and a trim between a request's
-            // arrival (counted in size) and its claim would remove the preload it is about to take
-            want = Math.max(steady, Math.max(toCome, pool.held()));
-            why = first
-                    ? String.format(Locale.ROOT, "burst of %d in %d s, the first seen: keeps what it holds (its size is not known yet)",
-                            size, p.burstWindow().toSeconds())
-                    : String.format(Locale.ROOT, "burst of %d so far, bursts bring %d: want the %d to come, refilled at once",
-                            size, o.expectedSize(), toCome);
-        } else if (o.prewarm()) {
-            int arrived = d.recent(nowNanos, nowNanos - (o.next().dueNanos() - lead(pool, o.next().size())));
-            // never below what it holds, as in a burst
-            want = Math.max(steady, Math.max(o.next().size() - arrived, pool.held()));
-            why = String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s", o.next().size(),
-                    Duration.ofNanos(o.next().periodNanos()).toSeconds(),
-                    Math.max(0, Duration.ofNanos(o.next().dueNanos() - nowNanos).toSeconds()));
-        } else if (d.lastNanos() == Long.MIN_VALUE) {
-            want = s.max();
-            why = "no request seen yet: preload-dispvm-max, as a fixed pool would";
-        } else if (nowNanos - d.lastNanos() > p.idleAfter().toNanos()) {
-            want = 1;
-            why = "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1";
-        } else {
-            want = steady;
-            why = String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d", rate * 60,
-                    refillSeconds, Math.min(want, s.max()));
-        }
-        want = Math.max(1, Math.min(want, s.max()));
+        Want w = o.open() != null ? inBurst(pool, demand, o)
+                : o.prewarm() ? beforeBurst(pool, demand, o)
+                : calm(demand, o);
+        int want = Math.max(w.floor(), Math.min(w.count(), s.max()));
         shares.put(pool.template, new Share(want, rate, pool.held(), s.memoryMiB(), s.thresholdMiB()));
         int shared = shareOfMemory(pool.template, want);
-        pool.decision = shared < want ? why + "; " + shareReason(pool.template, shared) : why;
+        pool.decision = shared < want ? w.why() + "; " + shareReason(pool.template, shared) : w.why();
         return shared;
+    }
+
+    /** What a want is decided from: the pool's requests, its calm rate, its refill time, its max, and now. */
+    private record DemandNow(DemandEstimate requests, double calmRate, double refillSeconds, int max, long nowNanos) {
+
+        /** The steady want: Erlang C at the calm rate (0 when nothing calm came). */
+        int steady(double missTarget) {
+            return smallestPool(calmRate * refillSeconds, missTarget, max);
+        }
+    }
+
+    /** A want before memory shares, the least it may be, and why in words. */
+    private record Want(int count, int floor, String why) {
+
+        Want(int count, String why) {
+            this(count, 1, why);
+        }
+    }
+
+    /**
+     * While a burst is on: what it still brings (the first burst, whose size is not known: the
+     * steady want at the rate of all requests, its own included, since a pool's first minutes
+     * have no background to stand out against and steady traffic can look like a burst there).
+     * Never below what the pool holds: the burst is taking it, and a trim between a request's
+     * arrival (counted in the burst) and its claim would remove the preload it is about to take.
+     */
+    private Want inBurst(Pool pool, DemandNow demand, Outlook o) {
+        int size = o.open().size();
+        int steady = demand.steady(p.missTarget());
+        if (o.expectedSize() == 0) {
+            double rate = demand.requests().ratePerSecond(demand.nowNanos(), p.window().toNanos());
+            int want = Math.max(smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max()),
+                    Math.max(steady, pool.held()));
+            return new Want(want, String.format(Locale.ROOT, "burst of %d in %d s, the first seen: sized as steady demand"
+                    + " at its rate, want %d, refilled at once", size, p.burstWindow().toSeconds(), Math.min(want, demand.max())));
+        }
+        int toCome = Math.max(0, o.expectedSize() - size);
+        // none once the burst has brought what bursts bring and nothing calm comes
+        return new Want(Math.max(steady, Math.max(toCome, pool.held())), 0, String.format(Locale.ROOT,
+                "burst of %d so far, bursts bring %d: want the %d to come, refilled at once", size, o.expectedSize(), toCome));
+    }
+
+    /** Ahead of a forecast burst: its size less the requests since the pre-warm began, never below what it holds. */
+    private Want beforeBurst(Pool pool, DemandNow demand, Outlook o) {
+        long now = demand.nowNanos();
+        int arrived = demand.requests().recent(now, now - (o.next().dueNanos() - lead(pool, o.next().size())));
+        int want = Math.max(demand.steady(p.missTarget()), Math.max(o.next().size() - arrived, pool.held()));
+        return new Want(want, String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s",
+                o.next().size(), Duration.ofNanos(o.next().periodNanos()).toSeconds(),
+                Math.max(0, Duration.ofNanos(o.next().dueNanos() - now).toSeconds())));
+    }
+
+    /** No burst on or due: the steady want, the max before any request, 1 when idle, 0 between forecast bursts. */
+    private Want calm(DemandNow demand, Outlook o) {
+        long now = demand.nowNanos();
+        long last = demand.requests().lastNanos();
+        if (last == Long.MIN_VALUE) {
+            return new Want(demand.max(), "no request seen yet: preload-dispvm-max, as a fixed pool would");
+        }
+        if (now - last > p.idleAfter().toNanos()) {
+            return new Want(1, "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1");
+        }
+        if (demand.calmRate() == 0 && o.next() != null) {
+            // every request came in bursts, and the next is forecast: its pre-warm brings its preloads in
+            return new Want(0, 0, String.format(Locale.ROOT, "no request outside bursts in %d min, the next burst is due"
+                    + " in %d s: none held until its pre-warm", p.window().toMinutes(),
+                    Duration.ofNanos(o.next().dueNanos() - now).toSeconds()));
+        }
+        int steady = Math.max(1, demand.steady(p.missTarget()));
+        return new Want(steady, String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d",
+                demand.calmRate() * 60, demand.refillSeconds(), steady));
     }
 
     /**
@@ -275,6 +320,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * {@code target}, at offered load {@code a}: Erlang C, from Erlang B's recurrence.
      */
     static int smallestPool(double a, double target, int limit) {
+        if (a <= 0) {
+            return 0; // no demand: no request waits
+        }
         double b = 1.0;
         for (int m = 1; m <= limit; m++) {
             b = a * b / (m + a * b);
@@ -320,7 +368,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private int shareOfMemory(String template, int want) {
         OptionalLong avail = availableBytes.get();
         Share mine = shares.get(template);
-        if (avail.isEmpty() || mine == null || mine.memoryMiB() <= 0) {
+        if (want == 0 || avail.isEmpty() || mine == null || mine.memoryMiB() <= 0) {
             return want;
         }
         long freeSlots = Math.max(0, (avail.getAsLong() >> 20) - mine.thresholdMiB()) / mine.memoryMiB();

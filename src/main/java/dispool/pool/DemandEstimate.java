@@ -69,6 +69,15 @@ final class DemandEstimate {
         return List.copyOf(bursts);
     }
 
+    /** Requests per second over the window, bursts included (the span as for {@link #calmRatePerSecond}). */
+    synchronized double ratePerSecond(long nowNanos, long windowNanos) {
+        int n = 0;
+        for (long t : requests) {
+            n += t > nowNanos - windowNanos ? 1 : 0;
+        }
+        return n == 0 ? 0 : n / (span(nowNanos, windowNanos) / 1e9);
+    }
+
     /**
      * Requests per second outside bursts over the window (or since the first request, when that
      * is shorter, at least a minute): what a steady pool is sized for.
@@ -78,11 +87,12 @@ final class DemandEstimate {
         for (long t : requests) {
             n += t > nowNanos - windowNanos && !inBurst(t) ? 1 : 0;
         }
-        if (n == 0) {
-            return 0;
-        }
-        long span = Math.max(60_000_000_000L, Math.min(windowNanos, nowNanos - firstSeenNanos));
-        return n / (span / 1e9);
+        return n == 0 ? 0 : n / (span(nowNanos, windowNanos) / 1e9);
+    }
+
+    /** The window, or the time since the first request when that is shorter, at least a minute. */
+    private long span(long nowNanos, long windowNanos) {
+        return Math.max(60_000_000_000L, Math.min(windowNanos, nowNanos - firstSeenNanos));
     }
 
     /**

@@ -30,6 +30,7 @@ class AdaptiveRefillPolicyTest {
 
     @Test
     void erlangCSizesTheSteadyPool() {
+        assertEquals(0, AdaptiveRefillPolicy.smallestPool(0, 0.05, 10), "no demand");
         assertEquals(1, AdaptiveRefillPolicy.smallestPool(0.01, 0.05, 10));
         assertEquals(4, AdaptiveRefillPolicy.smallestPool(1.0, 0.05, 10)); // C(3,1) = 9%, C(4,1) = 2%
         assertEquals(3, AdaptiveRefillPolicy.smallestPool(5.0, 0.05, 3), "never above the limit");
@@ -46,11 +47,14 @@ class AdaptiveRefillPolicyTest {
     }
 
     @Test
-    void theFirstBurstKeepsWhatItHoldsAndLaterOnesWantWhatIsStillToCome() {
+    void theFirstBurstIsSizedAsSteadyDemandAndLaterOnesWantWhatIsStillToCome() {
         Pool p = pool("a", 12);
         requests(p, 0, 4, S);
-        assertEquals(1, policy.want(p, 4 * S), "holds nothing yet, and the first burst adds nothing: " + p.decision);
-        assertTrue(p.decision.startsWith("burst of 4 in 30 s, the first seen"), p.decision);
+        // 4 in the first minute, 10 s refills: Erlang C at load 0.67 wants 4 for under 1% waits
+        assertEquals(4, policy.want(p, 4 * S), p.decision);
+        assertTrue(p.decision.startsWith("burst of 4 in 30 s, the first seen: sized as steady demand at its rate, want 4"),
+                p.decision);
+        assertTrue(policy.plan(p, 4 * S).fillNow(), "refilled at once");
         requests(p, 5 * S, 8, S); // the first burst: 12 in 12 s
         requests(p, 300 * S, 3, S); // the second starts
         assertEquals(9, policy.want(p, 303 * S), p.decision);
@@ -58,6 +62,8 @@ class AdaptiveRefillPolicyTest {
         assertTrue(policy.plan(p, 303 * S).fillNow(), "a burst refills at once");
         assertEquals(RefillPolicy.Plan.UNLIMITED, policy.plan(p, 303 * S).maxStarts(),
                 "in a burst a start held back would only make a cold start");
+        requests(p, 303 * S, 9, S / 10);
+        assertEquals(0, policy.want(p, 305 * S), "it brought what bursts bring, nothing calm came: " + p.decision);
     }
 
     @Test
@@ -79,7 +85,8 @@ class AdaptiveRefillPolicyTest {
             requests(p, b * 120 * S, 12, S / 2); // 12 in 6 s, every 2 min
         }
         long due = 360 * S;
-        assertEquals(1, policy.want(p, due - 60 * S), "between bursts, nothing calm: " + p.decision);
+        assertEquals(0, policy.want(p, due - 60 * S), "between forecast bursts, nothing calm: " + p.decision);
+        assertTrue(p.decision.startsWith("no request outside bursts in 10 min, the next burst is due in 60 s"), p.decision);
         RefillPolicy.Plan quiet = policy.plan(p, due - 60 * S);
         long lead = (long) ((6 + 0.5) * 7 * S); // 12 in waves of 2 (no start measured yet), 7 s each, + half a wave
         assertEquals(60 * S - lead, quiet.askAgainAfter().toNanos(), "the pool wakes when the pre-warm begins");
@@ -90,6 +97,8 @@ class AdaptiveRefillPolicyTest {
         assertEquals(2, prewarm.maxStarts(), "ahead of demand, as many at once as the host sustains");
         requests(p, due, 2, S / 2);
         assertEquals(10, policy.want(p, due + S), "the requests of the burst come off the pre-warm: " + p.decision);
+        policy.observe(p, due + 40 * S); // one request outside the bursts
+        assertEquals(2, policy.want(p, due + 41 * S), "a calm request brings the steady want back: " + p.decision);
     }
 
     @Test
