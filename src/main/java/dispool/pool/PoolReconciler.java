@@ -69,6 +69,7 @@ final class PoolReconciler {
         int target = suspended || !s.dvmTemplate() ? 0 : policy.want(pool, clock.nanos());
         trimExcess(pool, target, suspended ? "host suspend: all preloads are removed before sleep"
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
+                : target < s.max() ? "the " + pool.policy + " policy wants " + target + " of " + s.max() + ": " + pool.decision
                 : "preload-dispvm-max lowered to " + target);
         return fill(pool, s, target - Math.max(heldAtWant, pool.held()));
     }
