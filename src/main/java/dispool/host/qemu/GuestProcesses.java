@@ -28,28 +28,43 @@ final class GuestProcesses {
                 .flatMap(cmd -> ProcessHandle.of(pid));
     }
 
-    /** Every live process whose command line mentions {@code marker}, with that command line. */
+    /** Every live process whose command line mentions {@code marker}, with its arguments. */
     static List<Running> all(String marker) {
         List<Running> out = new ArrayList<>();
         try (Stream<Path> entries = Files.list(PROC)) {
             entries.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit))
                     .mapToLong(Long::parseLong)
-                    .forEach(pid -> commandLine(pid).filter(c -> c.contains(marker) && !isZombie(pid))
-                            .ifPresent(c -> out.add(new Running(pid, c))));
+                    .forEach(pid -> arguments(pid).filter(a -> String.join(" ", a).contains(marker) && !isZombie(pid))
+                            .ifPresent(a -> out.add(new Running(pid, a))));
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the process table in /proc: " + e.getMessage(), e);
         }
         return out;
     }
 
-    /** A process and its command line (arguments joined by spaces). */
-    record Running(long pid, String commandLine) {
+    /** A process and its arguments, the program as it was called first. */
+    record Running(long pid, List<String> argv) {
+
+        String program() {
+            return argv.isEmpty() ? "" : argv.get(0);
+        }
+
+        /** The arguments joined by spaces. */
+        String commandLine() {
+            return String.join(" ", argv);
+        }
     }
 
     private static Optional<String> commandLine(long pid) {
+        return arguments(pid).map(a -> String.join(" ", a));
+    }
+
+    private static Optional<List<String>> arguments(long pid) {
         try {
             byte[] raw = Files.readAllBytes(PROC.resolve(Long.toString(pid)).resolve("cmdline"));
-            return Optional.of(new String(raw, StandardCharsets.UTF_8).replace('\0', ' '));
+            String all = new String(raw, StandardCharsets.UTF_8);
+            String args = all.endsWith("\0") ? all.substring(0, all.length() - 1) : all; // each argument ends in NUL
+            return Optional.of(List.of(args.split("\0", -1)));
         } catch (IOException e) {
             return Optional.empty(); // exited meanwhile, or not ours to read
         }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +18,8 @@ import org.jboss.logging.Logger;
  * configuration), the configured DVM templates' guests, the accelerator, then the guests of an
  * earlier run. A disposable whose QEMU still runs is re-attached through its QMP socket (its
  * power state read from QEMU); one that was launched and has no process any more is gone
- * (auto cleanup), as is any directory or QEMU process of the state directory the inventory does
- * not name. What is left is exactly what the inventory accounts for; the engine's recovery then
+ * (auto cleanup), as is any directory of the state directory the inventory does not name and any
+ * QEMU or qemu-img process there that no attached guest accounts for ({@link StrayGuests}). What is left is exactly what the inventory accounts for; the engine's recovery then
  * keeps completed preloads and removes interrupted ones.
  */
 final class QemuStartup {
@@ -44,8 +45,8 @@ final class QemuStartup {
             host.persistLocked();
         }
         host.accelerator(chooseAccelerator(settings));
-        reattach(host);
-        removeOrphans(host);
+        List<String> gone = reattach(host);
+        removeStrays(host, gone);
         LOG.infof("QEMU host on %s: accelerator %s (%s), %d qubes", settings.stateDir(), host.accelerator(),
                 host.acceleratorReason(), host.listQubes().size());
         return host;
@@ -61,7 +62,9 @@ final class QemuStartup {
                 settings.stateDir().resolve(QemuHost.VMS));
     }
 
-    private static void reattach(QemuHost host) {
+    /** Re-attaches the disposables whose QEMU still runs; returns those launched whose QEMU is gone. */
+    private static List<String> reattach(QemuHost host) {
+        List<String> gone = new ArrayList<>();
         List<QemuQube> disposables;
         synchronized (host.lock) {
             disposables = host.qubes.values().stream().filter(QemuQube::isDispVm).toList();
@@ -79,10 +82,11 @@ final class QemuStartup {
                 vm.ifPresent(v -> v.kill(host.settings.killGrace()));
                 if (q.launched) {
                     LOG.infof("%s: its QEMU is gone since the last run; removed with its overlay", q.name);
-                    host.forget(q.name);
+                    gone.add(q.name);
                 }
             }
         }
+        return gone;
     }
 
     private static String status(QemuVm vm) {
@@ -93,8 +97,12 @@ final class QemuStartup {
         }
     }
 
-    /** Directories and QEMU processes under the state directory that the inventory does not name. */
-    private static void removeOrphans(QemuHost host) {
+    /**
+     * The processes and directories of the state directory that no attached guest accounts for:
+     * directories the inventory does not name and those of the {@code gone} disposables, which
+     * then leave the inventory.
+     */
+    private static void removeStrays(QemuHost host, List<String> gone) {
         Path vms = host.settings.stateDir().resolve(QemuHost.VMS);
         Set<String> known;
         Set<Long> attached;
@@ -103,20 +111,16 @@ final class QemuStartup {
             attached = host.qubes.values().stream().filter(q -> q.vm != null).map(q -> q.vm.pid())
                     .collect(Collectors.toSet());
         }
-        for (GuestProcesses.Running p : GuestProcesses.all(vms + "/")) {
-            if (!attached.contains(p.pid()) && p.pid() != ProcessHandle.current().pid() && p.commandLine().contains(" -qmp ")) {
-                LOG.warnf("killing QEMU process %d that no qube of %s accounts for: %s", p.pid(),
-                        host.settings.stateDir(), p.commandLine());
-                ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            }
-        }
-        try (Stream<Path> dirs = Files.list(vms)) {
-            dirs.filter(d -> !known.contains(d.getFileName().toString())).forEach(d -> {
+        List<Path> dirs = new ArrayList<>(gone.stream().map(host::vmDir).toList());
+        try (Stream<Path> all = Files.list(vms)) {
+            all.filter(d -> !known.contains(d.getFileName().toString())).forEach(d -> {
                 LOG.warnf("removing %s: no qube of the inventory accounts for it", d);
-                GuestDirs.delete(d);
+                dirs.add(d);
             });
         } catch (IOException e) {
             throw new UncheckedIOException("cannot list " + vms, e);
         }
+        new StrayGuests(host.settings, vms).clear(attached, dirs);
+        gone.forEach(host::forget);
     }
 }
