@@ -147,8 +147,14 @@ final class QemuVm {
         return agent;
     }
 
-    /** QMP {@code quit}; SIGKILL when the process is still there after {@code grace}. Returns once it is gone. */
+    /**
+     * QMP {@code quit}; SIGKILL when the process is still there after {@code grace}. Returns once it
+     * is gone. The end of the QMP stream this causes is not passed on: the caller knows the guest
+     * is going (it halts the qube itself), and passed on it would race the exit and SIGKILL a QEMU
+     * that is already quitting as if it were unreachable.
+     */
     void kill(Duration grace) {
+        closing.set(true);
         try {
             qmp.execute("quit");
         } catch (IOException e) {
