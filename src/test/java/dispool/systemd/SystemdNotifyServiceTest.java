@@ -11,12 +11,15 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
  * The service as systemd (Type=notify, WatchdogSec=) sees it: the socket is bound before the
  * service starts, as systemd does, and receives READY=1 with the pools' status, then WATCHDOG=1.
- * The socket stays open until the JVM exits, so STOPPING=1 at shutdown still has a receiver.
+ * The socket stays open until the JVM exits, so STOPPING=1 at shutdown still has a receiver, and
+ * after the test it is drained as systemd reads every notification: the service lives on for
+ * the next tests of its profile, and a full queue would make each beat log a warning.
  */
 @QuarkusTest
 @TestProfile(SystemdNotifyServiceTest.UnderSystemd.class)
@@ -38,6 +41,17 @@ class SystemdNotifyServiceTest {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    @AfterAll
+    static void drainAsSystemdDoes() {
+        Thread drain = new Thread(() -> {
+            while (true) {
+                SYSTEMD.receive(Duration.ofSeconds(1));
+            }
+        }, "systemd-notify-drain");
+        drain.setDaemon(true);
+        drain.start();
     }
 
     @Test
