@@ -60,13 +60,13 @@ public final class LiveAdvice {
      * @param recommendedMax  the max to set; null when the history holds no request yet
      * @param replayNow       the replay of the current max
      * @param replayAdvised   the replay of the recommended max (null with no recommendation)
-     * @param refillSeconds   the refill time the replay used, delay included
+     * @param refills         how the replay refilled: delay, boot alone, boots at full speed at once
      * @param meanHeldMiB     memory held by preloads on average over the recorded span
      * @param command         the qvm-features line that applies it (null with no recommendation)
      * @param reasons         the same in plain words
      */
     public record Report(String template, int currentMax, double missTarget, List<Window> windows, Demand.Bursts bursts,
-            Demand.Served served, double refillSeconds, double mibSeconds, double meanHeldMiB, PoolReplay.Result replayNow,
+            Demand.Served served, Refills refills, double mibSeconds, double meanHeldMiB, PoolReplay.Result replayNow,
             Integer recommendedMax, PoolReplay.Result replayAdvised, String command, List<String> reasons) {
     }
 
@@ -79,23 +79,23 @@ public final class LiveAdvice {
         double mibSeconds = Demand.preloadSeconds(history, since, nowMs) * in.memoryMiB();
         double meanHeld = nowMs > since ? mibSeconds * 1000 / (nowMs - since) : 0;
         Timings t = timings(history, in.delaySeconds());
-        PoolReplay.Result now = PoolReplay.replay(arrivals, in.currentMax(), t.refillMs, t.readyMs, t.coldMs);
+        PoolReplay.Result now = PoolReplay.replay(arrivals, in.currentMax(), t.refills, t.readyMs, t.coldMs);
         List<String> reasons = new ArrayList<>();
         demandReasons(reasons, windows, bursts, served, in, meanHeld, mibSeconds);
         reasons.add(t.reason);
         if (arrivals.length == 0) {
             reasons.add("No request recorded yet: no advice until the pool has been used.");
-            return new Report(template, in.currentMax(), in.missTarget(), windows, bursts, served, t.refillMs / 1000,
+            return new Report(template, in.currentMax(), in.missTarget(), windows, bursts, served, t.refills(),
                     mibSeconds, meanHeld, now, null, null, null, reasons);
         }
         PoolReplay.Result best = PoolReplay.smallestMeeting(arrivals, in.missTarget(), PreloadFeatures.MAX_LIMIT,
-                t.refillMs, t.readyMs, t.coldMs);
+                t.refills, t.readyMs, t.coldMs);
         PoolReplay.Result advised = best != null ? best
-                : PoolReplay.replay(arrivals, PreloadFeatures.MAX_LIMIT, t.refillMs, t.readyMs, t.coldMs);
+                : PoolReplay.replay(arrivals, PreloadFeatures.MAX_LIMIT, t.refills, t.readyMs, t.coldMs);
         recommendation(reasons, arrivals, now, advised, best != null, in, t);
         String command = String.format(Locale.ROOT, "qvm-features %s preload-dispvm-max %d", template, advised.max());
         reasons.add(advised.max() == in.currentMax() ? "Keep it: " + command : "Apply it: " + command);
-        return new Report(template, in.currentMax(), in.missTarget(), windows, bursts, served, t.refillMs / 1000, mibSeconds,
+        return new Report(template, in.currentMax(), in.missTarget(), windows, bursts, served, t.refills(), mibSeconds,
                 meanHeld, now, advised.max(), advised, command, reasons);
     }
 
@@ -122,30 +122,33 @@ public final class LiveAdvice {
     }
 
     /** The times the replay uses, measured where the history has them. */
-    private record Timings(double refillMs, double readyMs, double coldMs, String reason) {
+    private record Timings(Refills refills, double readyMs, double coldMs, String reason) {
     }
 
     private static Timings timings(List<HistoryEntry> history, double delaySeconds) {
         double delayMs = Math.max(0, delaySeconds) * 1000;
-        double refill = Demand.medianRefillMs(history);
+        Refills refills = Refills.measured(history, delayMs);
         double cold = Demand.medianUsableMs(history, HistoryEntry.COLD);
         double ready = Demand.medianUsableMs(history, HistoryEntry.READY);
         String source;
-        if (!Double.isNaN(refill)) {
-            source = String.format(Locale.ROOT, "the median of %d recorded preload starts",
+        if (refills != null) {
+            source = String.format(Locale.ROOT, "%d recorded preload starts",
                     history.stream().filter(e -> e.kind() == HistoryEntry.Kind.REFILL).count());
         } else if (!Double.isNaN(cold)) {
-            refill = cold;
+            refills = Refills.sideBySide(delayMs, cold);
             source = "no preload start recorded: the median recorded cold start";
         } else {
-            refill = DEFAULT_COLD_MS;
+            refills = Refills.sideBySide(delayMs, DEFAULT_COLD_MS);
             source = "nothing measured yet: Qubes R4.3's median cold start";
         }
-        cold = Double.isNaN(cold) ? refill : cold;
+        cold = Double.isNaN(cold) ? refills.bootMs() : cold;
         ready = Double.isNaN(ready) ? 0 : ready;
-        String reason = String.format(Locale.ROOT, "A refill takes about %.1f s (%s, %.1f s, + preload-dispvm-delay %s s).",
-                (refill + delayMs) / 1000, source, refill / 1000, number(delayMs / 1000));
-        return new Timings(refill + delayMs, ready, cold, reason);
+        String reason = String.format(Locale.ROOT, "A refill takes about %.1f s (%s: %.1f s alone, + preload-dispvm-delay "
+                + "%s s)%s.", (refills.bootMs() + delayMs) / 1000, source, refills.bootMs() / 1000,
+                number(delayMs / 1000), refills.slots() == 0 ? ""
+                        : String.format(Locale.ROOT, "; starts side by side slow each other beyond %d at once, as the "
+                                + "recorded ones did, and the replay runs them so", refills.slots()));
+        return new Timings(refills, ready, cold, reason);
     }
 
     private static void demandReasons(List<String> out, List<Window> windows, Demand.Bursts bursts, Demand.Served served,
@@ -176,7 +179,7 @@ public final class LiveAdvice {
             return;
         }
         String smaller = advised.max() == 0 ? "" : String.format(Locale.ROOT, "; max %d would miss %s",
-                advised.max() - 1, percent(PoolReplay.replay(arrivals, advised.max() - 1, t.refillMs, t.readyMs, t.coldMs)
+                advised.max() - 1, percent(PoolReplay.replay(arrivals, advised.max() - 1, t.refills, t.readyMs, t.coldMs)
                         .missShare()));
         out.add(String.format(Locale.ROOT, "Max %d is the least memory that keeps misses at or under %s: it misses %s "
                 + "(%d × %d MiB = %d MiB held%s).", advised.max(), percent(in.missTarget()), percent(advised.missShare()),

@@ -1,15 +1,12 @@
 package dispool.advice;
 
-import java.util.PriorityQueue;
-
 /**
  * Replays recorded arrivals against a pool of fixed size, as Qubes R4.3 runs one: the pool starts
- * full; a request takes a ready preload when there is one and that slot refills (its refill
- * starts at the hand-out and takes the refill time, the delay included: Qubes stacks one refill
- * timer per hand-out); otherwise it waits for the slot whose refill ends first, and that slot
- * refills after it. With max 0 every request is a cold start. Refills run side by side without
- * slowing each other, so on a host that cannot sustain many parallel starts the replay is
- * optimistic; the refill time measured on the host already holds the contention it saw.
+ * full; a request takes a ready preload when there is one and that slot refills (after
+ * {@code preload-dispvm-delay} its boot starts: Qubes stacks one refill timer per hand-out);
+ * otherwise it waits for the next boot to finish, and that slot refills after it. With max 0
+ * every request is a cold start. Boots under way at once share the host as {@link Refills} says:
+ * a burst's refills started together each take longer than one alone, as they do on the host.
  *
  * <p>Unlike Erlang's loss system of {@code bench/PoolModel}, a request that misses is not lost: it
  * takes the next slot to finish and so delays the requests after it, as in dispool and in Qubes.
@@ -44,48 +41,37 @@ public final class PoolReplay {
 
     /**
      * @param arrivalsMs request times in ms, ascending
-     * @param refillMs   a slot's refill time, delay included
+     * @param refills    a refill's delay and boot, and how boots under way at once slow each other
      * @param readyMs    request → usable of a ready hand-out
      * @param coldMs     request → usable of a cold start
      */
-    public static Result replay(long[] arrivalsMs, int max, double refillMs, double readyMs, double coldMs) {
-        if (max < 0 || !(refillMs >= 0) || !(readyMs >= 0) || !(coldMs >= 0)) {
-            throw new IllegalArgumentException("replay of max " + max + ", refill " + refillMs + " ms, ready " + readyMs
-                    + " ms, cold " + coldMs + " ms refused: all must be >= 0");
+    public static Result replay(long[] arrivalsMs, int max, Refills refills, double readyMs, double coldMs) {
+        if (max < 0 || !(readyMs >= 0) || !(coldMs >= 0)) {
+            throw new IllegalArgumentException("replay of max " + max + ", ready " + readyMs + " ms, cold " + coldMs
+                    + " ms refused: all must be >= 0");
         }
         double[] usable = new double[arrivalsMs.length];
+        if (max == 0) {
+            java.util.Arrays.fill(usable, coldMs);
+            return new Result(0, 0, 0, arrivalsMs.length, mean(usable), p95(usable));
+        }
+        ReplayedPool pool = new ReplayedPool(max, refills, arrivalsMs, usable, readyMs);
         int ready = 0;
-        int waited = 0;
-        PriorityQueue<Double> slotsFreeAt = new PriorityQueue<>();
-        for (int i = 0; i < max; i++) {
-            slotsFreeAt.add(Double.NEGATIVE_INFINITY);
-        }
         for (int i = 0; i < arrivalsMs.length; i++) {
-            double t = arrivalsMs[i];
-            if (max == 0) {
-                usable[i] = coldMs;
-                continue;
-            }
-            double free = slotsFreeAt.poll();
-            if (free <= t) {
+            pool.advanceTo(arrivalsMs[i]);
+            if (pool.handOut(i)) {
                 ready++;
-                usable[i] = readyMs;
-                slotsFreeAt.add(t + refillMs);
-            } else {
-                waited++;
-                usable[i] = free - t + readyMs;
-                slotsFreeAt.add(free + refillMs);
             }
         }
-        int cold = max == 0 ? arrivalsMs.length : 0;
-        return new Result(max, ready, waited, cold, mean(usable), p95(usable));
+        pool.advanceTo(Double.POSITIVE_INFINITY);
+        return new Result(max, ready, arrivalsMs.length - ready, 0, mean(usable), p95(usable));
     }
 
     /** The smallest max up to {@code limit} whose replay misses at most {@code target}; null if none does. */
-    public static Result smallestMeeting(long[] arrivalsMs, double target, int limit, double refillMs, double readyMs,
+    public static Result smallestMeeting(long[] arrivalsMs, double target, int limit, Refills refills, double readyMs,
             double coldMs) {
         for (int m = 0; m <= limit; m++) {
-            Result r = replay(arrivalsMs, m, refillMs, readyMs, coldMs);
+            Result r = replay(arrivalsMs, m, refills, readyMs, coldMs);
             if (r.missShare() <= target) {
                 return r;
             }

@@ -26,10 +26,10 @@ class LiveAdviceTest {
         long[] arrivals = Demand.arrivals(history, Long.MIN_VALUE);
         assertEquals(day.arrivals().size(), arrivals.length);
         int advised = r.recommendedMax();
-        double refill = r.refillSeconds() * 1000;
-        assertEquals(7_000, refill, 1e-9, "the refill time is the recorded preload starts'");
-        double missAdvised = PoolReplay.replay(arrivals, advised, refill, 15, 7_000).missShare();
-        double missOneLess = PoolReplay.replay(arrivals, advised - 1, refill, 15, 7_000).missShare();
+        assertEquals(7_000, r.refills().bootMs(), 1e-9, "the refill time is the recorded preload starts'");
+        assertEquals(0, r.refills().slots(), "every recorded start took 7 s, side by side or not: no slowdown");
+        double missAdvised = PoolReplay.replay(arrivals, advised, r.refills(), 15, 7_000).missShare();
+        double missOneLess = PoolReplay.replay(arrivals, advised - 1, r.refills(), 15, 7_000).missShare();
         assertTrue(missAdvised <= 0.01, "max " + advised + " misses " + missAdvised);
         assertTrue(missOneLess > 0.01, "max " + (advised - 1) + " misses only " + missOneLess + ": not the least memory");
         assertTrue(advised > 2, "the recorded bursts of 12 missed with max 2; advised " + advised);
