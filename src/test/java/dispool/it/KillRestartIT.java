@@ -138,7 +138,7 @@ class KillRestartIT {
         return spawn(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Ddispool.host=qubesd",
                 "-Ddispool.qubes.socket=" + socket, "-Ddispool.qubes.services=emulator", "-Dquarkus.http.port=" + port,
                 "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-Ddispool.audit.file=" + dir.resolve("audit.log"),
-                "-jar", jar.toString()),
+                "-Ddispool.history.dir=" + dir, "-jar", jar.toString()),
                 dir.resolve("service-" + round + ".log"));
     }
 
