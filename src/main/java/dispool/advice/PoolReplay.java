@@ -1,5 +1,7 @@
 package dispool.advice;
 
+import java.util.Arrays;
+
 /**
  * Replays recorded arrivals against a pool of fixed size, as Qubes R4.3 runs one: the pool starts
  * full; a request takes a ready preload when there is one and that slot refills (after
@@ -52,7 +54,7 @@ public final class PoolReplay {
         }
         double[] usable = new double[arrivalsMs.length];
         if (max == 0) {
-            java.util.Arrays.fill(usable, coldMs);
+            Arrays.fill(usable, coldMs);
             return new Result(0, 0, 0, arrivalsMs.length, mean(usable), p95(usable));
         }
         ReplayedPool pool = new ReplayedPool(max, refills, arrivalsMs, usable, readyMs);
@@ -92,7 +94,7 @@ public final class PoolReplay {
             return 0;
         }
         double[] s = v.clone();
-        java.util.Arrays.sort(s);
+        Arrays.sort(s);
         return s[(int) Math.ceil(0.95 * s.length) - 1];
     }
 }

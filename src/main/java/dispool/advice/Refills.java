@@ -2,6 +2,7 @@ package dispool.advice;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 
 /**
@@ -36,19 +37,31 @@ public record Refills(double delayMs, double bootMs, int slots) {
 
     /** How much slower each of {@code n} boots under way at once runs than one alone. */
     double slowdown(double n) {
+        return slowdown(n, slots);
+    }
+
+    private static double slowdown(double n, int slots) {
         return slots == 0 ? 1 : Math.max(1, n / slots);
+    }
+
+    /** A recorded boot: a refill's start → ready, or a cold start's request → usable. */
+    private record Boot(double start, double end, boolean refill) {
+
+        double ms() {
+            return end - start;
+        }
     }
 
     /** The refills recorded in {@code history}, their boot time alone and the slots they show; null without any. */
     static Refills measured(List<HistoryEntry> history, double delayMs) {
-        List<double[]> boots = new ArrayList<>(); // {start, end, isRefill}
+        List<Boot> boots = new ArrayList<>();
         for (HistoryEntry e : history) {
             boolean refill = e.kind() == HistoryEntry.Kind.REFILL;
             if (refill || (e.kind() == HistoryEntry.Kind.HAND_OUT && HistoryEntry.COLD.equals(e.path()))) {
-                boots.add(new double[] {e.at() - e.ms(), e.at(), refill ? 1 : 0});
+                boots.add(new Boot(e.at() - e.ms(), e.at(), refill));
             }
         }
-        double[] times = boots.stream().filter(b -> b[2] == 1).mapToDouble(b -> b[1] - b[0]).toArray();
+        double[] times = boots.stream().filter(Boot::refill).mapToDouble(Boot::ms).toArray();
         if (times.length == 0) {
             return null;
         }
@@ -70,32 +83,30 @@ public record Refills(double delayMs, double bootMs, int slots) {
     }
 
     /** Each refill's boots under way beside it, itself included, averaged over its run. */
-    private static double[] levels(List<double[]> boots) {
-        List<double[]> byStart = new ArrayList<>(boots);
-        byStart.sort((a, b) -> Double.compare(a[0], b[0]));
-        double[] starts = byStart.stream().mapToDouble(b -> b[0]).toArray();
-        double longest = byStart.stream().mapToDouble(b -> b[1] - b[0]).max().orElse(0);
-        List<double[]> refills = boots.stream().filter(b -> b[2] == 1).toList();
+    private static double[] levels(List<Boot> boots) {
+        List<Boot> byStart = boots.stream().sorted(Comparator.comparingDouble(Boot::start)).toList();
+        double[] starts = byStart.stream().mapToDouble(Boot::start).toArray();
+        double longest = byStart.stream().mapToDouble(Boot::ms).max().orElse(0);
+        List<Boot> refills = boots.stream().filter(Boot::refill).toList();
         double[] out = new double[refills.size()];
         for (int i = 0; i < out.length; i++) {
-            double[] r = refills.get(i);
+            Boot r = refills.get(i);
             double shared = 0;
             // only boots that start within the longest boot before this one can overlap it
-            int from = Arrays.binarySearch(starts, r[0] - longest);
-            for (int j = from < 0 ? -from - 1 : from; j < starts.length && starts[j] < r[1]; j++) {
-                double[] b = byStart.get(j);
-                shared += Math.max(0, Math.min(r[1], b[1]) - Math.max(r[0], b[0]));
+            int from = Arrays.binarySearch(starts, r.start() - longest);
+            for (int j = from < 0 ? -from - 1 : from; j < starts.length && starts[j] < r.end(); j++) {
+                Boot b = byStart.get(j);
+                shared += Math.max(0, Math.min(r.end(), b.end()) - Math.max(r.start(), b.start()));
             }
-            out[i] = r[1] > r[0] ? shared / (r[1] - r[0]) : 1;
+            out[i] = r.ms() > 0 ? shared / r.ms() : 1;
         }
         return out;
     }
 
     private static double alone(double[] times, double[] levels, int slots) {
-        Refills shape = new Refills(0, 0, slots);
         double[] alone = new double[times.length];
         for (int i = 0; i < times.length; i++) {
-            alone[i] = times[i] / shape.slowdown(levels[i]);
+            alone[i] = times[i] / slowdown(levels[i], slots);
         }
         return Demand.median(alone);
     }
@@ -103,10 +114,9 @@ public record Refills(double delayMs, double bootMs, int slots) {
     /** How far the recorded times are from those {@code slots} predicts (sum of |log ratio|). */
     private static double error(double[] times, double[] levels, int slots) {
         double bootMs = alone(times, levels, slots);
-        Refills shape = new Refills(0, bootMs, slots);
         double sum = 0;
         for (int i = 0; i < times.length; i++) {
-            double predicted = bootMs * shape.slowdown(levels[i]);
+            double predicted = bootMs * slowdown(levels[i], slots);
             sum += Math.abs(Math.log(Math.max(1, times[i]) / Math.max(1, predicted)));
         }
         return sum;

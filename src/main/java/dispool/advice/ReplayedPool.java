@@ -54,7 +54,10 @@ final class ReplayedPool {
         double until = t - originMs;
         while (true) {
             double slowdown = refills.slowdown(boots.size());
-            double[] first = boots.stream().min((a, b) -> Double.compare(a[0], b[0])).orElse(null);
+            double[] first = null; // the boot with the least work left ends first: all run at one pace
+            for (double[] b : boots) {
+                first = first == null || b[0] < first[0] ? b : first;
+            }
             double nextEnd = first == null ? Double.POSITIVE_INFINITY : now + first[0] * slowdown;
             double nextTimer = timers.isEmpty() ? Double.POSITIVE_INFINITY : timers.peek();
             double next = Math.min(nextEnd, nextTimer);

@@ -4,9 +4,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -76,6 +80,19 @@ final class GuestProcesses {
             return stat.substring(stat.lastIndexOf(')') + 2).startsWith("Z");
         } catch (IOException | IndexOutOfBoundsException e) {
             return true; // gone
+        }
+    }
+
+    /** Waits up to {@code within} for {@code h} to exit; false when it still runs (or the wait was interrupted). */
+    static boolean exited(ProcessHandle h, Duration within) {
+        try {
+            h.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException | ExecutionException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 

@@ -19,8 +19,9 @@ import org.jboss.logging.Logger;
  * earlier run. A disposable whose QEMU still runs is re-attached through its QMP socket (its
  * power state read from QEMU); one that was launched and has no process any more is gone
  * (auto cleanup), as is any directory of the state directory the inventory does not name and any
- * QEMU or qemu-img process there that no attached guest accounts for ({@link StrayGuests}). What is left is exactly what the inventory accounts for; the engine's recovery then
- * keeps completed preloads and removes interrupted ones.
+ * QEMU or qemu-img process there that no attached guest accounts for ({@link StrayGuests}). What
+ * is left is exactly what the inventory accounts for; the engine's recovery then keeps completed
+ * preloads and removes interrupted ones.
  */
 final class QemuStartup {
 

@@ -8,9 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
@@ -161,23 +159,11 @@ final class QemuVm {
             // already exiting or QMP wedged: the wait below and SIGKILL settle it
         }
         Optional<ProcessHandle> h = GuestProcesses.find(pid, marker(dir));
-        if (h.isPresent() && !exited(h.get(), grace)) {
+        if (h.isPresent() && !GuestProcesses.exited(h.get(), grace)) {
             h.get().destroyForcibly();
-            exited(h.get(), grace);
+            GuestProcesses.exited(h.get(), grace);
         }
         close();
-    }
-
-    private static boolean exited(ProcessHandle h, Duration within) {
-        try {
-            h.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException | ExecutionException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** Drops the connections; the guest keeps running (dispool's shutdown leaves preloads paused). */

@@ -5,9 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
@@ -76,14 +73,9 @@ final class StrayGuests {
     private void kill(ProcessHandle h, GuestProcesses.Running p) {
         h.destroyForcibly();
         Duration within = settings.callTimeout();
-        try {
-            h.onExit().get(within.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException | ExecutionException e) {
+        if (!GuestProcesses.exited(h, within)) {
             throw new IllegalStateException("process " + p.pid() + " (" + p.commandLine() + ") did not exit within "
-                    + within.toMillis() + " ms of SIGKILL; dispool cannot clear " + vms + " while it lives", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for process " + p.pid() + " to exit", e);
+                    + within.toMillis() + " ms of SIGKILL; dispool cannot clear " + vms + " while it lives");
         }
     }
 }
