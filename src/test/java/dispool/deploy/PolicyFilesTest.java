@@ -93,7 +93,7 @@ class PolicyFilesTest {
 
     @Test
     void openInDisposableAllowsOnlyTheCallsTheScriptsMake() throws IOException {
-        List<Rule> rules = parse(Path.of("deploy/qubes-policy/25-dispool-open.policy"));
+        List<Rule> rules = parse(Path.of("deploy/qubes-policy/50-dispool-open.policy"));
         String wrapper = Files.readString(Path.of("deploy/app-qube/dispool-open-in-dvm"));
         String service = Files.readString(Path.of("deploy/qubes-rpc/dispool.OpenInVM"));
         Set<String> called = new TreeSet<>();

@@ -101,6 +101,22 @@ public final class QubesdHost implements QubesHost {
         }
     }
 
+    /**
+     * One {@code admin.vm.feature.CheckWithTemplate} on the qube: qubesd walks the template chain
+     * itself, so a management qube's policy needs no line for the TemplateVM.
+     */
+    @Override
+    public Optional<String> featureWithTemplate(String qube, String feature) {
+        try {
+            return Optional.of(call("admin.vm.feature.CheckWithTemplate", feature, qube, ""));
+        } catch (QubesException e) {
+            if (e.is(Errors.FEATURE_NOT_FOUND)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
     @Override
     public void setFeature(String qube, String feature, String value) {
         call("admin.vm.feature.Set", feature, qube, value);
