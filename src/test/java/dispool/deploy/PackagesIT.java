@@ -175,29 +175,35 @@ class PackagesIT {
         }
     }
 
-    @Test
-    void thePolicyPackageHoldsTheShippedPolicyFiles() throws IOException, InterruptedException {
+    /** What a test checks in a root after install. */
+    private interface Installed {
+        void check(Path root) throws IOException;
+    }
+
+    /** Installs the one rpm matching {@code glob} in a scratch root, checks it, erases it: nothing of it is left. */
+    private void installCheckErase(String glob, String name, Installed check) throws IOException, InterruptedException {
         Path root = rpmRoot();
-        Path rpm = only("dispool-policy-*.noarch.rpm");
+        Path rpm = only(glob);
         List<String> owned = owned(root, rpm.toString());
         rpm(root, "--nodeps", "--noscripts", "-i", rpm.toString());
-        for (String f : List.of("50-dispool-admin.policy", "50-dispool-open.policy")) {
-            assertFile(root, "/etc/qubes/policy.d/" + f, "rw-r--r--", 0, 0);
-            assertEquals(Files.readString(Path.of("deploy/qubes-policy", f)), Files.readString(root.resolve("etc/qubes/policy.d/" + f)));
-        }
-        rpm(root, "--nodeps", "--noscripts", "-e", "dispool-policy");
+        check.check(root);
+        rpm(root, "--nodeps", "--noscripts", "-e", name);
         assertErased(root, owned, Set.of());
     }
 
     @Test
+    void thePolicyPackageHoldsTheShippedPolicyFiles() throws IOException, InterruptedException {
+        installCheckErase("dispool-policy-*.noarch.rpm", "dispool-policy", root -> {
+            for (String f : List.of("50-dispool-admin.policy", "50-dispool-open.policy")) {
+                assertFile(root, "/etc/qubes/policy.d/" + f, "rw-r--r--", 0, 0);
+                assertEquals(Files.readString(Path.of("deploy/qubes-policy", f)), Files.readString(root.resolve("etc/qubes/policy.d/" + f)));
+            }
+        });
+    }
+
+    @Test
     void theAppQubeRpmAndDebInstallTheSameFilesAndEraseClean() throws IOException, InterruptedException {
-        Path root = rpmRoot();
-        Path rpm = only("dispool-app-qube-*.noarch.rpm");
-        List<String> owned = owned(root, rpm.toString());
-        rpm(root, "--nodeps", "--noscripts", "-i", rpm.toString());
-        checkAppQube(root);
-        rpm(root, "--nodeps", "--noscripts", "-e", "dispool-app-qube");
-        assertErased(root, owned, Set.of());
+        installCheckErase("dispool-app-qube-*.noarch.rpm", "dispool-app-qube", PackagesIT::checkAppQube);
 
         Path deb = scratch.resolve("deb");
         Files.createDirectories(deb.resolve("var/lib/dpkg/info"));

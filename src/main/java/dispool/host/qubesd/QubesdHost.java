@@ -91,14 +91,7 @@ public final class QubesdHost implements QubesHost {
 
     @Override
     public Optional<String> feature(String qube, String feature) {
-        try {
-            return Optional.of(call("admin.vm.feature.Get", feature, qube, ""));
-        } catch (QubesException e) {
-            if (e.is(Errors.FEATURE_NOT_FOUND)) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return featureCall("admin.vm.feature.Get", qube, feature);
     }
 
     /**
@@ -107,8 +100,13 @@ public final class QubesdHost implements QubesHost {
      */
     @Override
     public Optional<String> featureWithTemplate(String qube, String feature) {
+        return featureCall("admin.vm.feature.CheckWithTemplate", qube, feature);
+    }
+
+    /** A feature read; qubesd's QubesFeatureNotFoundError is "not set". */
+    private Optional<String> featureCall(String method, String qube, String feature) {
         try {
-            return Optional.of(call("admin.vm.feature.CheckWithTemplate", feature, qube, ""));
+            return Optional.of(call(method, feature, qube, ""));
         } catch (QubesException e) {
             if (e.is(Errors.FEATURE_NOT_FOUND)) {
                 return Optional.empty();
