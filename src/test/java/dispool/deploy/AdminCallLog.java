@@ -2,6 +2,7 @@ package dispool.deploy;
 
 import dispool.emulator.EmulatorServices;
 import dispool.host.QubeInfo;
+import dispool.host.QubesException;
 import dispool.host.qubesd.Transport;
 import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.Reply;
@@ -28,7 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * qubes/vm/dispvm.py {@code tags.update}). Its creator is the management qube unless the test
  * said otherwise ({@link #createdBy}): the emulator has no other client. As qubesd does for a
  * caller that is not dom0, the listing {@code admin.vm.List} to dom0 answers only the qubes the
- * policy lets the caller list (qubes/ext/admin.py {@code admin_vm_list}).
+ * policy lets the caller list (qubes/ext/admin.py {@code admin_vm_list}). And as dom0's qrexec
+ * does, a call the policy denies never reaches qubesd: it fails as {@code qrexec-client-vm}'s
+ * exit 126 does, so the run itself goes through the shipped policy.
  * Readiness checks that the emulator runs through its own method are recorded as the qrexec
  * service call they stand for ({@code QrexecServices.fromManagementQube}: the service, no
  * argument, straight to the disposable).
@@ -100,7 +103,7 @@ final class AdminCallLog implements Transport {
 
     @Override
     public byte[] call(AdminCall call) {
-        record(call);
+        refuseDenied(record(call));
         byte[] reply = delegate.call(call);
         return call.method().equals("admin.vm.List") && call.dest().equals("dom0") ? listable(reply, call) : reply;
     }
@@ -120,8 +123,16 @@ final class AdminCallLog implements Transport {
 
     @Override
     public InputStream openStream(AdminCall call) {
-        record(call);
+        refuseDenied(record(call));
         return delegate.openStream(call);
+    }
+
+    private void refuseDenied(Entry e) {
+        QrexecPolicy.Decision d = policy.evaluate(e.request(), e.system());
+        if (!d.allowed()) {
+            throw new QubesException("QubesDaemonAccessError", "Service call error: " + e.request() + " denied by qrexec policy ("
+                    + d.rule() + ")");
+        }
     }
 
     @Override
@@ -129,11 +140,13 @@ final class AdminCallLog implements Transport {
         return "recorded " + delegate.describe();
     }
 
-    private void record(AdminCall call) {
+    private Entry record(AdminCall call) {
         boolean service = call.method().equals(EmulatorServices.METHOD);
         String method = service ? call.arg() : call.method();
         String arg = service ? "" : call.arg();
-        entries.add(new Entry(new QrexecPolicy.Request(method, "+" + arg, source, call.dest()), system()));
+        Entry e = new Entry(new QrexecPolicy.Request(method, "+" + arg, source, call.dest()), system());
+        entries.add(e);
+        return e;
     }
 
     /** The distinct (service, argument, target class or tag) shapes of the log, for the report. */

@@ -45,7 +45,8 @@ import org.junit.jupiter.api.Test;
  * management-qube transport ({@link QrexecTransport} and a fake {@code qrexec-client-vm} in
  * front of the qubesd emulator); {@link AdminCallLog} records every call where it leaves the
  * engine, and {@link QrexecPolicy} evaluates each against the files as dom0's qrexec would:
- * every one must be allowed. Events are filtered by qubesd per event with the same policy
+ * every one must be allowed (a denied call fails in the run, as qrexec refuses it, so the pool
+ * fills, hands out and removes through the shipped policy). Events are filtered by qubesd per event with the same policy
  * ({@code admin.Events +EVENT} to the event's qube, qubes/ext/admin.py); those the engine acts on
  * must pass. Then a must-deny list: global GUI features, {@code default_dispvm}, a user's own
  * disposable of a tagged DVM template, lifecycle calls on qubes dispool did not create.
@@ -100,10 +101,10 @@ class ManagementQubePolicyIT {
             HandOut first = engine.handOut(WEB).await().atMost(Duration.ofSeconds(30));
             awaitReady(engine, 2); // refilled
             engine.setMax(WEB, "3");
-            engine.setPolicy(WEB, "adaptive");
+            engine.setPolicy(WEB, "adaptive"); // sized to demand: back to qubes' rule before counting
             engine.updateGlobalSettings(null, false, "500", "1", null);
-            awaitReady(engine, 3);
             engine.setPolicy(WEB, "qubes");
+            awaitReady(engine, 3);
             engine.setMax(WEB, "2");
             awaitReady(engine, 2);
             Set<String> before = names(engine);
