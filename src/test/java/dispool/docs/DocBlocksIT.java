@@ -13,10 +13,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,15 +30,17 @@ import org.junit.jupiter.api.TestFactory;
  * (this runs in {@code mvn verify}, after package). Each block gets the README's own {@code api}
  * function and the environment a reader's shell would have after the README's set-up:
  * {@code DISPOOL_URL} and {@code DISPOOL_TOKEN_FILE} point at the service, {@code HOME} is the
- * service's home (its token, audit log and history under {@code ~}), the working directory is the
- * checkout. A block that exits non-zero fails its test, named by file and line, with its output.
+ * service's home (its token, audit log and history under {@code ~}), {@code deploy/} is first on
+ * {@code PATH}, the working directory is the checkout. A block that exits non-zero fails its test, named by file and line, with its output.
  * Blocks marked {@code skip} are listed with their reason, and the counts are printed.
  */
 class DocBlocksIT {
 
     private static final Path ROOT = Path.of("").toAbsolutePath();
     private static final Duration BLOCK_TIMEOUT = Duration.ofSeconds(180);
-    private static final AtomicInteger EXECUTED = new AtomicInteger();
+    /** Kept after the run (the service's home is removed), for a block that failed on the service's side. */
+    private static final Path SERVICE_LOG = ROOT.resolve("target/doc-blocks-service.log");
+    private static final List<String> EXECUTED = Collections.synchronizedList(new ArrayList<>());
     private static final List<String> SKIPPED = new ArrayList<>();
     private static Process service;
     private static Path home;
@@ -53,14 +56,15 @@ class DocBlocksIT {
         // its home in a temporary directory and the simulator 20x faster than real time.
         service = new ProcessBuilder(java(), "-XX:TieredStopAtLevel=1", "-Duser.home=" + home,
                 "-Ddispool.sim.time-scale=20", "-Dquarkus.http.port=" + port, "-jar", jar.toString())
-                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(home.resolve("service.log").toFile())
+                .directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(SERVICE_LOG.toFile())
                 .start();
         awaitPoolFull();
     }
 
     @AfterAll
     static void stopService() throws Exception {
-        System.out.printf("doc blocks: %d executed, %d not run%n", EXECUTED.get(), SKIPPED.size());
+        System.out.printf("doc blocks: %d executed, %d not run%n", EXECUTED.size(), SKIPPED.size());
+        EXECUTED.forEach(s -> System.out.println("  ran " + s));
         SKIPPED.forEach(s -> System.out.println("  not run: " + s));
         if (service != null) {
             service.descendants().forEach(ProcessHandle::destroy);
@@ -69,17 +73,23 @@ class DocBlocksIT {
                 service.destroyForcibly();
             }
         }
+        if (home != null) {
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+            }
+        }
     }
 
     @TestFactory
     List<DynamicTest> shellBlocksOfTheDocsRun() throws IOException {
         List<DocBlocks> docs = DocFiles.all(ROOT);
-        String api = DocFiles.apiFunction(docs.get(0));
+        BlockRunner runner = new BlockRunner(ROOT, home, "http://127.0.0.1:" + port, DocFiles.apiFunction(docs.get(0)),
+                BLOCK_TIMEOUT);
         List<DynamicTest> tests = new ArrayList<>();
         for (DocBlocks doc : docs) {
             for (DocBlocks.Block b : doc.shellBlocks()) {
                 if (b.run()) {
-                    tests.add(DynamicTest.dynamicTest(b.where() + " " + b.firstLine(), () -> run(api, b)));
+                    tests.add(DynamicTest.dynamicTest(b.where() + " " + b.firstLine(), () -> run(runner, b)));
                 } else {
                     SKIPPED.add(b.where() + " (" + b.skip().name().toLowerCase() + "): " + b.firstLine());
                 }
@@ -88,27 +98,10 @@ class DocBlocksIT {
         return tests;
     }
 
-    private static void run(String api, DocBlocks.Block block) throws Exception {
-        Path out = Files.createTempFile(home, "block", ".out");
-        ProcessBuilder bash = new ProcessBuilder("bash", "--noprofile", "--norc", "-e", "-o", "pipefail", "-c",
-                api + block.text()).directory(ROOT.toFile()).redirectErrorStream(true).redirectOutput(out.toFile());
-        Map<String, String> env = bash.environment();
-        env.put("HOME", home.toString());
-        env.put("DISPOOL_URL", "http://127.0.0.1:" + port);
-        env.put("DISPOOL_TOKEN_FILE", home.resolve(".config/dispool/api-token").toString());
-        env.put("DISPOOL_JAVA_OPTS", "-Duser.home=" + home + " -XX:TieredStopAtLevel=1");
-        Process p = bash.start();
-        boolean ended = p.waitFor(BLOCK_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-        if (!ended) {
-            p.descendants().forEach(ProcessHandle::destroyForcibly);
-            p.destroyForcibly();
-        }
-        EXECUTED.incrementAndGet();
-        String output = tail(Files.readString(out), 40);
-        assertTrue(ended, block.where() + ": block did not end within " + BLOCK_TIMEOUT.toSeconds() + " s:\n"
-                + block.text() + "--- output ---\n" + output);
-        assertTrue(p.exitValue() == 0, block.where() + ": block exited " + p.exitValue() + ":\n" + block.text()
-                + "--- output ---\n" + output);
+    private static void run(BlockRunner runner, DocBlocks.Block block) throws Exception {
+        BlockRunner.Outcome o = runner.run(block);
+        EXECUTED.add(String.format("%s in %.1f s", block.where(), o.took().toMillis() / 1000.0));
+        assertTrue(o.ok(), o.failure());
     }
 
     /** The README's first call waits for a full pool too; waiting here keeps a slow start out of its timeout. */
@@ -117,16 +110,11 @@ class DocBlocksIT {
         Path token = home.resolve(".config/dispool/api-token");
         Awaitility.await().atMost(120, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
                 .until(() -> {
-                    assertTrue(service.isAlive(), "the service died on start: see " + home.resolve("service.log"));
+                    assertTrue(service.isAlive(), "the service died on start: see " + SERVICE_LOG);
                     HttpRequest get = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/pools/default-dvm"))
                             .header("Authorization", "Bearer " + Files.readString(token).strip()).build();
                     return http.send(get, HttpResponse.BodyHandlers.ofString()).body().contains("\"ready\":2");
                 });
-    }
-
-    private static String tail(String text, int lines) {
-        List<String> all = text.lines().toList();
-        return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
     }
 
     private static String java() {

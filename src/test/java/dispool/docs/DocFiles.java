@@ -32,18 +32,27 @@ final class DocFiles {
             List<String> lines = b.text().lines().toList();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).startsWith("api() {")) {
-                    StringBuilder f = new StringBuilder();
-                    for (int j = i; j < lines.size(); j++) {
-                        f.append(lines.get(j)).append('\n');
-                        if (lines.get(j).stripTrailing().endsWith("}")) {
-                            return f.toString();
-                        }
-                    }
+                    return function(lines, i);
                 }
             }
         }
         throw new IllegalStateException(readme.file() + " defines no 'api() { ... }' in a shell block; "
                 + "the doc test gives every block the README's api function");
+    }
+
+    /** A one-line function ends with its line; a longer one at the line that is only its closing brace. */
+    private static String function(List<String> lines, int first) {
+        if (lines.get(first).stripTrailing().endsWith("}")) {
+            return lines.get(first) + "\n";
+        }
+        StringBuilder f = new StringBuilder();
+        for (int j = first; j < lines.size(); j++) {
+            f.append(lines.get(j)).append('\n');
+            if (lines.get(j).strip().equals("}")) {
+                return f.toString();
+            }
+        }
+        throw new IllegalStateException("the README's api() { has no closing '}' line");
     }
 
     private static DocBlocks read(Path file) {
