@@ -1,0 +1,49 @@
+package dispool.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.ParameterException;
+
+/**
+ * The entry point of the everyday commands: plain picocli, no Quarkus and no CDI, so a call costs
+ * a JVM start and one HTTP request, not a service boot. Every error reaches the user as
+ * {@code dispool COMMAND: ...} on stderr with exit 1 (2 for usage), never as a stack trace.
+ */
+public final class ClientMain {
+
+    private ClientMain() {
+    }
+
+    public static void main(String[] args) {
+        PrintWriter out = new PrintWriter(System.out, true);
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = commandLine(out, err).execute(args);
+        out.flush();
+        System.exit(code);
+    }
+
+    /** The {@code dispool} command line writing to {@code out} and {@code err}, with its error handlers. */
+    public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new ClientCommand()).setOut(out).setErr(err);
+        cl.setParameterExceptionHandler(ClientMain::usageError);
+        cl.setExecutionExceptionHandler((e, failed, parsed) -> {
+            failed.getErr().println(prefix(failed) + ": " + e.getClass().getSimpleName()
+                    + (e.getMessage() == null ? "" : ": " + e.getMessage()));
+            return ServiceCommand.REFUSED;
+        });
+        return cl;
+    }
+
+    /** A usage error: {@code dispool COMMAND: what was wrong}, and where the help is. */
+    private static int usageError(ParameterException e, String[] args) {
+        CommandLine failed = e.getCommandLine();
+        PrintWriter err = failed.getErr();
+        err.println(prefix(failed) + ": " + e.getMessage());
+        err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
+        return ServiceCommand.USAGE;
+    }
+
+    private static String prefix(CommandLine cl) {
+        return cl.getCommandSpec().qualifiedName();
+    }
+}
