@@ -17,14 +17,30 @@ public final class ClientMain {
     public static void main(String[] args) {
         PrintWriter out = new PrintWriter(System.out, true);
         PrintWriter err = new PrintWriter(System.err, true);
-        int code = commandLine(out, err).execute(args);
+        int code = commandLine(out, err, args).execute(args);
         out.flush();
         System.exit(code);
     }
 
-    /** The {@code dispool} command line writing to {@code out} and {@code err}, with its error handlers. */
+    /** The whole {@code dispool} command line writing to {@code out} and {@code err}, with its error handlers. */
     public static CommandLine commandLine(PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new ClientCommand()).setOut(out).setErr(err);
+        return commandLine(out, err, new String[0]);
+    }
+
+    /**
+     * The command line for {@code args}: with only the subcommand they name when they name one
+     * (the usage, a completion script and a mistyped name get them all).
+     */
+    static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
+        CommandLine cl = new CommandLine(new ClientCommand());
+        String called = args.length > 0 ? args[0] : "";
+        boolean one = ClientCommand.SUBCOMMANDS.containsKey(called) && !called.equals("generate-completion");
+        ClientCommand.SUBCOMMANDS.forEach((name, command) -> {
+            if (!one || name.equals(called)) {
+                cl.addSubcommand(name, command.get());
+            }
+        });
+        cl.setOut(out).setErr(err);
         cl.setParameterExceptionHandler(ClientMain::usageError);
         cl.setExecutionExceptionHandler((e, failed, parsed) -> {
             failed.getErr().println(prefix(failed) + ": " + e.getClass().getSimpleName()

@@ -23,7 +23,7 @@ class HandoutCommand extends ServiceCommand {
     @Override
     int run(ServiceClient client) {
         JsonNode h = handOut(this, client, template);
-        out().println(format == Format.json ? h.toPrettyString() : name(h));
+        out().println(format == Format.json ? JsonText.pretty(h) : name(h));
         return 0;
     }
 

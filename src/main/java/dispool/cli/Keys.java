@@ -66,7 +66,7 @@ final class Keys {
             return StreamSupport.stream(v.spliterator(), false)
                     .map(p -> p.get("name").asText() + ":" + p.get("state").asText()).collect(Collectors.joining(" "));
         }
-        return v.isValueNode() ? v.asText() : v.toString();
+        return v.isValueNode() ? v.asText() : JsonText.write(v);
     }
 
     private static Map<String, String> ordered(String... pairs) {

@@ -26,7 +26,7 @@ class LsCommand extends ServiceCommand {
         if (rawList) {
             pools.forEach(p -> out().println(field(p, "template").asText()));
         } else if (format == Format.json) {
-            out().println(pools.toPrettyString());
+            out().println(JsonText.pretty(pools));
         } else {
             table(pools);
         }

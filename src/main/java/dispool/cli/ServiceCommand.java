@@ -1,7 +1,6 @@
 package dispool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -21,7 +20,6 @@ abstract class ServiceCommand implements Callable<Integer> {
 
     static final int REFUSED = 1;
     static final int USAGE = 2;
-    static final ObjectMapper JSON = new ObjectMapper();
     /** How long the service may stay silent on a call that does not wait for a qube. */
     static final Duration READ_TIMEOUT = Duration.ofSeconds(30);
     /** A hand-out may go cold: a boot, qrexec_timeout (60 s) for readiness, and the engine's wait for a preload. */
@@ -74,16 +72,16 @@ abstract class ServiceCommand implements Callable<Integer> {
 
     /** Calls the service and returns its JSON answer; a status other than 2xx becomes {@link Refused}. */
     JsonNode expect(ServiceClient client, String method, String path, JsonNode body) {
-        ServiceClient.Reply r = client.call(method, path, body == null ? null : body.toString(),
+        ServiceClient.Reply r = client.call(method, path, body == null ? null : JsonText.write(body),
                 service.readTimeout(readTimeout()));
         if (r.status() / 100 != 2) {
             throw refusal(client, r);
         }
         if (r.body().isBlank()) {
-            return JSON.nullNode();
+            return JsonText.NODES.nullNode();
         }
         try {
-            return JSON.readTree(r.body());
+            return JsonText.read(r.body());
         } catch (java.io.IOException e) {
             throw new ServiceClient.Failed("the service at " + client.where() + " answered " + r.status()
                     + " with a body that is not JSON: " + shorten(r.body()));
@@ -94,7 +92,7 @@ abstract class ServiceCommand implements Callable<Integer> {
     static JsonNode field(JsonNode node, String name) {
         JsonNode v = node == null ? null : node.get(name);
         if (v == null) {
-            throw new ServiceClient.Failed("the service's reply has no \"" + name + "\" in " + shorten(String.valueOf(node))
+            throw new ServiceClient.Failed("the service's reply has no \"" + name + "\" in " + text(node)
                     + ": is this a dispool service of the same version?");
         }
         return v;
@@ -103,9 +101,13 @@ abstract class ServiceCommand implements Callable<Integer> {
     /** The reply as a JSON array, or a failure saying it is not one. */
     static JsonNode array(JsonNode node) {
         if (node == null || !node.isArray()) {
-            throw new ServiceClient.Failed("the service answered " + shorten(String.valueOf(node)) + " where a list was expected");
+            throw new ServiceClient.Failed("the service answered " + text(node) + " where a list was expected");
         }
         return node;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null ? "nothing" : shorten(JsonText.write(node));
     }
 
     static String shorten(String s) {
@@ -114,7 +116,7 @@ abstract class ServiceCommand implements Callable<Integer> {
     }
 
     static ObjectNode object() {
-        return JSON.createObjectNode();
+        return JsonText.NODES.objectNode();
     }
 
     /** The service's own message (its error JSON), with what to do for the statuses a user can fix. */
@@ -136,7 +138,7 @@ abstract class ServiceCommand implements Callable<Integer> {
 
     private static String serviceMessage(ServiceClient.Reply r) {
         try {
-            JsonNode e = JSON.readTree(r.body());
+            JsonNode e = JsonText.read(r.body());
             if (e != null && e.hasNonNull("message")) {
                 return e.get("message").asText();
             }
