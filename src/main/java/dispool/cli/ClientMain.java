@@ -3,6 +3,7 @@ package dispool.cli;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The entry point of the everyday commands: plain picocli, no Quarkus and no CDI, so a call costs
@@ -54,7 +55,13 @@ public final class ClientMain {
     private static int usageError(ParameterException e, String[] args) {
         CommandLine failed = e.getCommandLine();
         PrintWriter err = failed.getErr();
-        err.println(prefix(failed) + ": " + e.getMessage());
+        if (failed.getParent() == null && args.length > 0 && e instanceof UnmatchedArgumentException u
+                && u.getUnmatched().indexOf(args[0]) == 0) {
+            err.println("dispool: '" + args[0] + "' is not a dispool command: one of "
+                    + String.join(", ", ClientCommand.SUBCOMMANDS.keySet()) + ", or the tools bench, chaos, sim-qubesd");
+        } else {
+            err.println(prefix(failed) + ": " + e.getMessage());
+        }
         err.println("Try '" + failed.getCommandSpec().qualifiedName() + " --help' for more information.");
         return ServiceCommand.USAGE;
     }

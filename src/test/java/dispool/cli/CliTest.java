@@ -214,7 +214,7 @@ class CliTest {
             {new String[] {"set", "web-dvm", "preload-dispvm-threshold", "1"}, 2, "or Qubes' names [preload-dispvm-max,"
                     + " x-dispool-policy]"},
             {new String[] {"set", "web-dvm", "x-dispool-policy", "greedy"}, 1, "greedy"},
-            {new String[] {"lsx"}, 2, "dispool: Unmatched argument at index 0: 'lsx'"},
+            {new String[] {"lsx"}, 2, "dispool: 'lsx' is not a dispool command: one of ls, get, set,"},
             {new String[] {"unset", "--global", "threshold"}, 2, "unknown key 'threshold'"},
             {new String[] {"handout", "no-such-dvm"}, 2, "no-such-dvm"},
             {new String[] {"handout", "bad name"}, 2, "is not a qube name"},
