@@ -32,25 +32,46 @@ class CliRefusalsTest {
     @TempDir
     Path dir;
 
-    private String answer(String reply, String... args) throws Exception {
-        Path socket = dir.resolve("stub-" + System.nanoTime() + ".sock"); // a bound name stays until unlinked
-        AtomicReference<String> request = new AtomicReference<>();
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+    /** A server on a Unix socket in the test's directory that answers one request with {@code reply}. */
+    private final class Stub implements AutoCloseable {
+        final Path socket;
+        private final ServerSocketChannel server;
+        private final Thread thread;
+        private final AtomicReference<String> request = new AtomicReference<>();
+
+        Stub(String reply) throws IOException {
+            socket = dir.resolve("stub-" + System.nanoTime() + ".sock"); // a bound name stays until unlinked
+            server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             server.bind(UnixDomainSocketAddress.of(socket));
-            Thread stub = new Thread(() -> serveOnce(server, reply, request));
-            stub.start();
+            thread = new Thread(() -> serveOnce(server, reply, request));
+            thread.start();
+        }
+
+        /** The request the stub read, once it has answered. */
+        String request() throws InterruptedException {
+            thread.join();
+            return request.get();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+
+    private String answer(String reply, String... args) throws Exception {
+        try (Stub stub = new Stub(reply)) {
             StringWriter out = new StringWriter();
             StringWriter err = new StringWriter();
             CommandLine cl = ClientMain.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
             String[] all = new String[args.length + 2];
             System.arraycopy(args, 0, all, 0, args.length);
             all[args.length] = "--socket";
-            all[args.length + 1] = socket.toString();
+            all[args.length + 1] = stub.socket.toString();
             int code = cl.execute(all);
-            stub.join();
-            assertTrue(request.get().matches("(?s)(POST /api/v1/pools/web-dvm/dispvms|GET /api/v1/pools) HTTP/1.1\r\n.*"),
-                    request.get());
-            assertTrue(!request.get().contains("Authorization"), "no token on the socket");
+            String request = stub.request();
+            assertTrue(request.matches("(?s)(POST /api/v1/pools/web-dvm/dispvms|GET /api/v1/pools) HTTP/1.1\r\n.*"), request);
+            assertTrue(!request.contains("Authorization"), "no token on the socket");
             return code + "|" + out + "|" + err;
         }
     }
@@ -171,20 +192,14 @@ class CliRefusalsTest {
     /** With neither --socket nor --url, the service's own socket is used when it exists. */
     @Test
     void theServiceSocketIsFoundWithoutOptions() throws Exception {
-        Path socket = dir.resolve("dispool.sock");
-        AtomicReference<String> request = new AtomicReference<>();
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Thread stub = new Thread(() -> serveOnce(server, reply("200 OK", "", "[{\"template\":\"web-dvm\"}]"), request));
-            stub.start();
+        try (Stub stub = new Stub(reply("200 OK", "", "[{\"template\":\"web-dvm\"}]"))) {
             StringWriter out = new StringWriter();
             CommandLine cl = ClientMain.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
             LsCommand ls = cl.getSubcommands().get("ls").getCommand();
-            ls.service.serviceSocket = socket;
+            ls.service.serviceSocket = stub.socket;
             assertEquals(0, cl.execute("ls", "--raw-list"));
-            stub.join();
+            assertTrue(stub.request().startsWith("GET /api/v1/pools HTTP/1.1\r\nHost: localhost\r\n"), stub.request());
             assertEquals("web-dvm\n", out.toString());
-            assertTrue(request.get().startsWith("GET /api/v1/pools HTTP/1.1\r\nHost: localhost\r\n"), request.get());
         }
     }
 
@@ -194,21 +209,16 @@ class CliRefusalsTest {
      */
     @Test
     void handoutPrintsOnlyTheNameOnStdout() throws Exception {
-        Path socket = dir.resolve("handout.sock");
-        AtomicReference<String> request = new AtomicReference<>();
-        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
-            server.bind(UnixDomainSocketAddress.of(socket));
-            Thread stub = new Thread(() -> serveOnce(server, reply("201 Created", "Content-Type: application/json\r\n",
-                    "{\"name\":\"disp7\",\"template\":\"web-dvm\",\"preloaded\":true}"), request));
-            stub.start();
+        try (Stub stub = new Stub(reply("201 Created", "Content-Type: application/json\r\n",
+                "{\"name\":\"disp7\",\"template\":\"web-dvm\",\"preloaded\":true}"))) {
             Path java = Path.of(System.getProperty("java.home"), "bin", "java");
             Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
-                    ClientMain.class.getName(), "handout", "web-dvm", "--socket", socket.toString()).start();
+                    ClientMain.class.getName(), "handout", "web-dvm", "--socket", stub.socket.toString()).start();
             p.getOutputStream().close();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
             assertEquals(0, p.waitFor(), err);
-            stub.join();
+            assertTrue(stub.request().startsWith("POST /api/v1/pools/web-dvm/dispvms HTTP/1.1\r\n"), stub.request());
             assertEquals("disp7\n", out);
             assertEquals("", err);
         }
