@@ -104,4 +104,16 @@ class LauncherTest {
         Files.writeString(home.resolve("app/dispool-1.0.jar"), "an upgrade");
         assertTrue(launch("ls").stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=")), "a new jar, a new archive");
     }
+
+    @Test
+    void noBuiltAppSaysWhatToDo() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder("deploy/dispool", "ls").redirectErrorStream(true);
+        pb.environment().put("DISPOOL_HOME", dir.resolve("nothing-here").toString());
+        pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("dispool: no built dispool in " + dir.resolve("nothing-here") + ": run mvn -B package -DskipTests,"
+                + " or set DISPOOL_HOME\n", out);
+    }
 }
