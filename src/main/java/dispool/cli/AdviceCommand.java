@@ -25,7 +25,7 @@ class AdviceCommand extends ServiceCommand {
     String template;
 
     @Option(names = "--miss-target", paramLabel = "SHARE", description = "Highest share of requests that may find no "
-            + "ready preload, above 0 and below 1 (0.01 = 1%). Default: the service's dispool.history.miss-target.")
+            + "ready preload, above 0 and below 1 (0.01 = 1%%). Default: the service's dispool.history.miss-target.")
     Double missTarget;
 
     @Override

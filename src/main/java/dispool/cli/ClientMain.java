@@ -39,6 +39,8 @@ public final class ClientMain {
         ClientCommand.SUBCOMMANDS.forEach((name, command) -> {
             if (!one || name.equals(called)) {
                 cl.addSubcommand(name, command.get());
+                // -V on a subcommand prints the tool's version, as on the tool itself
+                cl.getSubcommands().get(name).getCommandSpec().version(cl.getCommandSpec().version());
             }
         });
         cl.setOut(out).setErr(err);

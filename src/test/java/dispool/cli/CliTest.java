@@ -184,10 +184,12 @@ class CliTest {
 
     @Test
     void helpEverywhereAndACompletionScript() {
-        for (String cmd : List.of("ls", "get", "set", "unset", "handout", "rm", "drain", "refill", "run", "open")) {
+        for (String cmd : List.of("ls", "get", "set", "unset", "handout", "rm", "drain", "refill", "run", "open", "advice")) {
             Result help = dispool(cmd, "--help");
             assertEquals(0, help.code(), cmd);
             assertTrue(help.out().startsWith("Usage: dispool " + cmd), help.out());
+            assertEquals("", help.err(), cmd + " --help warns of nothing");
+            assertEquals("dispool 0.1.0\n", dispool(cmd, "-V").out(), cmd + " -V");
         }
         StringWriter out = new StringWriter();
         CommandLine cl = ClientMain.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
