@@ -25,7 +25,7 @@ done
 # 0.1.0-SNAPSHOT -> 0.1.0~SNAPSHOT: '~' sorts before the release in both rpm and dpkg
 pom_version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$root/pom.xml" | head -n 1)
 version=$(printf '%s' "$pom_version" | tr '-' '~')
-rm -rf "$out/stage" "$out/rpmbuild" "$out"/*.rpm "$out"/*.deb
+rm -rf "$out/stage" "$out/rpmbuild" "$out/man" "$out"/*.rpm "$out"/*.deb
 mkdir -p "$out/tools"
 
 codegen=$out/tools/picocli-codegen-$codegen_version.jar
@@ -55,13 +55,11 @@ put 0644 "$root/config/application.properties" usr/share/doc/dispool/application
 put 0644 "$root/docs/install.md" usr/share/doc/dispool/install.md
 for f in "$root"/deploy/qubes-rpc/*; do put 0755 "$f" "etc/qubes-rpc/$(basename "$f")"; done
 
-# bash completion and man pages, both from the picocli model of the command line
-cp="$app/app/*:$app/lib/main/*:$codegen"
+# bash completion and man pages, both from the picocli model of the command line (CommandDocs.java)
 mkdir -p "$s/usr/share/bash-completion/completions" "$s/usr/share/man/man1" "$out/man"
-java -cp "$cp" picocli.AutoComplete -f -n dispool -o "$s/usr/share/bash-completion/completions/dispool" \
-    dispool.cli.DispoolCommand
+java -cp "$app/app/*:$app/lib/main/*:$codegen" "$here/CommandDocs.java" "$out/man" \
+    "$s/usr/share/bash-completion/completions/dispool"
 chmod 0644 "$s/usr/share/bash-completion/completions/dispool"
-java -cp "$cp" picocli.codegen.docgen.manpage.ManPageGenerator -d "$out/man" dispool.cli.DispoolCommand
 for adoc in "$out"/man/*.adoc; do
     page=$(basename "$adoc" .adoc)
     asciidoctor -b manpage -a reproducible -o "$s/usr/share/man/man1/$page.1" "$adoc"

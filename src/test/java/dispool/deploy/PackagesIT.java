@@ -128,7 +128,6 @@ class PackagesIT {
         assertFile(root, "/usr/lib/tmpfiles.d/dispool.conf", "rw-r--r--", 0, 0);
         assertFile(root, "/etc/dispool/application.properties", "rw-r--r--", 0, 0);
         assertFile(root, "/etc/qubes-rpc/dispool.OpenInVM", "rwxr-xr-x", 0, 0);
-        assertFile(root, "/etc/qubes-rpc/dispool.OpenURL", "rwxr-xr-x", 0, 0);
         assertFile(root, "/etc/qubes-bind-dirs.d/50_dispool.conf", "rw-r--r--", 0, 0);
         assertFile(root, "/usr/share/bash-completion/completions/dispool", "rw-r--r--", 0, 0);
         assertFile(root, "/usr/share/man/man1/dispool.1.gz", "rw-r--r--", 0, 0);
