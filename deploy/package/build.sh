@@ -8,7 +8,7 @@
 #   dispool-app-qube_VERSION-1_all.deb      Debian app qubes' TemplateVM
 # and checks them with rpmlint and lintian when those are installed. Needs rpmbuild (Debian: apt-get
 # install rpm), dpkg-deb, asciidoctor (the man pages) and java; picocli-codegen (the man page
-# generator) is fetched into target/packages/tools by Maven. Every file is staged under
+# generator) comes from the local Maven repository, where the build puts it (pom.xml, test scope). Every file is staged under
 # target/packages/stage first; the specs copy that tree. Files are packaged as they are in deploy/.
 set -eu
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -28,7 +28,11 @@ version=$(printf '%s' "$pom_version" | tr '-' '~')
 rm -rf "$out/stage" "$out/rpmbuild" "$out/man" "$out"/*.rpm "$out"/*.deb
 mkdir -p "$out/tools"
 
-codegen=$out/tools/picocli-codegen-$codegen_version.jar
+# the local Maven repository has it once the build ran (pom.xml lists it, test scope); else Maven fetches it
+codegen=${MAVEN_REPOSITORY:-$HOME/.m2/repository}/info/picocli/picocli-codegen/$codegen_version/picocli-codegen-$codegen_version.jar
+if [ ! -f "$codegen" ]; then
+    codegen=$out/tools/picocli-codegen-$codegen_version.jar
+fi
 if [ ! -f "$codegen" ]; then
     (cd "$root" && mvn -B -q dependency:copy -Dartifact="info.picocli:picocli-codegen:$codegen_version" \
         -DoutputDirectory="$out/tools") || die "could not fetch picocli-codegen $codegen_version"
