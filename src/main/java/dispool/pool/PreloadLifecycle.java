@@ -500,12 +500,25 @@ final class PreloadLifecycle {
         removed.run();
     }
 
-    /** Kills (an auto-cleanup disposable then vanishes) and removes; a qube already gone is success. */
+    /**
+     * Kills a disposable and removes it when it is left behind; a qube already gone is success.
+     * qubesd's Kill returns only after the {@code domain-shutdown} handlers ran, and for an
+     * auto-cleanup disposable (every one CreateDisposable makes) they have deleted it
+     * (qubes/vm/qubesvm.py {@code kill}, qubes/vm/dispvm.py {@code _auto_cleanup}). So Remove
+     * follows only a Kill that found the qube halted: a Remove after a successful Kill would name
+     * a qube that no longer exists, which a management qube's qrexec policy refuses (its target is
+     * then {@code @default}). A disposable whose auto_cleanup a user turned off stays halted and
+     * marked; the next recovery removes it.
+     */
     void killAndRemove(String name) {
         try {
             host.kill(name);
+            return;
         } catch (QubesException e) {
-            if (!e.is(QubesException.VM_NOT_FOUND) && !e.is(QubesException.NOT_STARTED)) {
+            if (e.is(QubesException.VM_NOT_FOUND)) {
+                return;
+            }
+            if (!e.is(QubesException.NOT_STARTED)) {
                 throw e;
             }
         }

@@ -91,8 +91,22 @@ public final class QubesdHost implements QubesHost {
 
     @Override
     public Optional<String> feature(String qube, String feature) {
+        return featureCall("admin.vm.feature.Get", qube, feature);
+    }
+
+    /**
+     * One {@code admin.vm.feature.CheckWithTemplate} on the qube: qubesd walks the template chain
+     * itself, so a management qube's policy needs no line for the TemplateVM.
+     */
+    @Override
+    public Optional<String> featureWithTemplate(String qube, String feature) {
+        return featureCall("admin.vm.feature.CheckWithTemplate", qube, feature);
+    }
+
+    /** A feature read; qubesd's QubesFeatureNotFoundError is "not set". */
+    private Optional<String> featureCall(String method, String qube, String feature) {
         try {
-            return Optional.of(call("admin.vm.feature.Get", feature, qube, ""));
+            return Optional.of(call(method, feature, qube, ""));
         } catch (QubesException e) {
             if (e.is(Errors.FEATURE_NOT_FOUND)) {
                 return Optional.empty();
