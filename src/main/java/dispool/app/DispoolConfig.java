@@ -261,7 +261,7 @@ public interface DispoolConfig {
         Duration memoryRetry();
 
         /**
-         * Refill policy of every pool whose template names none in its {@code x-dispool-policy}
+         * Refill policy of every pool whose template names none in its {@code preload-dispvm-x-dispool-policy}
          * feature: {@code qubes} (R4.3's timers) or {@code adaptive} (sized to demand). Default qubes.
          */
         @WithDefault("qubes")

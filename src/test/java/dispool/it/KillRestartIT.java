@@ -50,7 +50,7 @@ import org.junit.jupiter.api.Test;
 class KillRestartIT {
 
     private static final int KILLS = 24;
-    private static final String LIST = "x-dispool-preload-dispvm";
+    private static final String LIST = "preload-dispvm-x-dispool-list";
     private static final String IN_PROGRESS = "x-dispool-preload-dispvm-in-progress";
     private static final String COMPLETED = "x-dispool-preload-dispvm-completed";
     private static final String HANDED_OUT = "x-dispool-handed-out";
