@@ -230,9 +230,25 @@ public interface DispoolConfig {
         @WithDefault("10M")
         String maxSize();
 
-        /** How many rotated files are kept. Default 5. */
+        /** How many rotated files are kept (of each of the two files). Default 5. */
         @WithDefault("5")
         int keep();
+
+        /**
+         * Where calls refused at the door go (no or a wrong token, a foreign {@code Host} or
+         * {@code Origin}, a malformed or oversized request), apart from {@link #file()}: however
+         * many arrive, they never rotate an authorised action away. Same size and rotation as
+         * {@link #file()}. Default ~/.local/state/dispool/audit-refused.log.
+         */
+        @WithDefault("${user.home}/.local/state/dispool/audit-refused.log")
+        String refusedFile();
+
+        /**
+         * Refused calls written per peer (the uid on the socket, the address on TCP) and minute;
+         * the rest are counted in one summary line per peer and minute. Default 20.
+         */
+        @WithDefault("20")
+        int refusalsPerMinute();
     }
 
     /** The engine's own timing; durations are host time (the simulator may run faster). */
