@@ -152,6 +152,14 @@ public interface DispoolConfig {
         dispool.host.qubesd.QubesdMode mode();
 
         /**
+         * Where dispool records the name of each disposable it is creating, before the Admin API
+         * call: after a crash, a qube named there that never got its marks is provably dispool's
+         * and is removed (nothing else is). Default ~/.local/state/dispool/creations.
+         */
+        @WithDefault("${user.home}/.local/state/dispool/creations")
+        String creationsFile();
+
+        /**
          * Memory in MiB that dispool's preloads may take, used when qmemman's file
          * ({@link #qmemmanFile()}) does not exist (R4.2, a management qube): available = budget −
          * memory of dispool's running preloads. Unset (and no file): preloading is not gated by
