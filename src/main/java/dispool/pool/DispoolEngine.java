@@ -226,7 +226,7 @@ public final class DispoolEngine implements AutoCloseable {
         knobChanged(template, RefillPolicies.FEATURE + " set to " + v);
     }
 
-    /** Removes the template's {@code x-dispool-policy}: the default policy runs its pool from now on. */
+    /** Removes the template's {@code preload-dispvm-x-dispool-policy}: the default policy runs its pool from now on. */
     public void unsetPolicy(String template) {
         requireDvmTemplate(template);
         host.removeFeature(template, RefillPolicies.FEATURE);
