@@ -18,7 +18,7 @@ final class Bodies {
             @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "100",
                     description = "the template's preload-dispvm-max: digits only, 0 to 100") String max,
             @Schema(nullable = true, enumeration = {"qubes", "adaptive"},
-                    description = "the template's x-dispool-policy; null removes it (the service's default applies)")
+                    description = "the template's preload-dispvm-x-dispool-policy; null removes it (the service's default applies)")
             String policy) {
     }
 

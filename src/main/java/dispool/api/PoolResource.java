@@ -66,7 +66,7 @@ public class PoolResource {
 
     /**
      * Sets preload-dispvm-max of the template, as {@code qvm-features T preload-dispvm-max N}, and/or
-     * its refill policy, as {@code qvm-features T x-dispool-policy P} ({@code "policy": null} removes
+     * its refill policy, as {@code qvm-features T preload-dispvm-x-dispool-policy P} ({@code "policy": null} removes
      * it: the service's default applies). The policy is checked before anything is written.
      */
     @PUT

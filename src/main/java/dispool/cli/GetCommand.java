@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
                 + " retry-in-ms, warning, policy.",
             "Global keys (dom0): max, threshold, delay, default-dispvm, available, available-source.",
             "Qubes' names work too: preload-dispvm-max, preload-dispvm-threshold, preload-dispvm-delay,"
-                + " x-dispool-policy, default_dispvm.",
+                + " preload-dispvm-x-dispool-policy, default_dispvm.",
             "  dispool get web-dvm preload-dispvm-max", "  dispool get dom0 preload-dispvm-threshold"})
 class GetCommand extends ServiceCommand {
 

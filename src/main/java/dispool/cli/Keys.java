@@ -40,7 +40,7 @@ final class Keys {
     /** Qubes' feature and property names, and the key each one is. */
     static final Map<String, String> QUBES_NAMES = ordered(
             "preload-dispvm-max", "max", "preload-dispvm-threshold", "threshold", "preload-dispvm-delay", "delay",
-            "x-dispool-policy", "policy", "default_dispvm", "default-dispvm");
+            "preload-dispvm-x-dispool-policy", "policy", "default_dispvm", "default-dispvm");
 
     private Keys() {
     }

@@ -12,10 +12,11 @@ import picocli.CommandLine.Parameters;
  * so its refusal names the feature, the value and the rule.
  */
 @Command(name = "set", mixinStandardHelpOptions = true,
-        description = {"Set a pool's max (the template's preload-dispvm-max) or refill policy (x-dispool-policy),"
+        description = {"Set a pool's max (the template's preload-dispvm-max) or refill policy"
+                + " (preload-dispvm-x-dispool-policy),"
                 + " or a global knob (dom0, or --global).",
             "  dispool set web-dvm max 2                  (or: preload-dispvm-max 2)",
-            "  dispool set web-dvm policy adaptive        (or: x-dispool-policy adaptive)",
+            "  dispool set web-dvm policy adaptive        (or: preload-dispvm-x-dispool-policy adaptive)",
             "  dispool set dom0 threshold 1000            (dom0's preload-dispvm-threshold, MiB)",
             "  dispool set dom0 delay 3                   (dom0's preload-dispvm-delay, seconds)",
             "  dispool set dom0 max 1                     (dom0's preload-dispvm-max: the default_dispvm's pool)",

@@ -11,7 +11,7 @@ import picocli.CommandLine.Parameters;
         description = {"Remove a pool's max (its pool empties, unless dom0's max governs the template) or its refill"
                 + " policy (the service's default applies), or dom0's max.",
             "  dispool unset web-dvm max        (or: preload-dispvm-max)",
-            "  dispool unset web-dvm policy     (or: x-dispool-policy)",
+            "  dispool unset web-dvm policy     (or: preload-dispvm-x-dispool-policy)",
             "  dispool unset dom0 max"})
 class UnsetCommand extends ServiceCommand {
 

@@ -125,7 +125,6 @@ final class PreloadLifecycle {
     private final Backoff retry;
     private final Ownership ownership;
     private final ColdStarts coldStarts;
-    private final Creations creations;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
             Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry, Ownership ownership,
@@ -142,7 +141,6 @@ final class PreloadLifecycle {
         this.listener = listener;
         this.ownership = ownership;
         this.coldStarts = coldStarts;
-        this.creations = new Creations(host);
     }
 
     // ---------------------------------------------------------------- startup
@@ -157,7 +155,7 @@ final class PreloadLifecycle {
     /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
         try {
-            p.name = creations.create(pool.template, marks.preloadCreation());
+            p.name = host.createDisposable(pool.template, marks.preloadCreation());
             index.put(p);
             publish(PoolEvent.Type.PRELOAD_STARTED, p, "filling the pool", Map.of());
             writeList(pool);
@@ -360,7 +358,7 @@ final class PreloadLifecycle {
     private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
         String name;
         try {
-            name = creations.create(pool.template, marks.coldCreation(Ownership.now()));
+            name = host.createDisposable(pool.template, marks.coldCreation(Ownership.now()));
         } catch (QubesException e) {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and no "
                     + "cold disposable could be created: " + describe(e), e);

@@ -104,10 +104,10 @@ class CliTest {
         assertEquals("1\n", dispool("get", "whonix-dvm", "preload-dispvm-max").out());
         assertEquals(0, dispool("unset", "whonix-dvm", "preload-dispvm-max").code());
         assertEquals("0\n", dispool("get", "whonix-dvm", "max").out());
-        assertEquals(0, dispool("set", "whonix-dvm", "x-dispool-policy", "adaptive").code());
+        assertEquals(0, dispool("set", "whonix-dvm", "preload-dispvm-x-dispool-policy", "adaptive").code());
         assertEquals("adaptive\n", dispool("get", "whonix-dvm", "policy").out());
-        assertEquals(0, dispool("unset", "whonix-dvm", "x-dispool-policy").code());
-        assertEquals("qubes\n", dispool("get", "whonix-dvm", "x-dispool-policy").out());
+        assertEquals(0, dispool("unset", "whonix-dvm", "preload-dispvm-x-dispool-policy").code());
+        assertEquals("qubes\n", dispool("get", "whonix-dvm", "preload-dispvm-x-dispool-policy").out());
         String before = dispool("get", "dom0", "preload-dispvm-threshold").out();
         assertEquals(0, dispool("set", "dom0", "preload-dispvm-threshold", "1234").code());
         assertEquals("1234\n", dispool("get", "--global", "threshold").out());
@@ -214,8 +214,8 @@ class CliTest {
             {new String[] {"set", "--global", "threshold"}, 2, "dispool set: expected dom0 KEY VALUE"},
             {new String[] {"set", "dom0", "threshold"}, 2, "dispool set: expected dom0 KEY VALUE"},
             {new String[] {"set", "web-dvm", "preload-dispvm-threshold", "1"}, 2, "or Qubes' names [preload-dispvm-max,"
-                    + " x-dispool-policy]"},
-            {new String[] {"set", "web-dvm", "x-dispool-policy", "greedy"}, 1, "greedy"},
+                    + " preload-dispvm-x-dispool-policy]"},
+            {new String[] {"set", "web-dvm", "preload-dispvm-x-dispool-policy", "greedy"}, 1, "greedy"},
             {new String[] {"lsx"}, 2, "dispool: 'lsx' is not a dispool command: one of ls, get, set,"},
             {new String[] {"unset", "--global", "threshold"}, 2, "unknown key 'threshold'"},
             {new String[] {"handout", "no-such-dvm"}, 2, "no-such-dvm"},
