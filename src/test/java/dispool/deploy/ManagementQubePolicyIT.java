@@ -200,7 +200,7 @@ class ManagementQubePolicyIT {
     void theRunUsedEveryPathItClaims() {
         Set<String> methods = new TreeSet<>();
         RECORDED.forEach(e -> methods.add(e.request().service()));
-        assertTrue(methods.containsAll(Set.of("admin.vm.CreateDisposable", "admin.vm.Start", "admin.vm.Pause",
+        assertTrue(methods.containsAll(Set.of("admin.vm.Create.DispVM", "admin.vm.Start", "admin.vm.Pause",
                 "admin.vm.Unpause", "admin.vm.Kill", "admin.vm.feature.Set", "admin.vm.feature.CheckWithTemplate",
                 "admin.Events", "qubes.WaitForRunningSystem")), methods.toString());
         assertFalse(RECORDED.stream().anyMatch(e -> e.request().target().equals(TPL)),
@@ -255,6 +255,9 @@ class ManagementQubePolicyIT {
         assertDenied("admin.vm.property.Set", "netvm", WEB);
         assertDenied("admin.vm.feature.Set", "preload-dispvm-max", OTHER_DVM);
         assertDenied("admin.vm.CreateDisposable", "", OTHER_DVM);
+        assertDenied("admin.vm.Create.DispVM", OTHER_DVM, "dom0");
+        assertDenied("admin.vm.Create.AppVM", TPL, "dom0");
+        assertDenied("admin.vm.property.Set", "auto_cleanup", WEB);
     }
 
     /** The user's own disposable of web-dvm inherits web-dvm's tag, but nothing dispool may do to its own applies. */
