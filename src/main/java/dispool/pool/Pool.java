@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -52,6 +53,11 @@ final class Pool {
      * ({@link RefillPolicy.Plan#maxStarts}): they start as starts finish, without a new timer.
      */
     volatile int deferredStarts;
+    /**
+     * Starts a reconcile decided and has not begun yet (it reads the memory figure in between):
+     * they count as under way, so another pool's start limit sees them.
+     */
+    final AtomicInteger startsDecided = new AtomicInteger();
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;
@@ -111,10 +117,11 @@ final class Pool {
 
     /**
      * Preloads whose boot is under way: starting, and their starter not done with them yet (a
-     * claimed one boots on for its requester; a failed or discarded one is over).
+     * claimed one boots on for its requester; a failed or discarded one is over), and those a
+     * reconcile decided to start and is about to.
      */
     int startsUnderWay() {
-        int n = 0;
+        int n = startsDecided.get();
         for (Preload p : preloads) {
             if (p.state.isStarting() && !p.settled.isDone()) {
                 n++;
