@@ -9,15 +9,14 @@ import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
+import dispool.host.model.DispIds;
 import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -51,9 +50,10 @@ public final class SimHost implements QubesHost {
 
     static final long QMEMMAN_RESERVE_MIB = 50;
     /**
-     * With reused ids, how many other disposables must be freed before an id is drawn again: a
-     * caller still holding an old name (say, removing what it was handed) must never reach a new
-     * qube of the same name. Half the 10,000 ids, so a random draw still finds a free one at once.
+     * With {@link Builder#reuseDispIds()}, how many other disposables must be freed before an id
+     * is drawn again: a caller still holding an old name (say, removing what it was handed) must
+     * never reach a new qube of the same name. Half the 10,000 ids, so a random draw still finds a
+     * free one at once.
      */
     static final int DISPID_COOLING = 5_000;
 
@@ -66,12 +66,9 @@ public final class SimHost implements QubesHost {
     private final long totalMiB;
     private final long dom0MiB;
     private final Faults faults = new Faults();
-    private final Set<Integer> usedDispIds = new HashSet<>();
-    private final boolean reuseDispIds;
+    private final DispIds dispIds;
     /** Boots at full speed at once ({@link Builder#bootSlots}); 0: no contention. */
     private final int bootSlots;
-    /** Freed ids wait here, oldest first, before they can be drawn again (see {@link Builder#reuseDispIds()}). */
-    private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     /** One thread, first in first out; it ends when idle, so a forgotten simulator leaves no thread. */
@@ -98,7 +95,8 @@ public final class SimHost implements QubesHost {
         this.random = new Random(b.seed);
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
-        this.reuseDispIds = b.reuseDispIds;
+        this.dispIds = b.reuseDispIds ? DispIds.reusedAfterFreed(clock::nanos, random, DISPID_COOLING)
+                : DispIds.qubesd(clock::nanos, random);
         this.bootSlots = b.bootSlots;
         eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
@@ -351,7 +349,7 @@ public final class SimHost implements QubesHost {
         String name;
         synchronized (lock) {
             SimQube template = require(dvmTemplate);
-            int id = drawDispId();
+            int id = dispIds.draw();
             name = "disp" + id;
             SimQube d = new SimQube(name, "DispVM", PowerState.Halted, template.bootFactor);
             d.properties.putAll(template.properties);
@@ -378,19 +376,6 @@ public final class SimHost implements QubesHost {
         }
         emit(events);
         return name;
-    }
-
-    private int drawDispId() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int id;
-            synchronized (random) {
-                id = random.nextInt(10_000);
-            }
-            if (usedDispIds.add(id)) {
-                return id;
-            }
-        }
-        throw new QubesException(QubesException.GENERIC, "no free disposable id after 100 attempts");
     }
 
     @Override
@@ -591,15 +576,12 @@ public final class SimHost implements QubesHost {
         emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
     }
 
-    /** Drops a qube; with {@link Builder#reuseDispIds()} its dispid becomes free again later. */
+    /** Drops a qube; a disposable's dispid may be drawn again later ({@link DispIds}). */
     private void forgetLocked(String name) {
         SimQube q = qubes.remove(name);
         String dispid = q == null ? null : q.properties.get("dispid");
-        if (reuseDispIds && dispid != null && "DispVM".equals(q.klass)) {
-            coolingDispIds.add(Integer.valueOf(dispid));
-            if (coolingDispIds.size() > DISPID_COOLING) {
-                usedDispIds.remove(coolingDispIds.poll());
-            }
+        if (dispid != null && "DispVM".equals(q.klass)) {
+            dispIds.freed(Integer.parseInt(dispid));
         }
     }
 
@@ -861,9 +843,9 @@ public final class SimHost implements QubesHost {
         }
 
         /**
-         * Frees a disposable's id once the qube is gone and {@link #DISPID_COOLING} others were
-         * freed after it (qubesd frees it at once), so a long benchmark can make more than 10,000
-         * disposables. Off by default: a test then never sees a name twice.
+         * Frees a disposable's id also once {@link #DISPID_COOLING} others were freed after it, so
+         * a long benchmark can make more than 10,000 disposables in a week of host time (qubesd
+         * waits the week: {@link DispIds}). Off by default: ids come back as on Qubes.
          */
         public Builder reuseDispIds() {
             reuseDispIds = true;
