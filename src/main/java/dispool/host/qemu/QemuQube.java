@@ -49,6 +49,10 @@ final class QemuQube {
     }
 
     long memoryMiB() {
+        return memoryMiB(properties);
+    }
+
+    static long memoryMiB(Map<String, String> properties) {
         try {
             return Long.parseLong(properties.getOrDefault("memory", "0"));
         } catch (NumberFormatException e) {

@@ -37,14 +37,18 @@ final class QemuStartup {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the QEMU state directory " + settings.stateDir(), e);
         }
+        InventoryStore.Version v;
         synchronized (host.lock) {
             host.store.read().ifPresent(s -> {
                 host.globals.putAll(s.globals);
                 s.qubes.forEach(q -> host.qubes.put(q.name, q));
             });
             QemuInventory.apply(host, settings);
-            host.persistLocked();
+            host.qubes.values().stream().filter(QemuQube::isDispVm).map(q -> q.properties.get("dispid"))
+                    .filter(id -> id != null).forEach(id -> host.dispIds.taken(Integer.parseInt(id)));
+            v = host.inventoryLocked();
         }
+        host.store.write(v);
         host.accelerator(chooseAccelerator(settings));
         List<String> gone = reattach(host);
         removeStrays(host, gone);
