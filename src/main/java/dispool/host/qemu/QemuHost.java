@@ -10,6 +10,7 @@ import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
 import dispool.host.model.DispIds;
+import dispool.host.model.Inventory;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.io.IOException;
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,12 +51,12 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     static final String VMS = "vms";
 
     final Object lock = new Object();
-    final Map<String, QemuQube> qubes = new LinkedHashMap<>();
-    final Map<String, String> globals = new LinkedHashMap<>();
+    /** The model; {@link #qubes} and {@link #globals} are its maps. Guarded by {@link #lock}. */
+    final Inventory<QemuQube> inventory = new Inventory<>(DispIds.qubesd(Clock.system()::nanos, new SecureRandom()));
+    final Map<String, QemuQube> qubes = inventory.qubes;
+    final Map<String, String> globals = inventory.globals;
     final QemuSettings settings;
     final InventoryStore store;
-    /** Ids as qubesd draws them; guarded by {@link #lock} like the inventory. */
-    final DispIds dispIds = DispIds.qubesd(Clock.system()::nanos, new SecureRandom());
     private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
     /** Delivers events in order on one thread of its own (the port's contract); it ends when idle. */
     private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
@@ -104,26 +104,21 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     @Override
     public List<QubeInfo> listQubes() {
         synchronized (lock) {
-            return qubes.values().stream().map(q -> new QubeInfo(q.name, q.klass, q.state)).toList();
+            return inventory.list();
         }
     }
 
     @Override
     public QubeInfo qube(String name) {
         synchronized (lock) {
-            QemuQube q = require(name);
-            return new QubeInfo(q.name, q.klass, q.state);
+            return require(name).info();
         }
     }
 
     @Override
     public String property(String qube, String property) {
         synchronized (lock) {
-            String v = require(qube).properties.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of " + qube);
-            }
-            return v;
+            return inventory.property(qube, property);
         }
     }
 
@@ -137,18 +132,14 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     @Override
     public String globalProperty(String property) {
         synchronized (lock) {
-            String v = globals.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            return v;
+            return inventory.globalProperty(property);
         }
     }
 
     @Override
     public Optional<String> feature(String qube, String feature) {
         synchronized (lock) {
-            return Optional.ofNullable(require(qube).features.get(feature));
+            return inventory.feature(qube, feature);
         }
     }
 
@@ -238,53 +229,41 @@ public final class QemuHost implements QubesHost, AutoCloseable {
 
     @Override
     public void setFeature(String qube, String feature, String value) {
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
         InventoryStore.Version v;
         synchronized (lock) {
-            QemuQube q = require(qube);
-            FeatureRules.check(q, feature, value);
-            String old = q.features.put(feature, value);
+            event = inventory.setFeature(qube, feature, value);
             v = inventoryLocked();
-            events.add(old == null
-                    ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
-                    : HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value, "oldvalue", old));
         }
         store.write(v);
-        emit(events);
+        emit(List.of(event));
     }
 
     @Override
     public void removeFeature(String qube, String feature) {
+        Optional<HostEvent> event;
         InventoryStore.Version v;
         synchronized (lock) {
-            if (require(qube).features.remove(feature) == null) {
+            event = inventory.removeFeature(qube, feature);
+            if (event.isEmpty()) {
                 return;
             }
             v = inventoryLocked();
         }
         store.write(v);
-        emit(List.of(HostEvent.of(qube, "domain-feature-delete:" + feature, "feature", feature)));
+        emit(List.of(event.get()));
     }
 
     @Override
     public void setGlobalProperty(String property, String value) {
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
         InventoryStore.Version v;
         synchronized (lock) {
-            if (!globals.containsKey(property)) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            if ("default_dispvm".equals(property) && !value.isEmpty()
-                    && (qubes.get(value) == null || !qubes.get(value).isDvmTemplate())) {
-                throw new QubesException(QubesException.VALUE_ERROR, "default_dispvm: " + value
-                        + " is not a qube with template_for_dispvms=True");
-            }
-            String old = globals.put(property, value);
+            event = inventory.setGlobalProperty(property, value);
             v = inventoryLocked();
-            events.add(HostEvent.of("", "property-set:" + property, "name", property, "newvalue", value, "oldvalue", old));
         }
         store.write(v);
-        emit(events);
+        emit(List.of(event));
     }
 
     /**
@@ -326,21 +305,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         QemuQube d;
         InventoryStore.Version v;
         synchronized (lock) {
-            QemuQube template = require(dvmTemplate);
-            if (!template.isDvmTemplate()) {
-                throw new QubesException(QubesException.GENERIC,
-                        "Refusing to create disposable out of app qube which has template_for_dispvms=False");
-            }
-            int id = dispIds.draw();
-            d = new QemuQube("disp" + id, "DispVM");
-            d.properties.putAll(template.properties);
-            d.properties.put("name", d.name);
-            d.properties.put("template", dvmTemplate);
-            d.properties.put("template_for_dispvms", "False");
-            d.properties.put("dispid", Integer.toString(id));
-            d.properties.put("auto_cleanup", "True");
-            d.features.putAll(features);
-            qubes.put(d.name, d);
+            d = inventory.addDisposable(dvmTemplate, features, n -> new QemuQube(n, "DispVM"), events);
             v = inventoryLocked();
         }
         try {
@@ -355,8 +320,6 @@ public final class QemuHost implements QubesHost, AutoCloseable {
             throw new QubesException(QubesException.GENERIC, "cannot create disposable " + d.name + " of " + dvmTemplate
                     + ": " + e.getMessage(), e);
         }
-        events.add(HostEvent.of("", "domain-add", "vm", d.name));
-        features.forEach((f, value) -> events.add(HostEvent.of(d.name, "domain-feature-set:" + f, "feature", f, "value", value)));
         emit(events);
         return d.name;
     }
@@ -626,11 +589,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
      * disposable meets the old directory.
      */
     private void forgetLocked(QemuQube q) {
-        qubes.remove(q.name);
-        String dispid = q.properties.get("dispid");
-        if (q.isDispVm() && dispid != null) {
-            dispIds.freed(Integer.parseInt(dispid));
-        }
+        inventory.forget(q.name);
     }
 
     @Override
@@ -694,11 +653,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     // ------------------------------------------------------------------ helpers
 
     QemuQube require(String name) {
-        QemuQube q = qubes.get(name);
-        if (q == null) {
-            throw new QubesException(QubesException.VM_NOT_FOUND, "No such domain: '" + name + "'");
-        }
-        return q;
+        return inventory.require(name);
     }
 
     /** The inventory as it is now, to write once the lock is released ({@link InventoryStore}). */

@@ -10,6 +10,7 @@ import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
 import dispool.host.model.DispIds;
+import dispool.host.model.Inventory;
 import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -58,15 +59,16 @@ public final class SimHost implements QubesHost {
     static final int DISPID_COOLING = 5_000;
 
     private final Object lock = new Object();
-    private final Map<String, SimQube> qubes = new LinkedHashMap<>();
-    private final Map<String, String> globals = new LinkedHashMap<>();
+    /** The model; {@link #qubes} and {@link #globals} are its maps. Guarded by {@link #lock}. */
+    private final Inventory<SimQube> inventory;
+    private final Map<String, SimQube> qubes;
+    private final Map<String, String> globals;
     private final Clock clock;
     private final LatencyModel latency;
     private final Random random;
     private final long totalMiB;
     private final long dom0MiB;
     private final Faults faults = new Faults();
-    private final DispIds dispIds;
     /** Boots at full speed at once ({@link Builder#bootSlots}); 0: no contention. */
     private final int bootSlots;
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
@@ -95,8 +97,10 @@ public final class SimHost implements QubesHost {
         this.random = new Random(b.seed);
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
-        this.dispIds = b.reuseDispIds ? DispIds.reusedAfterFreed(clock::nanos, random, DISPID_COOLING)
-                : DispIds.qubesd(clock::nanos, random);
+        this.inventory = new Inventory<>(b.reuseDispIds ? DispIds.reusedAfterFreed(clock::nanos, random, DISPID_COOLING)
+                : DispIds.qubesd(clock::nanos, random));
+        this.qubes = inventory.qubes;
+        this.globals = inventory.globals;
         this.bootSlots = b.bootSlots;
         eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
@@ -114,9 +118,7 @@ public final class SimHost implements QubesHost {
     public List<QubeInfo> listQubes() {
         count(SimOp.LIST, "dom0");
         synchronized (lock) {
-            List<QubeInfo> out = new ArrayList<>();
-            qubes.values().forEach(q -> out.add(new QubeInfo(q.name, q.klass, q.state)));
-            return out;
+            return inventory.list();
         }
     }
 
@@ -124,8 +126,7 @@ public final class SimHost implements QubesHost {
     public QubeInfo qube(String name) {
         count(SimOp.LIST, name);
         synchronized (lock) {
-            SimQube q = require(name);
-            return new QubeInfo(q.name, q.klass, q.state);
+            return require(name).info();
         }
     }
 
@@ -133,11 +134,7 @@ public final class SimHost implements QubesHost {
     public String property(String qube, String property) {
         count(SimOp.PROPERTY, qube);
         synchronized (lock) {
-            String v = require(qube).properties.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of " + qube);
-            }
-            return v;
+            return inventory.property(qube, property);
         }
     }
 
@@ -153,11 +150,7 @@ public final class SimHost implements QubesHost {
     public String globalProperty(String property) {
         count(SimOp.PROPERTY, "dom0");
         synchronized (lock) {
-            String v = globals.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            return v;
+            return inventory.globalProperty(property);
         }
     }
 
@@ -165,7 +158,7 @@ public final class SimHost implements QubesHost {
     public Optional<String> feature(String qube, String feature) {
         count(SimOp.FEATURE, qube);
         synchronized (lock) {
-            return Optional.ofNullable(require(qube).features.get(feature));
+            return inventory.feature(qube, feature);
         }
     }
 
@@ -255,46 +248,31 @@ public final class SimHost implements QubesHost {
     @Override
     public void setFeature(String qube, String feature, String value) {
         count(SimOp.FEATURE, qube);
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
         synchronized (lock) {
-            SimQube q = require(qube);
-            SimValidation.feature(q, feature, value, qubes::get);
-            String old = q.features.put(feature, value);
-            events.add(old == null
-                    ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
-                    : HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value, "oldvalue", old));
+            event = inventory.setFeature(qube, feature, value);
         }
-        emit(events);
+        emit(List.of(event));
     }
 
     @Override
     public void removeFeature(String qube, String feature) {
         count(SimOp.FEATURE, qube);
-        List<HostEvent> events = new ArrayList<>();
+        Optional<HostEvent> event;
         synchronized (lock) {
-            if (require(qube).features.remove(feature) != null) {
-                events.add(HostEvent.of(qube, "domain-feature-delete:" + feature, "feature", feature));
-            }
+            event = inventory.removeFeature(qube, feature);
         }
-        emit(events);
+        event.ifPresent(e -> emit(List.of(e)));
     }
 
     @Override
     public void setGlobalProperty(String property, String value) {
         count(SimOp.PROPERTY, "dom0");
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
         synchronized (lock) {
-            if (!globals.containsKey(property)) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            if ("default_dispvm".equals(property) && !value.isEmpty() && !isDvmTemplateLocked(value)) {
-                throw new QubesException(QubesException.VALUE_ERROR, "default_dispvm: " + value
-                        + " is not a qube with template_for_dispvms=True");
-            }
-            String old = globals.put(property, value);
-            events.add(HostEvent.of("", "property-set:" + property, "name", property, "newvalue", value, "oldvalue", old));
+            event = inventory.setGlobalProperty(property, value);
         }
-        emit(events);
+        emit(List.of(event));
     }
 
     /** Sets a property of a qube, as {@code qvm-prefs} would (no validation beyond existence). */
@@ -339,40 +317,19 @@ public final class SimHost implements QubesHost {
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
         call(SimOp.CREATE, dvmTemplate);
         synchronized (lock) {
-            if (!isDvmTemplateLocked(require(dvmTemplate).name)) {
-                throw new QubesException(QubesException.GENERIC,
-                        "Refusing to create disposable out of app qube which has template_for_dispvms=False");
-            }
+            inventory.dvmTemplate(dvmTemplate);
         }
         sleep(SimOp.CREATE, Step.CREATE, 1.0, dvmTemplate);
         List<HostEvent> events = new ArrayList<>();
         String name;
         synchronized (lock) {
-            SimQube template = require(dvmTemplate);
-            int id = dispIds.draw();
-            name = "disp" + id;
-            SimQube d = new SimQube(name, "DispVM", PowerState.Halted, template.bootFactor);
-            d.properties.putAll(template.properties);
-            d.properties.put("name", name);
-            d.properties.put("template", dvmTemplate);
-            d.properties.put("template_for_dispvms", "False");
-            d.properties.put("dispid", Integer.toString(id));
-            d.properties.put("auto_cleanup", "True");
+            SimQube template = inventory.dvmTemplate(dvmTemplate);
+            SimQube d = inventory.addDisposable(dvmTemplate, features,
+                    n -> new SimQube(n, "DispVM", PowerState.Halted, template.bootFactor), events);
             d.volumes.putAll(template.volumes);
-            // DispVM.__init__: the disposable inherits its DVM template's features, bar preloading's own.
-            template.features.forEach((f, v) -> {
-                if (!f.startsWith("preload-dispvm")) {
-                    d.features.put(f, v);
-                }
-            });
-            qubes.put(name, d);
+            name = d.name;
             created.add(name);
             creationSerial.put(name, ++creations);
-            events.add(HostEvent.of("", "domain-add", "vm", name));
-            features.forEach((f, v) -> {
-                d.features.put(f, v);
-                events.add(HostEvent.of(name, "domain-feature-set:" + f, "feature", f, "value", v));
-            });
         }
         emit(events);
         return name;
@@ -578,11 +535,7 @@ public final class SimHost implements QubesHost {
 
     /** Drops a qube; a disposable's dispid may be drawn again later ({@link DispIds}). */
     private void forgetLocked(String name) {
-        SimQube q = qubes.remove(name);
-        String dispid = q == null ? null : q.properties.get("dispid");
-        if (dispid != null && "DispVM".equals(q.klass)) {
-            dispIds.freed(Integer.parseInt(dispid));
-        }
+        inventory.forget(name);
     }
 
     // ------------------------------------------------------------------ events
@@ -729,16 +682,7 @@ public final class SimHost implements QubesHost {
     // ------------------------------------------------------------------ helpers
 
     private SimQube require(String name) {
-        SimQube q = qubes.get(name);
-        if (q == null) {
-            throw new QubesException(QubesException.VM_NOT_FOUND, "No such domain: '" + name + "'");
-        }
-        return q;
-    }
-
-    private boolean isDvmTemplateLocked(String name) {
-        SimQube q = qubes.get(name);
-        return q != null && "True".equals(q.properties.get("template_for_dispvms"));
+        return inventory.require(name);
     }
 
     private void count(SimOp op, String qube) {
@@ -769,7 +713,7 @@ public final class SimHost implements QubesHost {
     }
 
     void addQube(SimQube q) {
-        qubes.put(q.name, q);
+        inventory.add(q);
     }
 
     void setGlobal(String name, String value) {
