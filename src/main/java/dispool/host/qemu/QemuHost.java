@@ -10,9 +10,9 @@ import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
 import dispool.host.model.DispIds;
+import dispool.host.model.EventFeed;
 import dispool.host.model.Inventory;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,10 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -57,20 +53,12 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     final Map<String, String> globals = inventory.globals;
     final QemuSettings settings;
     final InventoryStore store;
-    private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
-    /** Delivers events in order on one thread of its own (the port's contract); it ends when idle. */
-    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "qemu-events");
-                t.setDaemon(true);
-                return t;
-            });
+    private final EventFeed feed = new EventFeed("qemu-events");
     private Accelerator.Choice accelerator;
 
     QemuHost(QemuSettings settings) {
         this.settings = settings;
         this.store = new InventoryStore(settings.stateDir());
-        eventThread.allowCoreThreadTimeOut(true);
     }
 
     /** Loads or creates the inventory, re-attaches to running guests, removes what no one accounts for. */
@@ -635,19 +623,11 @@ public final class QemuHost implements QubesHost, AutoCloseable {
      */
     @Override
     public Multi<HostEvent> events() {
-        return Multi.createFrom().emitter(em -> {
-            em.onTermination(() -> subscribers.remove(em));
-            eventThread.execute(() -> {
-                subscribers.add(em);
-                em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            });
-        });
+        return feed.events();
     }
 
     private void emit(List<HostEvent> events) {
-        if (!events.isEmpty()) {
-            eventThread.execute(() -> events.forEach(e -> subscribers.forEach(em -> em.emit(e))));
-        }
+        feed.emit(events);
     }
 
     // ------------------------------------------------------------------ helpers

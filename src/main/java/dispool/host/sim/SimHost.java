@@ -10,10 +10,10 @@ import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
 import dispool.host.model.DispIds;
+import dispool.host.model.EventFeed;
 import dispool.host.model.Inventory;
 import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -26,10 +26,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -72,16 +68,7 @@ public final class SimHost implements QubesHost {
     /** Boots at full speed at once ({@link Builder#bootSlots}); 0: no contention. */
     private final int bootSlots;
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
-    private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
-    /** One thread, first in first out; it ends when idle, so a forgotten simulator leaves no thread. */
-    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "sim-events");
-                t.setDaemon(true);
-                return t;
-            });
-    /** Touched only on the event thread. */
-    private boolean streamsDown;
+    private final EventFeed feed = new EventFeed("sim-events");
     private volatile boolean memoryFigure = true;
     /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
     private long takenByOthersMiB;
@@ -102,7 +89,6 @@ public final class SimHost implements QubesHost {
         this.qubes = inventory.qubes;
         this.globals = inventory.globals;
         this.bootSlots = b.bootSlots;
-        eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
         }
@@ -540,23 +526,12 @@ public final class SimHost implements QubesHost {
 
     // ------------------------------------------------------------------ events
 
-    /**
-     * Delivered on the simulator's own event thread, in order, as qubesd's stream is read on a
-     * reader thread: a caller never runs the subscriber's handlers itself.
-     */
+    /** Delivered on the simulator's own event thread, in order ({@link EventFeed}). */
     @Override
     public Multi<HostEvent> events() {
-        return Multi.createFrom().emitter(em -> {
-            if (faults.isDown()) {
-                em.fail(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"));
-                return;
-            }
-            em.onTermination(() -> subscribers.remove(em));
-            eventThread.execute(() -> {
-                subscribers.add(em);
-                em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            });
-        });
+        return Multi.createFrom().deferred(() -> faults.isDown()
+                ? Multi.createFrom().failure(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"))
+                : feed.events());
     }
 
     /**
@@ -565,15 +540,7 @@ public final class SimHost implements QubesHost {
      * host's reconnecting stream does).
      */
     public void dropEventStreams(Runnable whileDown) {
-        eventThread.execute(() -> streamsDown = true);
-        try {
-            whileDown.run();
-        } finally {
-            eventThread.execute(() -> {
-                streamsDown = false;
-                subscribers.forEach(em -> em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED)));
-            });
-        }
+        feed.drop(whileDown);
     }
 
     /**
@@ -631,14 +598,7 @@ public final class SimHost implements QubesHost {
     }
 
     private void emit(List<HostEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        eventThread.execute(() -> {
-            if (!streamsDown) {
-                events.forEach(e -> subscribers.forEach(em -> em.emit(e)));
-            }
-        });
+        feed.emit(events);
     }
 
     // ------------------------------------------------------------------ controls and queries
