@@ -6,7 +6,7 @@ import dispool.host.qemu.QemuHost;
 import dispool.host.qubesd.QubesdHost;
 import dispool.host.qubesd.QubesdMode;
 import dispool.host.sim.SimHost;
-import dispool.pool.Backoff;
+import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.Marks;

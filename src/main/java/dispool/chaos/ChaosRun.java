@@ -4,7 +4,7 @@ import dispool.host.Clock;
 import dispool.host.QubesException;
 import dispool.host.sim.SimHost;
 import dispool.host.sim.SimOp;
-import dispool.pool.Backoff;
+import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.DispoolException;
 import dispool.pool.EngineSettings;

@@ -1,5 +1,6 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

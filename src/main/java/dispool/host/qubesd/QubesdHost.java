@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.HostEvent;
 import dispool.host.PowerState;
@@ -35,7 +36,7 @@ public final class QubesdHost implements QubesHost {
     private final MemorySource memory;
     private final EventStream events;
 
-    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect) {
+    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, Backoff reconnect) {
         this.transport = transport;
         this.services = services;
         this.memory = memory;

@@ -11,7 +11,7 @@ import dispool.emulator.EmulatorServices;
 import dispool.emulator.QubesdEmulator;
 import dispool.emulator.QubesdEmulator.Release;
 import dispool.host.sim.SimHost;
-import dispool.pool.Backoff;
+import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.HandOut;
@@ -43,7 +43,7 @@ class NativeModeTest {
     private static QubesdHost client(QubesdEmulator emulator) {
         SocketTransport t = new SocketTransport(emulator.socket(), Duration.ofSeconds(30));
         return new QubesdHost(t, new EmulatorServices(t), MemorySource.NONE,
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
     }
 
     private static QubesdMode detect(Release release, boolean withMax) throws IOException {

@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.QubesHost;
 import dispool.host.QubesHostContract;
@@ -54,7 +55,7 @@ class QrexecContractTest extends QubesHostContract {
         emulator = QubesdEmulator.serve(sim, dir.resolve("qrexec-client-vm.sock"));
         QrexecTransport transport = new QrexecTransport(client.toString(), Duration.ofSeconds(30));
         host = new QubesdHost(transport, new EmulatorServices(transport), new QubesdHostContractTest.SimMemory(sim),
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
     }
 
     /** The interpreter itself (not a version-manager shim, which costs ~0.3 s per call). */
