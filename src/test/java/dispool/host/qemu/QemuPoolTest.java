@@ -104,8 +104,7 @@ class QemuPoolTest {
                 Map.of("preload-dispvm-max", "3"));
         await().until(() -> engine.pool(DVM).ready() == 1);
         // the barrier: a reconcile after the first (3 wanted, 1 admitted) wanted the 2 left; with the
-        // first guest reserved or running the gate admits none, and had it let one through, that
-        // guest would exist by now (created in the reconcile's start, before the admission is read)
+        // first guest reserved or running the gate admits none, which its admission records
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
                 .until(() -> engine.pool(DVM).admission() != null && engine.pool(DVM).admission().want() == 2);
         PoolView pool = engine.pool(DVM);
