@@ -49,6 +49,8 @@ final class Pool {
     /** The refill policy running the pool ({@link RefillPolicies}) and its last decision in words (null: none). */
     volatile String policy = RefillPolicies.QUBES;
     volatile String decision;
+    /** The adaptive policy's last decision as a code (null: it has not decided for this pool). */
+    volatile AdaptiveRefillPolicy.Reason adaptiveReason;
     /**
      * Preloads of a gap the policy said to fill that its start limit held back
      * ({@link RefillPolicy.Plan#maxStarts}): they start as starts finish, without a new timer.
