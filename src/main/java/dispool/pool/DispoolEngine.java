@@ -252,20 +252,20 @@ public final class DispoolEngine implements AutoCloseable {
         if (defaultDispvm != null) {
             requireDvmTemplate(PreloadFeatures.validateQubeName("defaultDispvm", defaultDispvm));
         }
-        if (unsetGlobalMax) {
-            host.removeFeature(PreloadFeatures.DOM0, PreloadFeatures.MAX);
-        } else if (max != null) {
-            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.MAX, max.toString());
+        SettingsWrites writes = new SettingsWrites(host);
+        if (unsetGlobalMax || max != null) {
+            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.MAX, unsetGlobalMax ? null : max.toString());
         }
         if (thr != null) {
-            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD, thr.toString());
+            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD, thr.toString());
         }
         if (del != null) {
-            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.DELAY, delay.trim());
+            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.DELAY, delay.trim());
         }
         if (defaultDispvm != null) {
-            host.setGlobalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
+            writes.globalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
         }
+        writes.apply(); // all or nothing: a refusal sets back what was written before it
         index.pools().forEach(p -> {
             refreshSettings(p.template);
             knobChanged(p.template, "global settings changed");

@@ -8,9 +8,6 @@ import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.sim.SimHost;
 import dispool.host.sim.SimOp;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,16 +68,10 @@ class HostPreloadsFailureTest extends EngineFixture {
 
     /** The simulator, whose {@code qube} reads fail while {@link #readsFail} is set (as a lost qubesd connection). */
     private QubesHost failingReads(SimHost host) {
-        InvocationHandler h = (proxy, method, args) -> {
-            if (readsFail.get() && method.getName().equals("qube")) {
+        return InterceptedHost.of(host, "qube", args -> {
+            if (readsFail.get()) {
                 throw new QubesException(QubesException.GENERIC, "simulated: connection to qubesd lost");
             }
-            try {
-                return method.invoke(host, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
-            }
-        };
-        return (QubesHost) Proxy.newProxyInstance(QubesHost.class.getClassLoader(), new Class<?>[] {QubesHost.class}, h);
+        });
     }
 }

@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dispool.host.QubesHost;
 import dispool.host.sim.SimHost;
-import java.lang.reflect.InvocationHandler;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -42,22 +39,14 @@ class SlowMemoryFigureTest extends EngineFixture {
 
     /** The simulator, with a figure that takes {@link #READ_TIME} (less once a second reader came). */
     private QubesHost slowMemory(SimHost host) {
-        InvocationHandler h = (proxy, method, args) -> {
-            if (method.getName().equals("availableMemory")) {
-                peakReaders.accumulateAndGet(reading.incrementAndGet(), Math::max);
-                try {
-                    twoReaders.countDown();
-                    twoReaders.await(READ_TIME.toMillis(), TimeUnit.MILLISECONDS);
-                } finally {
-                    reading.decrementAndGet();
-                }
-            }
+        return InterceptedHost.of(host, "availableMemory", args -> {
+            peakReaders.accumulateAndGet(reading.incrementAndGet(), Math::max);
             try {
-                return method.invoke(host, args);
-            } catch (InvocationTargetException e) {
-                throw e.getCause();
+                twoReaders.countDown();
+                twoReaders.await(READ_TIME.toMillis(), TimeUnit.MILLISECONDS);
+            } finally {
+                reading.decrementAndGet();
             }
-        };
-        return (QubesHost) Proxy.newProxyInstance(QubesHost.class.getClassLoader(), new Class<?>[] {QubesHost.class}, h);
+        });
     }
 }
