@@ -71,15 +71,16 @@ public class EngineProducer {
         DispoolEngine engine = engines.get();
         engine.start();
         LOG.infof("dispool on the %s host (time scale %s, pools filled by %s): %d DVM templates, pools %s", config.host(),
-                engine.host().clock().scale(), engine.owner(), engine.pools().size(),
+                engine.clock().scale(), engine.owner(), engine.pools().size(),
                 engine.pools().stream().map(p -> p.template() + " max " + p.max()).toList());
     }
 
-    void onStop(@Observes ShutdownEvent event, Instance<DispoolEngine> engines, DispoolConfig config) {
+    void onStop(@Observes ShutdownEvent event, Instance<DispoolEngine> engines, Instance<QubesHost> hosts,
+            DispoolConfig config) {
         if (config.engine().enabled()) {
             engines.get().close();
         }
-        if (engines.get().host() instanceof QemuHost qemu) {
+        if (hosts.get() instanceof QemuHost qemu) {
             qemu.close(); // drops QMP and agent connections; the paused preloads stay for the next start
         }
     }

@@ -347,8 +347,9 @@ public final class DispoolEngine implements AutoCloseable {
         return events;
     }
 
-    public QubesHost host() {
-        return host;
+    /** The host's clock: host time for what the engine's callers record beside its events. */
+    public Clock clock() {
+        return clock;
     }
 
     /** Who fills the pools: dispool, or the host itself. */
