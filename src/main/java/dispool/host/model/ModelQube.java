@@ -33,6 +33,22 @@ public class ModelQube {
         this.klass = klass;
     }
 
+    /**
+     * The properties every qube of a model has that the engine reads or compares (a preload is
+     * outdated when one differs from its template's): its own memory, vCPUs and netvm, Qubes'
+     * defaults for the rest.
+     */
+    public void commonProperties(long memoryMiB, int vcpus, String netvm) {
+        properties.put("name", name);
+        properties.put("memory", Long.toString(memoryMiB));
+        properties.put("vcpus", Integer.toString(vcpus));
+        properties.put("qrexec_timeout", "60");
+        properties.put("label", "red");
+        properties.put("netvm", netvm);
+        properties.put("guivm", "");
+        properties.put("backup_timestamp", "");
+    }
+
     public QubeInfo info() {
         return new QubeInfo(name, klass, state);
     }

@@ -34,16 +34,9 @@ final class SimInventory {
     }
 
     private static void commonProperties(SimQube q, long memoryMiB) {
-        q.properties.put("name", q.name);
-        q.properties.put("memory", Long.toString(memoryMiB));
+        q.commonProperties(memoryMiB, 2, "sys-firewall");
         q.properties.put("maxmem", "4000");
-        q.properties.put("vcpus", "2");
-        q.properties.put("qrexec_timeout", "60");
-        q.properties.put("netvm", "sys-firewall");
-        q.properties.put("label", "red");
         q.properties.put("kernel", "6.15.11-1.fc41");
-        q.properties.put("guivm", "");
-        q.properties.put("backup_timestamp", "");
         q.volumes.put("private", PRIVATE_VOLUME_BYTES);
         q.volumes.put("root", 20L << 30);
     }
