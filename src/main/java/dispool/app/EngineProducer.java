@@ -6,6 +6,7 @@ import dispool.host.qemu.QemuHost;
 import dispool.host.qubesd.QubesdHost;
 import dispool.host.qubesd.QubesdMode;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
@@ -87,7 +88,7 @@ public class EngineProducer {
 
     /** The simulated host described by {@code dispool.sim.*} (also what {@code dispool sim-qubesd} serves). */
     public static SimHost simHost(DispoolConfig.Sim c) {
-        SimHost.Builder b = SimHost.builder()
+        SimHostBuilder b = SimHost.builder()
                 .clock(Clock.scaled(c.timeScale()))
                 .totalMemoryMiB(c.totalMemoryMib())
                 .dom0MemoryMiB(c.dom0MemoryMib());

@@ -3,6 +3,7 @@ package dispool.chaos;
 import dispool.host.Clock;
 import dispool.host.QubesException;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import dispool.host.sim.SimOp;
 import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
@@ -111,7 +112,7 @@ public final class ChaosRun {
     public ChaosReport run() throws InterruptedException {
         long wallStart = System.nanoTime();
         Random setup = new Random(plan.seed());
-        SimHost.Builder b = SimHost.builder().clock(Clock.scaled(plan.timeScale())).seed(plan.seed())
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(plan.timeScale())).seed(plan.seed())
                 .totalMemoryMiB(TOTAL_MIB).dom0MemoryMiB(DOM0_MIB).templateVm("fedora-42-xfce").reuseDispIds()
                 .feature("dom0", "preload-dispvm-threshold", "1000").feature("dom0", "preload-dispvm-delay", "0");
         for (String t : templates) {

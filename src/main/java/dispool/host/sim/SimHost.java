@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,7 @@ public final class SimHost implements QubesHost {
     private final Map<String, Long> creationSerial = new HashMap<>();
     private long creations;
 
-    private SimHost(Builder b) {
+    SimHost(SimHostBuilder b) {
         this.clock = b.clock;
         this.latency = b.latency;
         this.random = new Random(b.seed);
@@ -94,8 +93,8 @@ public final class SimHost implements QubesHost {
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static SimHostBuilder builder() {
+        return new SimHostBuilder();
     }
 
     // ------------------------------------------------------------------ reading
@@ -678,108 +677,5 @@ public final class SimHost implements QubesHost {
 
     void setGlobal(String name, String value) {
         globals.put(name, value);
-    }
-
-    /** Builds a simulated host and its starting inventory. */
-    public static final class Builder {
-        private Clock clock = Clock.system();
-        private LatencyModel latency = LatencyModel.QUBES_R43;
-        private long seed = System.nanoTime();
-        private long totalMiB = 16_000;
-        private long dom0MiB = 4_000;
-        private final Map<String, String[]> templateVms = new LinkedHashMap<>();
-        private final List<Object[]> dvmTemplates = new ArrayList<>();
-        private final List<String[]> features = new ArrayList<>();
-        private String defaultDispvm = "";
-        private boolean reuseDispIds;
-        private int bootSlots;
-
-        public Builder clock(Clock c) {
-            clock = c;
-            return this;
-        }
-
-        public Builder latency(LatencyModel l) {
-            latency = l;
-            return this;
-        }
-
-        public Builder seed(long s) {
-            seed = s;
-            return this;
-        }
-
-        public Builder totalMemoryMiB(long mib) {
-            totalMiB = mib;
-            return this;
-        }
-
-        public Builder dom0MemoryMiB(long mib) {
-            dom0MiB = mib;
-            return this;
-        }
-
-        public Builder templateVm(String name) {
-            templateVms.putIfAbsent(name, new String[] {name});
-            return this;
-        }
-
-        /** A DVM template based on the first TemplateVM (or fedora-42-xfce), Fedora-XFCE boot times. */
-        public Builder dvmTemplate(String name, long memoryMiB) {
-            return dvmTemplate(name, memoryMiB, templateVms.isEmpty() ? "fedora-42-xfce" : templateVms.keySet().iterator().next(), 1.0);
-        }
-
-        public Builder dvmTemplate(String name, long memoryMiB, String templateVm, double bootFactor) {
-            templateVm(templateVm);
-            dvmTemplates.add(new Object[] {name, memoryMiB, templateVm, bootFactor});
-            return this;
-        }
-
-        public Builder defaultDispvm(String name) {
-            defaultDispvm = name;
-            return this;
-        }
-
-        /** A feature set at start, validated like any other. */
-        public Builder feature(String qube, String feature, String value) {
-            features.add(new String[] {qube, feature, value});
-            return this;
-        }
-
-        /**
-         * Frees a disposable's id also once {@link #DISPID_COOLING} others were freed after it, so
-         * a long benchmark can make more than 10,000 disposables in a week of host time (qubesd
-         * waits the week: {@link DispIds}). Off by default: ids come back as on Qubes.
-         */
-        public Builder reuseDispIds() {
-            reuseDispIds = true;
-            return this;
-        }
-
-        /**
-         * Boots share the host's CPUs: {@code slots} boots run at full speed at once, more run
-         * proportionally slower ({@link LatencyModel#contention}; Qubes' laptop:
-         * {@link LatencyModel#QUBES_R43_BOOT_SLOTS}). Off (0) by default: every boot takes as long
-         * as one alone, as the tests and benchmarks calibrated before this model expect.
-         */
-        public Builder bootSlots(int slots) {
-            if (slots < 0) {
-                throw new IllegalArgumentException("boot slots " + slots + " refused: 0 (no contention) or more");
-            }
-            bootSlots = slots;
-            return this;
-        }
-
-        public SimHost build() {
-            SimHost host = new SimHost(this);
-            SimInventory.populate(host, dom0MiB, templateVms.keySet(), dvmTemplates);
-            host.setGlobal("default_dispvm", "");
-            host.setGlobal("default_qrexec_timeout", "60");
-            if (!defaultDispvm.isEmpty()) {
-                host.setGlobalProperty("default_dispvm", defaultDispvm);
-            }
-            features.forEach(f -> host.setFeature(f[0], f[1], f[2]));
-            return host;
-        }
     }
 }

@@ -12,7 +12,7 @@ final class SimInventory {
     private SimInventory() {
     }
 
-    static void populate(SimHost host, long dom0MiB, Collection<String> templateVms, List<Object[]> dvmTemplates) {
+    static void populate(SimHost host, long dom0MiB, Collection<String> templateVms, List<SimHostBuilder.DvmTemplate> dvmTemplates) {
         SimQube dom0 = new SimQube("dom0", "AdminVM", PowerState.Running, 1.0);
         dom0.properties.put("memory", Long.toString(dom0MiB));
         host.addQube(dom0);
@@ -22,10 +22,10 @@ final class SimInventory {
             t.properties.put("template_for_dispvms", "False");
             host.addQube(t);
         }
-        for (Object[] d : dvmTemplates) {
-            SimQube t = new SimQube((String) d[0], "AppVM", PowerState.Halted, (Double) d[3]);
-            commonProperties(t, (Long) d[1]);
-            t.properties.put("template", (String) d[2]);
+        for (SimHostBuilder.DvmTemplate d : dvmTemplates) {
+            SimQube t = new SimQube(d.name(), "AppVM", PowerState.Halted, d.bootFactor());
+            commonProperties(t, d.memoryMiB());
+            t.properties.put("template", d.templateVm());
             t.properties.put("template_for_dispvms", "True");
             t.features.put("supported-rpc.qubes.WaitForRunningSystem", "1");
             t.features.put("qrexec", "1");

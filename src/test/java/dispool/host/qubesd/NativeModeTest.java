@@ -11,6 +11,7 @@ import dispool.emulator.EmulatorServices;
 import dispool.emulator.QubesdEmulator;
 import dispool.emulator.QubesdEmulator.Release;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class NativeModeTest {
 
     private static SimHost sim(boolean withMax) {
-        SimHost.Builder b = SimHost.builder().clock(Clock.scaled(200)).seed(5).dvmTemplate("default-dvm", 400)
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(200)).seed(5).dvmTemplate("default-dvm", 400)
                 .defaultDispvm("default-dvm");
         return (withMax ? b.feature("default-dvm", "preload-dispvm-max", "2") : b).build();
     }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** What only the simulator has: its calibration, memory model and fault injection. */
 class SimHostTest {
 
-    private static SimHost.Builder host(double scale) {
+    private static SimHostBuilder host(double scale) {
         return SimHost.builder().clock(Clock.scaled(scale)).seed(5).dvmTemplate("a-dvm", 400);
     }
 
