@@ -269,9 +269,7 @@ public final class ChaosRun {
 
     private void checkHandOut(HandOut h, int generationThroughout) {
         long serial = sim.creationSerial(h.name());
-        if (!handedOutCreations.add(h.name() + "#" + serial) || held.putIfAbsent(h.name(), serial) != null) {
-            violations.add("handed out twice: " + h.name() + " (creation " + serial + ")");
-        }
+        // The qube is read before it is published in held: from there another caller may remove it.
         if (!sim.isOperational(h.name())) {
             violations.add("handed out before it was operational: " + h.name() + (h.preloaded() ? " (preloaded)" : " (cold)"));
         }
@@ -280,6 +278,9 @@ public final class ChaosRun {
         if (generationThroughout >= 0 && !want.equals(has)) {
             violations.add("handed out outdated: " + h.name() + " of " + h.template() + " has " + KNOB_PROPERTY + "=" + has
                     + ", its template " + want + " since before the hand-out began");
+        }
+        if (!handedOutCreations.add(h.name() + "#" + serial) || held.putIfAbsent(h.name(), serial) != null) {
+            violations.add("handed out twice: " + h.name() + " (creation " + serial + ")");
         }
     }
 

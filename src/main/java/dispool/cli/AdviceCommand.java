@@ -25,7 +25,7 @@ class AdviceCommand extends ServiceCommand {
     String template;
 
     @Option(names = "--miss-target", paramLabel = "SHARE", description = "Highest share of requests that may find no "
-            + "ready preload, above 0 and below 1 (0.01 = 1%). Default: the service's dispool.history.miss-target.")
+            + "ready preload, above 0 and below 1 (0.01 = 1%%). Default: the service's dispool.history.miss-target.")
     Double missTarget;
 
     @Override
@@ -34,7 +34,7 @@ class AdviceCommand extends ServiceCommand {
         if (template != null) {
             templates.add(template);
         } else {
-            expect(client, "GET", "/api/v1/pools", null).forEach(p -> templates.add(p.get("template").asText()));
+            array(expect(client, "GET", "/api/v1/pools", null)).forEach(p -> templates.add(field(p, "template").asText()));
         }
         String query = missTarget == null ? "" : "?miss-target=" + String.format(Locale.ROOT, "%s", missTarget);
         for (String t : templates) {
@@ -45,9 +45,9 @@ class AdviceCommand extends ServiceCommand {
 
     private void print(JsonNode advice) {
         String max = advice.hasNonNull("recommendedMax") ? advice.get("recommendedMax").asText() : "-";
-        out().printf(Locale.ROOT, "%s: preload-dispvm-max now %d, advised %s%n", advice.get("template").asText(),
-                advice.get("currentMax").asInt(), max);
-        advice.get("reasons").forEach(r -> out().println("  " + r.asText()));
+        out().printf(Locale.ROOT, "%s: preload-dispvm-max now %d, advised %s%n", field(advice, "template").asText(),
+                field(advice, "currentMax").asInt(), max);
+        field(advice, "reasons").forEach(r -> out().println("  " + r.asText()));
         if (advice.hasNonNull("command")) {
             out().println(advice.get("command").asText());
         }

@@ -1,5 +1,7 @@
 package dispool.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import dispool.chaos.ChaosPlan;
 import dispool.chaos.ChaosReport;
 import dispool.chaos.ChaosRun;
@@ -79,6 +81,10 @@ public class ChaosCommand implements Callable<Integer> {
     @Option(names = "--memory-taken", description = "MiB other qubes take. Default: ${DEFAULT-VALUE}.")
     long memoryTaken = 6000;
 
+    @Option(names = "--json", paramLabel = "FILE", description = "A chaos run: also write its report to FILE as JSON "
+            + "(the figures docs/benchmarks keeps beside the printed report).")
+    Path json;
+
     @Option(names = "--load", description = "Instead of a chaos run: load against the running service at --url.")
     boolean load;
 
@@ -121,6 +127,13 @@ public class ChaosCommand implements Callable<Integer> {
                 startFail, readinessTimeout, pauseFail, slow, streamCutEvery, restartEvery,
                 Duration.ofSeconds(restartOutageSeconds), memoryEvery, memoryTaken)).run();
         report.print(System.out);
+        if (json != null) {
+            JSON.writeValue(json.toFile(), report);
+        }
         return report.passed() ? 0 : 1;
     }
+
+    /** How --json writes a report; the plan holds a Duration, which jackson-datatype-jsr310 writes as ISO-8601. */
+    static final ObjectMapper JSON = new ObjectMapper().findAndRegisterModules().enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.WRITE_DURATIONS_AS_TIMESTAMPS);
 }

@@ -112,23 +112,34 @@ public final class Inventory<Q extends ModelQube> {
         return template;
     }
 
-    /**
-     * A new disposable of {@code dvmTemplate}, as qubesd's {@code DispVM.__init__} makes it: named
-     * {@code disp<dispid>}, halted, with the template's properties and its features bar
-     * preloading's own, plus {@code features}. Added to the inventory; {@code events} receives
-     * {@code domain-add} and a {@code domain-feature-set} per given feature.
-     */
+    /** {@link #addDisposable(String, String, Map, Function, List)} named {@code disp<dispid>} by the host. */
     public Q addDisposable(String dvmTemplate, Map<String, String> features, Function<String, Q> make,
             List<HostEvent> events) {
+        return addDisposable(dvmTemplate, null, features, make, events);
+    }
+
+    /**
+     * A new disposable of {@code dvmTemplate}, as qubesd's {@code DispVM.__init__} makes it:
+     * halted, with the template's properties and its features bar preloading's own, plus
+     * {@code features}. Named {@code disp<dispid>} with auto-cleanup ({@code admin.vm.CreateDisposable}),
+     * or {@code named} by its creator, without auto-cleanup until it is set
+     * ({@code admin.vm.Create.DispVM} with {@code name=}). Added to the inventory; {@code events}
+     * receives {@code domain-add} and a {@code domain-feature-set} per given feature.
+     */
+    public Q addDisposable(String dvmTemplate, String named, Map<String, String> features, Function<String, Q> make,
+            List<HostEvent> events) {
         Q template = dvmTemplate(dvmTemplate);
+        if (named != null && qubes.containsKey(named)) {
+            throw new QubesException(QubesException.GENERIC, "VM " + named + " already exists");
+        }
         int id = ids.draw();
-        Q d = make.apply("disp" + id);
+        Q d = make.apply(named != null ? named : "disp" + id);
         d.properties.putAll(template.properties);
         d.properties.put("name", d.name);
         d.properties.put("template", dvmTemplate);
         d.properties.put("template_for_dispvms", "False");
         d.properties.put("dispid", Integer.toString(id));
-        d.properties.put("auto_cleanup", "True");
+        d.properties.put("auto_cleanup", named == null ? "True" : "False");
         template.features.forEach((f, v) -> {
             if (!f.startsWith("preload-dispvm")) {
                 d.features.put(f, v);

@@ -300,6 +300,15 @@ public final class SimHost implements QubesHost {
 
     @Override
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
+        return createDisposable(dvmTemplate, null, features);
+    }
+
+    /**
+     * {@code admin.vm.Create.DispVM} with {@code name=}: a disposable named by its creator, without
+     * auto-cleanup until it is set (qubesd's default for a disposable it did not name). {@code name}
+     * null: qubesd's own {@code dispN} with auto-cleanup, as {@code admin.vm.CreateDisposable}.
+     */
+    public String createDisposable(String dvmTemplate, String named, Map<String, String> features) {
         call(SimOp.CREATE, dvmTemplate);
         synchronized (lock) {
             inventory.dvmTemplate(dvmTemplate);
@@ -309,7 +318,7 @@ public final class SimHost implements QubesHost {
         String name;
         synchronized (lock) {
             SimQube template = inventory.dvmTemplate(dvmTemplate);
-            SimQube d = inventory.addDisposable(dvmTemplate, features,
+            SimQube d = inventory.addDisposable(dvmTemplate, named, features,
                     n -> new SimQube(n, "DispVM", PowerState.Halted, template.bootFactor), events);
             d.volumes.putAll(template.volumes);
             name = d.name;
