@@ -4,6 +4,7 @@ import dispool.host.Clock;
 import dispool.host.QubesHost;
 import dispool.host.sim.LatencyModel;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.PoolView;
@@ -38,7 +39,7 @@ final class ZeroLatencyEngine implements AutoCloseable {
         // At zero latency a caller removes its disposable before the engine's asynchronous unmark
         // runs, which then warns that the qube is gone; a log line per hand-out is not the hot path.
         Logger.getLogger("dispool").setLevel(Level.SEVERE);
-        SimHost.Builder b = SimHost.builder().clock(Clock.system()).latency(LatencyModel.ZERO).seed(1)
+        SimHostBuilder b = SimHost.builder().clock(Clock.system()).latency(LatencyModel.ZERO).seed(1)
                 .reuseDispIds().totalMemoryMiB(1_000_000).dom0MemoryMiB(4_000).templateVm("fedora-42-xfce");
         for (int i = 0; i < templates; i++) {
             b.dvmTemplate(template(i), 400).feature(template(i), "preload-dispvm-max", Integer.toString(poolMax))

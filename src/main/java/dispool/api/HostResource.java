@@ -1,6 +1,7 @@
 package dispool.api;
 
 import dispool.app.DispoolConfig;
+import dispool.host.QubesHost;
 import dispool.host.qemu.QemuHost;
 import dispool.pool.DispoolEngine;
 import io.smallrye.mutiny.Uni;
@@ -31,6 +32,9 @@ public class HostResource {
     @Inject
     DispoolConfig config;
 
+    @Inject
+    QubesHost host;
+
     /**
      * Which host this service runs on, so a client (dispool bench) can say who measured: the kind,
      * and for the simulator its time scale (host time per wall time) and seed (null when unset); for
@@ -45,7 +49,7 @@ public class HostResource {
             out.put("timeScale", config.sim().timeScale());
             out.put("seed", config.sim().seed().isPresent() ? config.sim().seed().getAsLong() : null);
         }
-        if (engine.host() instanceof QemuHost qemu) {
+        if (host instanceof QemuHost qemu) {
             out.put("accelerator", qemu.accelerator());
             out.put("acceleratorReason", qemu.acceleratorReason());
             out.put("stateDir", qemu.stateDir().toString());

@@ -6,7 +6,8 @@ import dispool.host.qemu.QemuHost;
 import dispool.host.qubesd.QubesdHost;
 import dispool.host.qubesd.QubesdMode;
 import dispool.host.sim.SimHost;
-import dispool.pool.Backoff;
+import dispool.host.sim.SimHostBuilder;
+import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.Marks;
@@ -71,22 +72,23 @@ public class EngineProducer {
         DispoolEngine engine = engines.get();
         engine.start();
         LOG.infof("dispool on the %s host (time scale %s, pools filled by %s): %d DVM templates, pools %s", config.host(),
-                engine.host().clock().scale(), engine.owner(), engine.pools().size(),
+                engine.clock().scale(), engine.owner(), engine.pools().size(),
                 engine.pools().stream().map(p -> p.template() + " max " + p.max()).toList());
     }
 
-    void onStop(@Observes ShutdownEvent event, Instance<DispoolEngine> engines, DispoolConfig config) {
+    void onStop(@Observes ShutdownEvent event, Instance<DispoolEngine> engines, Instance<QubesHost> hosts,
+            DispoolConfig config) {
         if (config.engine().enabled()) {
             engines.get().close();
         }
-        if (engines.get().host() instanceof QemuHost qemu) {
+        if (hosts.get() instanceof QemuHost qemu) {
             qemu.close(); // drops QMP and agent connections; the paused preloads stay for the next start
         }
     }
 
     /** The simulated host described by {@code dispool.sim.*} (also what {@code dispool sim-qubesd} serves). */
     public static SimHost simHost(DispoolConfig.Sim c) {
-        SimHost.Builder b = SimHost.builder()
+        SimHostBuilder b = SimHost.builder()
                 .clock(Clock.scaled(c.timeScale()))
                 .totalMemoryMiB(c.totalMemoryMib())
                 .dom0MemoryMiB(c.dom0MemoryMib());

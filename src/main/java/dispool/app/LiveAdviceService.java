@@ -52,7 +52,7 @@ public class LiveAdviceService {
         }
         this.engine = engine;
         store = open();
-        recorder = new HistoryRecorder(store, () -> engine.host().clock().millis(), System.currentTimeMillis());
+        recorder = new HistoryRecorder(store, () -> engine.clock().millis(), System.currentTimeMillis());
         engine.events().addListener(recorder);
         engine.events().addListener(e -> gauge(e.template(), registry));
         engine.pools().forEach(p -> gauge(p.template(), registry));
@@ -78,7 +78,7 @@ public class LiveAdviceService {
         PoolView pool = engine.pool(template);
         LiveAdvice.Inputs in = new LiveAdvice.Inputs(pool.max(), pool.memoryMiB(), pool.delaySeconds(), target,
                 config.burstGap());
-        long now = recorder.toHistoryMillis(engine.host().clock().millis());
+        long now = recorder.toHistoryMillis(engine.clock().millis());
         return LiveAdvice.advise(template, store.entries(template), now, in);
     }
 

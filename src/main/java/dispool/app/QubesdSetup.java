@@ -1,5 +1,6 @@
 package dispool.app;
 
+import dispool.host.Backoff;
 import dispool.emulator.EmulatorServices;
 import dispool.host.qubesd.EventStream;
 import dispool.host.qubesd.MemoryBudget;
@@ -33,7 +34,7 @@ final class QubesdSetup {
             case qrexec -> new QrexecTransport(c.qrexecClientVm(), c.callTimeout());
         };
         QubesdHost host = new QubesdHost(transport, services(c, transport), memory(c),
-                new EventStream.Backoff(c.eventsReconnectInitial(), c.eventsReconnectMax()), Path.of(c.creationsFile()));
+                Backoff.doubling(c.eventsReconnectInitial(), c.eventsReconnectMax()), Path.of(c.creationsFile()));
         LOG.infof("qubesd host through %s; available memory from %s", transport.describe(), host.availableMemorySource());
         return host;
     }

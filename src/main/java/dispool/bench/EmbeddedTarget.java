@@ -3,6 +3,7 @@ package dispool.bench;
 import dispool.host.Clock;
 import dispool.host.sim.LatencyModel;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.RefillPolicies;
@@ -30,7 +31,7 @@ public final class EmbeddedTarget extends EngineTarget {
      * What the simulated host and its engine allow beyond the latency model.
      *
      * @param bootSlots     boots the host runs at full speed at once, more share its CPUs
-     *                      ({@link SimHost.Builder#bootSlots}); 0: every boot as if alone
+     *                      ({@link SimHostBuilder#bootSlots}); 0: every boot as if alone
      * @param maxColdStarts the engine's {@code dispool.engine.max-cold-starts}
      */
     public record HostModel(int bootSlots, int maxColdStarts) {
@@ -67,7 +68,7 @@ public final class EmbeddedTarget extends EngineTarget {
     /** @param model boot contention of the host and the engine's cold-start limit */
     public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
             double refillDelaySeconds, String policy, HostModel model) {
-        SimHost.Builder b = SimHost.builder().clock(Clock.scaled(timeScale)).seed(seed).reuseDispIds()
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(timeScale)).seed(seed).reuseDispIds()
                 .totalMemoryMiB(hostMemoryMiB).templateVm("fedora-42-xfce").bootSlots(model.bootSlots());
         for (Template t : templates) {
             b.dvmTemplate(t.name(), t.memoryMiB(), "fedora-42-xfce", t.bootFactor())

@@ -3,8 +3,9 @@ package dispool.chaos;
 import dispool.host.Clock;
 import dispool.host.QubesException;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import dispool.host.sim.SimOp;
-import dispool.pool.Backoff;
+import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.DispoolException;
 import dispool.pool.EngineSettings;
@@ -40,18 +41,30 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>max never exceeded (sampled: free preloads, starting or ready, ≤ the highest max of the pool
  *     in the last {@link #MAX_GRACE}, while a lowered max's excess is being discarded);
  *     threshold never exceeded ({@link ThresholdWatch});</li>
- * <li>every pool refilled within {@link #REFILL_BOUND} (host time) after the faults stop.</li>
+ * <li>every pool refilled within {@link #REFILL_BOUND} (host time) after the faults stop and the
+ *     disposables handed out are removed.</li>
  * </ul>
  * Threads interleave freely, so a seed fixes the choices and fault draws, not their order.
  */
 public final class ChaosRun {
 
+    /** The templates' qrexec_timeout: a readiness call begun just before the faults stopped may wait it out and fail. */
+    static final Duration READINESS_TIMEOUT = Duration.ofSeconds(60);
+    /** The run's backoff cap (30 s) and its 10 % jitter: the longest a pool that just failed waits. */
+    static final Duration LONGEST_BACKOFF = Duration.ofSeconds(33);
+    /** The run's memory retry: a pool that waited for memory (taken by other qubes, a fault) looks again. */
+    static final Duration MEMORY_RETRY = Duration.ofSeconds(5);
     /**
-     * How long after the faults stop every pool must be full again: a readiness call started just
-     * before may still wait out qrexec_timeout (60 s) and fail, then the pool backs off at most
-     * 30 s (+10 % jitter), then one boot (≈ 10 s) fills it.
+     * One boot at its 99.9th percentile: create + start + readiness, 6.95 s median
+     * ({@code LatencyModel.QUBES_R43}) × e^(3.1 × 0.15) (its log-normal spread) = 11.1 s, rounded up.
      */
-    static final Duration REFILL_BOUND = Duration.ofSeconds(60 + 33 + 27);
+    static final Duration SLOW_BOOT = Duration.ofSeconds(12);
+    /**
+     * How long after the faults stop, and the disposables still handed out are removed (their
+     * memory is the pools' again), every pool must be full: the failing readiness call, the
+     * longest backoff after it, a memory retry, then one slow boot. 110 s.
+     */
+    static final Duration REFILL_BOUND = READINESS_TIMEOUT.plus(LONGEST_BACKOFF).plus(MEMORY_RETRY).plus(SLOW_BOOT);
     /** A max that was lowered may be exceeded this long (wall) while the excess is being removed. */
     static final Duration MAX_GRACE = Duration.ofMillis(500);
     private static final long TOTAL_MIB = 16_000;
@@ -99,7 +112,7 @@ public final class ChaosRun {
     public ChaosReport run() throws InterruptedException {
         long wallStart = System.nanoTime();
         Random setup = new Random(plan.seed());
-        SimHost.Builder b = SimHost.builder().clock(Clock.scaled(plan.timeScale())).seed(plan.seed())
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(plan.timeScale())).seed(plan.seed())
                 .totalMemoryMiB(TOTAL_MIB).dom0MemoryMiB(DOM0_MIB).templateVm("fedora-42-xfce").reuseDispIds()
                 .feature("dom0", "preload-dispvm-threshold", "1000").feature("dom0", "preload-dispvm-delay", "0");
         for (String t : templates) {
@@ -118,7 +131,7 @@ public final class ChaosRun {
             runOperations();
             long faultsOff = faultsOff();
             removeEverythingHeld();
-            double refill = awaitRefill(faultsOff);
+            double refill = awaitRefill(faultsOff, sim.clock().nanos());
             long leaked = checkNoLeak();
             return report(wallStart, refill, leaked);
         } finally {
@@ -345,9 +358,12 @@ public final class ChaosRun {
         }
     }
 
-    /** Host seconds from faults off until every pool holds max ready preloads and none starting; -1 past the bound. */
-    private double awaitRefill(long faultsOffNanos) throws InterruptedException {
-        long bound = faultsOffNanos + REFILL_BOUND.toNanos();
+    /**
+     * Host seconds from faults off until every pool holds max ready preloads and none starting; -1
+     * past the bound, which counts from {@code removedNanos} (the held disposables removed).
+     */
+    private double awaitRefill(long faultsOffNanos, long removedNanos) throws InterruptedException {
+        long bound = removedNanos + REFILL_BOUND.toNanos();
         while (sim.clock().nanos() < bound) {
             if (engine.pools().stream().allMatch(v -> v.ready() == v.max() && v.starting() == 0)) {
                 return (sim.clock().nanos() - faultsOffNanos) / 1e9;

@@ -169,6 +169,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         if (s.max() <= 0) {
             shares.remove(pool.template);
             pool.decision = "preload-dispvm-max is 0: no preloads";
+            pool.adaptiveReason = Reason.MAX_ZERO;
             return 0;
         }
         DemandEstimate d = demand(pool.template);
@@ -182,6 +183,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         shares.put(pool.template, new Share(want, rate, pool.held(), s.memoryMiB(), s.thresholdMiB()));
         int shared = shareOfMemory(pool.template, want);
         pool.decision = shared < want ? w.why() + "; " + shareReason(pool.template, shared) : w.why();
+        pool.adaptiveReason = w.reason();
         return shared;
     }
 
@@ -194,11 +196,31 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         }
     }
 
-    /** A want before memory shares, the least it may be, and why in words. */
-    private record Want(int count, int floor, String why) {
+    /** Why a pool wants what it wants: the code beside the words of {@link Pool#decision}, for tests and tools. */
+    enum Reason {
+        /** preload-dispvm-max is 0. */
+        MAX_ZERO,
+        /** No request seen yet: the max, as a fixed pool. */
+        NO_REQUEST_YET,
+        /** No request for a while: shrunk to 1. */
+        IDLE,
+        /** The first burst, sized as steady demand at its rate. */
+        FIRST_BURST,
+        /** A burst like earlier ones: what it still brings. */
+        BURST_ON,
+        /** Ahead of a forecast burst: its pre-warm. */
+        BEFORE_BURST,
+        /** Requests come only in bursts and the next is forecast: none held until its pre-warm. */
+        BETWEEN_BURSTS,
+        /** Steady demand: Erlang C at the calm rate. */
+        STEADY
+    }
 
-        Want(int count, String why) {
-            this(count, 1, why);
+    /** A want before memory shares, the least it may be, why (code and words). */
+    private record Want(int count, int floor, Reason reason, String why) {
+
+        Want(int count, Reason reason, String why) {
+            this(count, 1, reason, why);
         }
     }
 
@@ -216,12 +238,12 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             double rate = demand.requests().ratePerSecond(demand.nowNanos(), p.window().toNanos());
             int want = Math.max(smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max()),
                     Math.max(steady, pool.held()));
-            return new Want(want, String.format(Locale.ROOT, "burst of %d in %d s, the first seen: sized as steady demand"
+            return new Want(want, Reason.FIRST_BURST, String.format(Locale.ROOT, "burst of %d in %d s, the first seen: sized as steady demand"
                     + " at its rate, want %d, refilled at once", size, p.burstWindow().toSeconds(), Math.min(want, demand.max())));
         }
         int toCome = Math.max(0, o.expectedSize() - size);
         // none once the burst has brought what bursts bring and nothing calm comes
-        return new Want(Math.max(steady, Math.max(toCome, pool.held())), 0, String.format(Locale.ROOT,
+        return new Want(Math.max(steady, Math.max(toCome, pool.held())), 0, Reason.BURST_ON, String.format(Locale.ROOT,
                 "burst of %d so far, bursts bring %d: want the %d to come, refilled at once", size, o.expectedSize(), toCome));
     }
 
@@ -230,7 +252,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         long now = demand.nowNanos();
         int arrived = demand.requests().recent(now, now - (o.next().dueNanos() - lead(pool, o.next().size())));
         int want = Math.max(demand.steady(p.missTarget()), Math.max(o.next().size() - arrived, pool.held()));
-        return new Want(want, String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s",
+        return new Want(want, Reason.BEFORE_BURST, String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s",
                 o.next().size(), Duration.ofNanos(o.next().periodNanos()).toSeconds(),
                 Math.max(0, Duration.ofNanos(o.next().dueNanos() - now).toSeconds())));
     }
@@ -240,19 +262,19 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         long now = demand.nowNanos();
         long last = demand.requests().lastNanos();
         if (last == Long.MIN_VALUE) {
-            return new Want(demand.max(), "no request seen yet: preload-dispvm-max, as a fixed pool would");
+            return new Want(demand.max(), Reason.NO_REQUEST_YET, "no request seen yet: preload-dispvm-max, as a fixed pool would");
         }
         if (now - last > p.idleAfter().toNanos()) {
-            return new Want(1, "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1");
+            return new Want(1, Reason.IDLE, "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1");
         }
         if (demand.calmRate() == 0 && o.next() != null) {
             // every request came in bursts, and the next is forecast: its pre-warm brings its preloads in
-            return new Want(0, 0, String.format(Locale.ROOT, "no request outside bursts in %d min, the next burst is due"
+            return new Want(0, 0, Reason.BETWEEN_BURSTS, String.format(Locale.ROOT, "no request outside bursts in %d min, the next burst is due"
                     + " in %d s: none held until its pre-warm", p.window().toMinutes(),
                     Duration.ofNanos(o.next().dueNanos() - now).toSeconds()));
         }
         int steady = Math.max(1, demand.steady(p.missTarget()));
-        return new Want(steady, String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d",
+        return new Want(steady, Reason.STEADY, String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d",
                 demand.calmRate() * 60, demand.refillSeconds(), steady));
     }
 

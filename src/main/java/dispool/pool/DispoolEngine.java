@@ -1,14 +1,13 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
-import dispool.host.HostEvent;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -66,13 +65,11 @@ public final class DispoolEngine implements AutoCloseable {
     private final Ownership ownership;
     private volatile boolean suspended;
     private volatile CompletableFuture<Void> drained;
-    private volatile Cancellable eventSubscription;
     /**
-     * False from a lost event stream until it is connected again: a template change in between
-     * fires no event dispool sees, so every pool stays suspect (nothing handed out that may be
-     * outdated) until the reconcile after the reconnect compared the templates again.
+     * Until a lost event stream is connected again every pool stays suspect (nothing handed out
+     * that may be outdated), until the reconcile after the reconnect compared the templates again.
      */
-    private volatile boolean eventsLive = true;
+    private final HostEventSubscription hostEvents;
 
     public DispoolEngine(QubesHost host, EngineSettings settings) {
         this.host = host;
@@ -94,6 +91,8 @@ public final class DispoolEngine implements AutoCloseable {
         this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
         this.router = new HostEventRouter(index, new RouterTarget());
+        this.hostEvents = new HostEventSubscription(host, settings.backoff(), timers, router::route,
+                () -> index.pools().forEach(p -> p.templateSuspect = true));
         this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
         this.preloading = settings.owner() == PreloadOwner.HOST
                 ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts)
@@ -112,7 +111,7 @@ public final class DispoolEngine implements AutoCloseable {
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
         catchUp.run("service start", this::poolFor); // before the first fill: qubesd's own preloads, if any
-        subscribeEvents();
+        hostEvents.start();
         long resync = clock.toWallNanos(settings.resyncInterval());
         timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
         index.pools().forEach(p -> runner(p.template).mark("service start"));
@@ -264,20 +263,20 @@ public final class DispoolEngine implements AutoCloseable {
         if (defaultDispvm != null) {
             requireDvmTemplate(PreloadFeatures.validateQubeName("defaultDispvm", defaultDispvm));
         }
-        if (unsetGlobalMax) {
-            host.removeFeature(PreloadFeatures.DOM0, PreloadFeatures.MAX);
-        } else if (max != null) {
-            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.MAX, max.toString());
+        SettingsWrites writes = new SettingsWrites(host);
+        if (unsetGlobalMax || max != null) {
+            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.MAX, unsetGlobalMax ? null : max.toString());
         }
         if (thr != null) {
-            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD, thr.toString());
+            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD, thr.toString());
         }
         if (del != null) {
-            host.setFeature(PreloadFeatures.DOM0, PreloadFeatures.DELAY, delay.trim());
+            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.DELAY, delay.trim());
         }
         if (defaultDispvm != null) {
-            host.setGlobalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
+            writes.globalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
         }
+        writes.apply(); // all or nothing: a refusal sets back what was written before it
         index.pools().forEach(p -> {
             refreshSettings(p.template);
             knobChanged(p.template, "global settings changed");
@@ -359,8 +358,9 @@ public final class DispoolEngine implements AutoCloseable {
         return events;
     }
 
-    public QubesHost host() {
-        return host;
+    /** The host's clock: host time for what the engine's callers record beside its events. */
+    public Clock clock() {
+        return clock;
     }
 
     /** Who fills the pools: dispool, or the host itself. */
@@ -429,7 +429,7 @@ public final class DispoolEngine implements AutoCloseable {
             return PoolReconciler.Next.DONE;
         }
         PoolReconciler.Next next = preloading.reconcile(pool, suspended);
-        if (!eventsLive) {
+        if (!hostEvents.isLive()) {
             pool.templateSuspect = true;
         }
         if (!pool.settings.dvmTemplate()) {
@@ -493,33 +493,6 @@ public final class DispoolEngine implements AutoCloseable {
     }
 
     // ---------------------------------------------------------------- host events
-
-    private void subscribeEvents() {
-        // The port reconnects by itself; this only re-subscribes when an adapter gives up, after the engine's backoff.
-        Backoff b = settings.backoff();
-        Duration first = Duration.ofNanos(Math.max(1_000_000, clock.toWallNanos(b.initial())));
-        Duration cap = Duration.ofNanos(Math.max(first.toNanos(), clock.toWallNanos(b.cap())));
-        eventSubscription = host.events()
-                .onCompletion().failWith(() -> new IllegalStateException("host event stream ended"))
-                .onFailure().invoke(e -> {
-                    eventsLive = false;
-                    index.pools().forEach(p -> p.templateSuspect = true);
-                    LOG.log(System.Logger.Level.WARNING, "host event stream lost (" + e.getMessage() + "); subscribing again");
-                })
-                .onFailure().retry().withBackOff(first, cap).withJitter(Math.min(1, b.jitter())).indefinitely()
-                .subscribe().with(this::onHostEvent, e -> LOG.log(System.Logger.Level.ERROR, "host events stopped", e));
-    }
-
-    private void onHostEvent(HostEvent e) {
-        if (e.is(HostEvent.CONNECTION_ESTABLISHED)) {
-            eventsLive = true;
-        }
-        try {
-            router.route(e);
-        } catch (RuntimeException ex) {
-            LOG.log(System.Logger.Level.WARNING, "could not handle host event " + e.name() + " of " + e.subject(), ex);
-        }
-    }
 
     private final class RouterTarget implements HostEventRouter.Target {
         @Override
@@ -607,10 +580,7 @@ public final class DispoolEngine implements AutoCloseable {
      */
     @Override
     public void close() {
-        Cancellable sub = eventSubscription;
-        if (sub != null) {
-            sub.cancel();
-        }
+        hostEvents.close();
         timers.shutdownNow();
         workers.shutdownNow();
         try {

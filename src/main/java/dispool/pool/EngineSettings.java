@@ -1,5 +1,6 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import java.time.Duration;
 
 /**

@@ -65,7 +65,7 @@ final class HostPreloads implements Preloading {
         StageTimer timer = new StageTimer(clock);
         String name = host.createDisposable(pool.template, Map.of());
         timer.lap("create");
-        boolean preloaded = host.qube(name).state() != PowerState.Halted;
+        boolean preloaded = isPreloaded(pool, name);
         ColdStarts.Slot slot = preloaded ? null : admitCold(pool, name);
         ownership.handingOut(name);
         try {
@@ -96,6 +96,20 @@ final class HostPreloads implements Preloading {
                 preloaded ? "preloaded by the host" : "cold: the host had no preload ready", clock.millis(),
                 Map.of("preloaded", preloaded, "usableAfterMs", h.usableAfterMs())));
         return h;
+    }
+
+    /**
+     * Whether qubesd gave one of its preloads (running) or a new disposable (Halted). The caller
+     * does not have the name yet: when the host cannot say, the disposable is removed, not left.
+     */
+    private boolean isPreloaded(Pool pool, String name) {
+        try {
+            return host.qube(name).state() != PowerState.Halted;
+        } catch (RuntimeException e) {
+            lifecycle.removeEventually(pool, name, "its power state could not be read");
+            throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
+                    + " could not be read after its creation: " + PreloadLifecycle.describe(e) + "; it is being removed", e);
+        }
     }
 
     /**

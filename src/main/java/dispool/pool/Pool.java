@@ -1,9 +1,11 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -47,11 +49,18 @@ final class Pool {
     /** The refill policy running the pool ({@link RefillPolicies}) and its last decision in words (null: none). */
     volatile String policy = RefillPolicies.QUBES;
     volatile String decision;
+    /** The adaptive policy's last decision as a code (null: it has not decided for this pool). */
+    volatile AdaptiveRefillPolicy.Reason adaptiveReason;
     /**
      * Preloads of a gap the policy said to fill that its start limit held back
      * ({@link RefillPolicy.Plan#maxStarts}): they start as starts finish, without a new timer.
      */
     volatile int deferredStarts;
+    /**
+     * Starts a reconcile decided and has not begun yet (it reads the memory figure in between):
+     * they count as under way, so another pool's start limit sees them.
+     */
+    final AtomicInteger startsDecided = new AtomicInteger();
 
     Pool(String template, Backoff policy, PoolSettings initial) {
         this.template = template;
@@ -111,10 +120,11 @@ final class Pool {
 
     /**
      * Preloads whose boot is under way: starting, and their starter not done with them yet (a
-     * claimed one boots on for its requester; a failed or discarded one is over).
+     * claimed one boots on for its requester; a failed or discarded one is over), and those a
+     * reconcile decided to start and is about to.
      */
     int startsUnderWay() {
-        int n = 0;
+        int n = startsDecided.get();
         for (Preload p : preloads) {
             if (p.state.isStarting() && !p.settled.isDone()) {
                 n++;

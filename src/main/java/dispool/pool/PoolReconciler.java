@@ -42,7 +42,7 @@ final class PoolReconciler {
     private final Duration memoryRetry;
     private final RefillPolicy policy;
     private final OutdatedVolumes volumes;
-    /** Held while a pool counts the starts under way and starts its own. */
+    /** Held while a pool decides its starts from the starts under way host-wide and counts them in. */
     private final Object filling = new Object();
 
     PoolReconciler(SettingsReader reader, PreloadLifecycle lifecycle, MemoryGate memory, PoolEvents events, Clock clock,
@@ -141,10 +141,45 @@ final class PoolReconciler {
      * Fills the gap when the refill policy says now, after the pool's backoff, as many at once as
      * the policy's start limit allows and memory admits; runs again when the policy's next timer
      * wakes. What the start limit held back is still owed: it starts as starts finish (the
-     * engine reconciles such pools then), without waiting for the policy's next timer. One pool
-     * fills at a time, so each counts the starts the others just made.
+     * engine reconciles such pools then), without waiting for the policy's next timer.
+     *
+     * <p>The host-wide start limit counts every pool's starts under way, so deciding how many to
+     * start and counting them in ({@link Pool#startsDecided}) is one step under {@code filling}: a
+     * second pool deciding meanwhile counts them. The memory figure is a host call (on qubesd
+     * without qmemman's file, a listing and two Admin API calls per disposable), so it is read
+     * after that step, with no lock of the reconciler held: pools fill in parallel.
      */
     private Next fill(Pool pool, PoolSettings s, int gap) {
+        Starts d = decideStarts(pool, gap);
+        if (d.count() == 0) {
+            return d.timer();
+        }
+        try {
+            MemoryGate.Admission a = memory.admit(pool.template, d.count(), s.thresholdMiB(), s.memoryMiB());
+            pool.admission = a;
+            for (int i = 0; i < a.allowed(); i++) {
+                lifecycle.startPreload(pool, s);
+            }
+            if (d.reason() != null) {
+                pool.decision = withStarts(pool.decision, a.allowed(), pool.deferredStarts, d.reason());
+            }
+            if (a.allowed() < d.count()) {
+                events.publish(new PoolEvent(PoolEvent.Type.MEMORY_WAIT, pool.template, null, a.reason(), clock.millis(),
+                        Map.of("waiting", d.count() - a.allowed(), "availableMiB", a.availableMiB() == null ? -1 : a.availableMiB())));
+                return new Next(memoryRetry).orSooner(d.timer());
+            }
+            return d.timer();
+        } finally {
+            pool.startsDecided.addAndGet(-d.count()); // started ones count as starting from here
+        }
+    }
+
+    /** How many preloads to start now (counted in {@link Pool#startsDecided}), and when to look again. */
+    private record Starts(int count, Next timer, String reason) {
+    }
+
+    /** The policy's plan, the backoff and the start limit; no host call (it runs under {@code filling}). */
+    private Starts decideStarts(Pool pool, int gap) {
         synchronized (filling) {
             long now = clock.nanos();
             RefillPolicy.Plan plan = policy.plan(pool, now);
@@ -152,32 +187,20 @@ final class PoolReconciler {
             int owed = plan.fillNow() ? gap : Math.min(gap, pool.deferredStarts);
             if (owed <= 0) {
                 pool.deferredStarts = 0;
-                return timer;
+                return new Starts(0, timer, null);
             }
             long backoff = pool.backoff.waitNanos(now);
             if (backoff > 0) {
-                return Next.after(backoff).orSooner(timer);
+                return new Starts(0, Next.after(backoff).orSooner(timer), null);
             }
             int starts = Math.min(owed, plan.maxStarts());
             pool.deferredStarts = owed - starts;
             if (starts == 0) {
                 pool.decision = withStarts(pool.decision, 0, owed, plan.startsReason());
-                return timer;
+                return new Starts(0, timer, null);
             }
-            MemoryGate.Admission a = memory.admit(pool.template, starts, s.thresholdMiB(), s.memoryMiB());
-            pool.admission = a;
-            for (int i = 0; i < a.allowed(); i++) {
-                lifecycle.startPreload(pool, s);
-            }
-            if (plan.startsReason() != null) {
-                pool.decision = withStarts(pool.decision, a.allowed(), pool.deferredStarts, plan.startsReason());
-            }
-            if (a.allowed() < starts) {
-                events.publish(new PoolEvent(PoolEvent.Type.MEMORY_WAIT, pool.template, null, a.reason(), clock.millis(),
-                        Map.of("waiting", starts - a.allowed(), "availableMiB", a.availableMiB() == null ? -1 : a.availableMiB())));
-                return new Next(memoryRetry).orSooner(timer);
-            }
-            return timer;
+            pool.startsDecided.addAndGet(starts);
+            return new Starts(starts, timer, plan.startsReason());
         }
     }
 

@@ -1,5 +1,6 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;

@@ -1,5 +1,6 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.PowerState;
 import dispool.host.QubesException;

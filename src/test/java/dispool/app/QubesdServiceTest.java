@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dispool.host.PowerState;
 import dispool.host.QubeInfo;
+import dispool.host.QubesHost;
 import dispool.host.qubesd.QubesdHost;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
@@ -51,6 +52,9 @@ class QubesdServiceTest {
     @Inject
     DispoolEngine engine;
 
+    @Inject
+    QubesHost host;
+
     private static SimHost sim() {
         return EmulatedQubesdResource.emulator.host();
     }
@@ -70,7 +74,7 @@ class QubesdServiceTest {
 
     @Test
     void fillsHandsOutAPreloadAndRefillsThroughTheAdminApi() {
-        assertTrue(engine.host() instanceof QubesdHost);
+        assertTrue(host instanceof QubesdHost);
         assertEquals(PreloadOwner.DISPOOL, engine.owner(), "the emulator does not preload natively: managed mode");
         awaitReady(2);
         assertEquals(2, listed().size());

@@ -1,5 +1,6 @@
 package dispool.deploy;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -131,7 +132,7 @@ class ManagementQubePolicyIT {
 
     private static DispoolEngine engine(AdminCallLog log) {
         QubesdHost host = new QubesdHost(log, new EmulatorServices(log), new MemoryBudget(8000),
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
         EngineSettings d = EngineSettings.defaults();
         // as EngineProducer on a qubesd host: dispool's marks under the x-dispool- prefix
         DispoolEngine engine = new DispoolEngine(host, new EngineSettings(Marks.prefixed("x-dispool-"), d.backoff(),

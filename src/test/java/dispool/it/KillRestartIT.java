@@ -1,5 +1,6 @@
 package dispool.it;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -143,7 +144,7 @@ class KillRestartIT {
         assertTrue(p.isAlive(), () -> "the emulator died: " + tail(dir.resolve("emulator.log")));
         SocketTransport transport = new SocketTransport(socket, Duration.ofSeconds(10));
         host = new QubesdHost(transport, new EmulatorServices(transport), MemorySource.NONE,
-                new EventStream.Backoff(Duration.ofMillis(100), Duration.ofSeconds(1)));
+                Backoff.doubling(Duration.ofMillis(100), Duration.ofSeconds(1)));
     }
 
     private Process startService(int port, int round) throws IOException {

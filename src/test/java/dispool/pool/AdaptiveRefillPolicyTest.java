@@ -1,5 +1,6 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,10 +41,10 @@ class AdaptiveRefillPolicyTest {
     void noDemandYetHoldsTheMaxAndAnIdlePoolShrinksToOne() {
         Pool p = pool("a", 6);
         assertEquals(6, policy.want(p, 0));
-        assertTrue(p.decision.startsWith("no request seen yet"), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.NO_REQUEST_YET, p.adaptiveReason, p.decision);
         policy.observe(p, S);
         assertEquals(1, policy.want(p, 20 * 60 * S), "idle for 20 min");
-        assertTrue(p.decision.startsWith("idle"), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.IDLE, p.adaptiveReason, p.decision);
     }
 
     @Test
@@ -52,13 +53,12 @@ class AdaptiveRefillPolicyTest {
         requests(p, 0, 4, S);
         // 4 in the first minute, 10 s refills: Erlang C at load 0.67 wants 4 for under 1% waits
         assertEquals(4, policy.want(p, 4 * S), p.decision);
-        assertTrue(p.decision.startsWith("burst of 4 in 30 s, the first seen: sized as steady demand at its rate, want 4"),
-                p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.FIRST_BURST, p.adaptiveReason, p.decision);
         assertTrue(policy.plan(p, 4 * S).fillNow(), "refilled at once");
         requests(p, 5 * S, 8, S); // the first burst: 12 in 12 s
         requests(p, 300 * S, 3, S); // the second starts
         assertEquals(9, policy.want(p, 303 * S), p.decision);
-        assertTrue(p.decision.startsWith("burst of 3 so far, bursts bring 12: want the 9 to come"), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BURST_ON, p.adaptiveReason, p.decision);
         assertTrue(policy.plan(p, 303 * S).fillNow(), "a burst refills at once");
         assertEquals(RefillPolicy.Plan.UNLIMITED, policy.plan(p, 303 * S).maxStarts(),
                 "in a burst a start held back would only make a cold start");
@@ -86,12 +86,12 @@ class AdaptiveRefillPolicyTest {
         }
         long due = 360 * S;
         assertEquals(0, policy.want(p, due - 60 * S), "between forecast bursts, nothing calm: " + p.decision);
-        assertTrue(p.decision.startsWith("no request outside bursts in 10 min, the next burst is due in 60 s"), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BETWEEN_BURSTS, p.adaptiveReason, p.decision);
         RefillPolicy.Plan quiet = policy.plan(p, due - 60 * S);
         long lead = (long) ((6 + 0.5) * 7 * S); // 12 in waves of 2 (no start measured yet), 7 s each, + half a wave
         assertEquals(60 * S - lead, quiet.askAgainAfter().toNanos(), "the pool wakes when the pre-warm begins");
         assertEquals(12, policy.want(p, due - lead + S), p.decision);
-        assertTrue(p.decision.startsWith("bursts of 12 every 120 s: ready for the next, due in 44 s"), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BEFORE_BURST, p.adaptiveReason, p.decision);
         RefillPolicy.Plan prewarm = policy.plan(p, due - lead + S);
         assertTrue(prewarm.fillNow());
         assertEquals(2, prewarm.maxStarts(), "ahead of demand, as many at once as the host sustains");
@@ -137,7 +137,7 @@ class AdaptiveRefillPolicyTest {
         // once both pools are known, each reconcile takes its share of the four
         assertEquals(1, policy.want(quiet, now), quiet.decision);
         assertEquals(3, policy.want(busy, now), busy.decision);
-        assertFalse(busy.decision.startsWith("burst"), "a steady stream is no burst: " + busy.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, busy.adaptiveReason, "a steady stream is no burst: " + busy.decision);
         assertTrue(busy.decision.contains("memory short: shared 3:1 by demand"), busy.decision);
         assertTrue(quiet.decision.contains("memory short: shared 1:3 by demand"), quiet.decision);
     }

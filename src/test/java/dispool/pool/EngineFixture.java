@@ -5,6 +5,7 @@ import dispool.host.PowerState;
 import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -25,7 +26,7 @@ abstract class EngineFixture {
     SimHost sim;
     DispoolEngine engine;
 
-    SimHost.Builder host() {
+    SimHostBuilder host() {
         return SimHost.builder().clock(Clock.scaled(SCALE)).seed(11).totalMemoryMiB(16000).dom0MemoryMiB(4000)
                 .templateVm("fedora-42-xfce").dvmTemplate(WEB, 400).dvmTemplate(DEFAULT, 400).defaultDispvm(DEFAULT);
     }

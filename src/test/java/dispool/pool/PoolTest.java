@@ -1,5 +1,6 @@
 package dispool.pool;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;

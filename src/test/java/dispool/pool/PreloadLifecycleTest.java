@@ -10,7 +10,9 @@ import dispool.host.PowerState;
 import dispool.host.sim.SimOp;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /** One test per rule of {@link PreloadLifecycle}'s documentation, on the simulated host. */
@@ -61,7 +63,7 @@ class PreloadLifecycleTest extends EngineFixture {
     }
 
     @Test
-    void requestDuringStartupSkipsThePause() {
+    void requestDuringStartupSkipsThePause() throws Exception {
         start(host().build());
         List<PoolEvent> started = new CopyOnWriteArrayList<>();
         List<String> marksAtHandOut = new CopyOnWriteArrayList<>();
@@ -75,9 +77,13 @@ class PreloadLifecycleTest extends EngineFixture {
                 }
             }
         });
+        sim.faults().hang(SimOp.RUN_SERVICE); // readiness waits until the request has claimed the starting preload
         engine.setMax(WEB, "1");
         await().until(() -> !started.isEmpty());
-        HandOut h = handOut(WEB);
+        CompletableFuture<HandOut> request = engine.handOut(WEB).subscribeAsCompletionStage().toCompletableFuture();
+        await().until(() -> pool(WEB).starting() == 0 && pool(WEB).preloads().size() == 1); // claimed, still starting
+        sim.faults().release(SimOp.RUN_SERVICE);
+        HandOut h = request.get(20, TimeUnit.SECONDS);
         assertTrue(h.preloaded());
         assertEquals(started.get(0).qube(), h.name());
         assertTrue(h.timings().containsKey("wait-operational"), h.timings().toString());
@@ -188,10 +194,20 @@ class PreloadLifecycleTest extends EngineFixture {
     void negativeDelayRefillsOnlyWhenThePoolIsEmpty() {
         start(host().feature(WEB, "preload-dispvm-max", "2").feature(WEB, "preload-dispvm-delay", "-1").build());
         awaitReady(WEB, 2);
+        List<PoolEvent> after = new CopyOnWriteArrayList<>();
+        engine.events().addListener(e -> {
+            if (e.type() == PoolEvent.Type.PRELOAD_STARTED || e.type() == PoolEvent.Type.HANDED_OUT) {
+                after.add(e);
+            }
+        });
         handOut(WEB);
-        await().during(java.time.Duration.ofMillis(100)).until(() -> pool(WEB).preloads().size() == 1);
         handOut(WEB);
         awaitReady(WEB, 2);
+        // The pool's runs are serial: the one after the first hand-out ran before (or merged into)
+        // the one that refilled the empty pool, so any refill it made is among these events.
+        assertEquals(List.of(PoolEvent.Type.HANDED_OUT, PoolEvent.Type.HANDED_OUT, PoolEvent.Type.PRELOAD_STARTED,
+                PoolEvent.Type.PRELOAD_STARTED), after.stream().map(PoolEvent::type).toList(),
+                "one preload left after the first hand-out: no refill until the pool was empty");
     }
 
     @Test
@@ -221,9 +237,18 @@ class PreloadLifecycleTest extends EngineFixture {
     void memoryAdmitsOnlyWhatFitsAboveTheThresholdAndSaysWhy() {
         // 16000 total − 4000 dom0 − 50 reserve = 11950 available; threshold 11500 leaves room for one 400 MiB qube.
         start(host().feature("dom0", "preload-dispvm-threshold", "11500").build());
+        List<PoolEvent.Type> seen = new CopyOnWriteArrayList<>();
+        engine.events().addListener(e -> {
+            if (WEB.equals(e.template()) && (e.type() == PoolEvent.Type.PRELOAD_READY || e.type() == PoolEvent.Type.MEMORY_WAIT)) {
+                seen.add(e.type());
+            }
+        });
         engine.setMax(WEB, "3");
         awaitReady(WEB, 1);
-        await().during(java.time.Duration.ofMillis(100)).until(() -> pool(WEB).preloads().size() == 1);
+        // the barrier: a reconcile after the first preload was ready (its memory no longer reserved) waited for memory too
+        await().until(() -> seen.contains(PoolEvent.Type.PRELOAD_READY)
+                && seen.lastIndexOf(PoolEvent.Type.MEMORY_WAIT) > seen.indexOf(PoolEvent.Type.PRELOAD_READY));
+        assertEquals(1, pool(WEB).preloads().size());
         MemoryGate.Admission a = pool(WEB).admission();
         assertEquals(0, a.allowed());
         assertTrue(a.reason().contains("2 of 2 preloads wait for memory"), a.reason());

@@ -9,23 +9,20 @@ import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
+import dispool.host.model.DispIds;
+import dispool.host.model.EventFeed;
+import dispool.host.model.Inventory;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
 
@@ -39,7 +36,10 @@ import org.jboss.logging.Logger;
  * {@code domain-shutdown}.
  *
  * <p>A new host re-attaches to the guests of an earlier run ({@link QemuStartup}). State changes
- * hold one lock; launching, QMP and agent calls run outside it.
+ * hold one lock, and nothing else does: launching, QMP and agent calls, the inventory file's
+ * writes and a removed guest's directory run outside it. A start checks memory and takes it
+ * (the guest turns {@code Transient}, which counts as using its memory) in one hold of the lock,
+ * so two starts never both pass on the same free memory.
  */
 public final class QemuHost implements QubesHost, AutoCloseable {
 
@@ -47,24 +47,18 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     static final String VMS = "vms";
 
     final Object lock = new Object();
-    final Map<String, QemuQube> qubes = new LinkedHashMap<>();
-    final Map<String, String> globals = new LinkedHashMap<>();
+    /** The model; {@link #qubes} and {@link #globals} are its maps. Guarded by {@link #lock}. */
+    final Inventory<QemuQube> inventory = new Inventory<>(DispIds.qubesd(Clock.system()::nanos, new SecureRandom()));
+    final Map<String, QemuQube> qubes = inventory.qubes;
+    final Map<String, String> globals = inventory.globals;
     final QemuSettings settings;
     final InventoryStore store;
-    private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
-    /** Delivers events in order on one thread of its own (the port's contract); it ends when idle. */
-    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "qemu-events");
-                t.setDaemon(true);
-                return t;
-            });
+    private final EventFeed feed = new EventFeed("qemu-events");
     private Accelerator.Choice accelerator;
 
     QemuHost(QemuSettings settings) {
         this.settings = settings;
         this.store = new InventoryStore(settings.stateDir());
-        eventThread.allowCoreThreadTimeOut(true);
     }
 
     /** Loads or creates the inventory, re-attaches to running guests, removes what no one accounts for. */
@@ -98,26 +92,21 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     @Override
     public List<QubeInfo> listQubes() {
         synchronized (lock) {
-            return qubes.values().stream().map(q -> new QubeInfo(q.name, q.klass, q.state)).toList();
+            return inventory.list();
         }
     }
 
     @Override
     public QubeInfo qube(String name) {
         synchronized (lock) {
-            QemuQube q = require(name);
-            return new QubeInfo(q.name, q.klass, q.state);
+            return require(name).info();
         }
     }
 
     @Override
     public String property(String qube, String property) {
         synchronized (lock) {
-            String v = require(qube).properties.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of " + qube);
-            }
-            return v;
+            return inventory.property(qube, property);
         }
     }
 
@@ -131,18 +120,14 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     @Override
     public String globalProperty(String property) {
         synchronized (lock) {
-            String v = globals.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            return v;
+            return inventory.globalProperty(property);
         }
     }
 
     @Override
     public Optional<String> feature(String qube, String feature) {
         synchronized (lock) {
-            return Optional.ofNullable(require(qube).features.get(feature));
+            return inventory.feature(qube, feature);
         }
     }
 
@@ -197,17 +182,22 @@ public final class QemuHost implements QubesHost, AutoCloseable {
      */
     @Override
     public OptionalLong availableMemory() {
-        long avail = MemInfo.available();
-        if (settings.memoryBudgetMiB().isPresent()) {
-            long used = 0;
-            synchronized (lock) {
-                for (QemuQube q : qubes.values()) {
-                    used += q.isDispVm() && q.state.isActive() ? q.memoryMiB() : 0;
-                }
-            }
-            avail = Math.min(avail, (settings.memoryBudgetMiB().getAsLong() - used) << 20);
+        long machine = MemInfo.available();
+        synchronized (lock) {
+            return OptionalLong.of(availableLocked(machine));
         }
-        return OptionalLong.of(avail);
+    }
+
+    /** {@code machine}: MemAvailable, read before the lock (a file read). */
+    private long availableLocked(long machine) {
+        if (settings.memoryBudgetMiB().isEmpty()) {
+            return machine;
+        }
+        long used = 0;
+        for (QemuQube q : qubes.values()) {
+            used += q.isDispVm() && q.state.isActive() ? q.memoryMiB() : 0;
+        }
+        return Math.min(machine, (settings.memoryBudgetMiB().getAsLong() - used) << 20);
     }
 
     @Override
@@ -227,48 +217,41 @@ public final class QemuHost implements QubesHost, AutoCloseable {
 
     @Override
     public void setFeature(String qube, String feature, String value) {
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
+        InventoryStore.Version v;
         synchronized (lock) {
-            QemuQube q = require(qube);
-            FeatureRules.check(q, feature, value);
-            String old = q.features.put(feature, value);
-            persistLocked();
-            events.add(old == null
-                    ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
-                    : HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value, "oldvalue", old));
+            event = inventory.setFeature(qube, feature, value);
+            v = inventoryLocked();
         }
-        emit(events);
+        store.write(v);
+        emit(List.of(event));
     }
 
     @Override
     public void removeFeature(String qube, String feature) {
-        List<HostEvent> events = new ArrayList<>();
+        Optional<HostEvent> event;
+        InventoryStore.Version v;
         synchronized (lock) {
-            if (require(qube).features.remove(feature) != null) {
-                persistLocked();
-                events.add(HostEvent.of(qube, "domain-feature-delete:" + feature, "feature", feature));
+            event = inventory.removeFeature(qube, feature);
+            if (event.isEmpty()) {
+                return;
             }
+            v = inventoryLocked();
         }
-        emit(events);
+        store.write(v);
+        emit(List.of(event.get()));
     }
 
     @Override
     public void setGlobalProperty(String property, String value) {
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
+        InventoryStore.Version v;
         synchronized (lock) {
-            if (!globals.containsKey(property)) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            if ("default_dispvm".equals(property) && !value.isEmpty()
-                    && (qubes.get(value) == null || !qubes.get(value).isDvmTemplate())) {
-                throw new QubesException(QubesException.VALUE_ERROR, "default_dispvm: " + value
-                        + " is not a qube with template_for_dispvms=True");
-            }
-            String old = globals.put(property, value);
-            persistLocked();
-            events.add(HostEvent.of("", "property-set:" + property, "name", property, "newvalue", value, "oldvalue", old));
+            event = inventory.setGlobalProperty(property, value);
+            v = inventoryLocked();
         }
-        emit(events);
+        store.write(v);
+        emit(List.of(event));
     }
 
     /**
@@ -308,25 +291,13 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
         List<HostEvent> events = new ArrayList<>();
         QemuQube d;
+        InventoryStore.Version v;
         synchronized (lock) {
-            QemuQube template = require(dvmTemplate);
-            if (!template.isDvmTemplate()) {
-                throw new QubesException(QubesException.GENERIC,
-                        "Refusing to create disposable out of app qube which has template_for_dispvms=False");
-            }
-            int id = drawDispIdLocked();
-            d = new QemuQube("disp" + id, "DispVM");
-            d.properties.putAll(template.properties);
-            d.properties.put("name", d.name);
-            d.properties.put("template", dvmTemplate);
-            d.properties.put("template_for_dispvms", "False");
-            d.properties.put("dispid", Integer.toString(id));
-            d.properties.put("auto_cleanup", "True");
-            d.features.putAll(features);
-            qubes.put(d.name, d);
-            persistLocked(); // accounted for before anything exists on disk: a crash leaves no orphan
+            d = inventory.addDisposable(dvmTemplate, features, n -> new QemuQube(n, "DispVM"), events);
+            v = inventoryLocked();
         }
         try {
+            store.write(v); // accounted for before anything exists on disk: a crash leaves no orphan
             Files.createDirectories(vmDir(d.name));
             String disk = d.properties.getOrDefault("disk", "");
             if (!disk.isEmpty()) {
@@ -337,26 +308,13 @@ public final class QemuHost implements QubesHost, AutoCloseable {
             throw new QubesException(QubesException.GENERIC, "cannot create disposable " + d.name + " of " + dvmTemplate
                     + ": " + e.getMessage(), e);
         }
-        events.add(HostEvent.of("", "domain-add", "vm", d.name));
-        features.forEach((f, v) -> events.add(HostEvent.of(d.name, "domain-feature-set:" + f, "feature", f, "value", v)));
         emit(events);
         return d.name;
     }
 
-    private int drawDispIdLocked() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int id = ThreadLocalRandom.current().nextInt(10_000);
-            if (!qubes.containsKey("disp" + id) && !Files.exists(vmDir("disp" + id))) {
-                return id;
-            }
-        }
-        throw new QubesException(QubesException.GENERIC, "no free disposable id after 100 attempts");
-    }
-
     @Override
     public void start(String qube) {
-        QemuVm.Guest guest;
-        int boot;
+        Map<String, String> props;
         synchronized (lock) {
             QemuQube q = require(qube);
             if (!q.isDispVm()) {
@@ -366,19 +324,29 @@ public final class QemuHost implements QubesHost, AutoCloseable {
             if (q.state != PowerState.Halted) {
                 return;
             }
-            guest = guestOf(q);
+            props = Map.copyOf(q.properties);
         }
-        if (availableMemory().getAsLong() < (guest.memoryMiB() << 20)) {
-            throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
-        }
+        QemuVm.Guest guest = guestOf(qube, props);
+        long[] snapshots = snapshots(qube, props);
+        long machine = MemInfo.available();
+        int boot;
+        InventoryStore.Version v;
         synchronized (lock) {
             QemuQube q = require(qube);
-            q.state = PowerState.Transient;
+            if (q.state != PowerState.Halted) {
+                return;
+            }
+            if (availableLocked(machine) < (guest.memoryMiB() << 20)) {
+                throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
+            }
+            q.state = PowerState.Transient; // its memory counts as used from here
             boot = ++q.boot;
             q.launched = true;
-            stampSnapshotsLocked(q);
-            persistLocked();
+            q.rootSnapshot = snapshots[0];
+            q.privateSnapshot = snapshots[1];
+            v = inventoryLocked();
         }
+        store.write(v);
         emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "False", "mem_required", "None")));
         QemuVm vm;
         try {
@@ -405,21 +373,20 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         emit(List.of(HostEvent.of(qube, "domain-unpaused"), HostEvent.of(qube, "domain-start", "start_guid", "False")));
     }
 
-    private QemuVm.Guest guestOf(QemuQube q) {
-        Path overlay = vmDir(q.name).resolve(QemuVm.OVERLAY);
-        return new QemuVm.Guest(Path.of(q.properties.get("kernel")), Path.of(q.properties.get("initramfs")),
-                Files.exists(overlay) ? Optional.of(overlay) : Optional.empty(), q.memoryMiB(),
-                Integer.parseInt(q.properties.getOrDefault("vcpus", "1")));
+    private QemuVm.Guest guestOf(String qube, Map<String, String> props) {
+        Path overlay = vmDir(qube).resolve(QemuVm.OVERLAY);
+        return new QemuVm.Guest(Path.of(props.get("kernel")), Path.of(props.get("initramfs")),
+                Files.exists(overlay) ? Optional.of(overlay) : Optional.empty(), QemuQube.memoryMiB(props),
+                Integer.parseInt(props.getOrDefault("vcpus", "1")));
     }
 
-    private void stampSnapshotsLocked(QemuQube q) {
+    /** What the volumes are as the disposable starts: modification times of its root files and its disk. */
+    private static long[] snapshots(String qube, Map<String, String> props) {
         try {
-            q.rootSnapshot = Volumes.modified(rootFiles(q.properties));
-            String disk = q.properties.getOrDefault("disk", "");
-            q.privateSnapshot = disk.isEmpty() ? 0 : Volumes.modified(List.of(Path.of(disk)));
+            String disk = props.getOrDefault("disk", "");
+            return new long[] {Volumes.modified(rootFiles(props)), disk.isEmpty() ? 0 : Volumes.modified(List.of(Path.of(disk)))};
         } catch (IOException e) {
-            q.state = PowerState.Halted;
-            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + q.name + ": guest image unreadable: "
+            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": guest image unreadable: "
                     + e.getMessage() + " (build it: deploy/qemu/build-guest.sh)", e);
         }
     }
@@ -543,6 +510,8 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     void halt(String qube, int boot) {
         List<HostEvent> events = new ArrayList<>();
         QemuVm vm;
+        InventoryStore.Version v;
+        boolean removed = false;
         synchronized (lock) {
             QemuQube q = qubes.get(qube);
             if (q == null || q.boot != boot || q.state == PowerState.Halted) {
@@ -554,44 +523,61 @@ public final class QemuHost implements QubesHost, AutoCloseable {
             q.boot++;
             events.add(HostEvent.of(qube, "domain-shutdown"));
             if (q.isDispVm() && "True".equals(q.properties.get("auto_cleanup"))) {
-                removeLocked(q);
+                forgetLocked(q);
+                removed = true;
                 events.add(HostEvent.of("", "domain-delete", "vm", qube));
-            } else {
-                persistLocked();
             }
+            v = inventoryLocked();
         }
         if (vm != null) {
             vm.close();
         }
+        if (removed) {
+            GuestDirs.delete(vmDir(qube));
+        }
+        store.write(v);
         emit(events);
     }
 
     @Override
     public void remove(String qube) {
+        InventoryStore.Version v;
         synchronized (lock) {
             QemuQube q = require(qube);
             if (q.state != PowerState.Halted) {
                 throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
             }
-            removeLocked(q);
+            forgetLocked(q);
+            v = inventoryLocked();
         }
+        GuestDirs.delete(vmDir(qube));
+        store.write(v);
         emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
     }
 
+    /** Drops a qube: its directory goes, then the inventory file forgets it. */
     void forget(String qube) {
+        InventoryStore.Version v;
         synchronized (lock) {
             QemuQube q = qubes.get(qube);
-            if (q != null) {
-                removeLocked(q);
+            if (q == null) {
+                return;
             }
+            forgetLocked(q);
+            v = inventoryLocked();
         }
+        GuestDirs.delete(vmDir(qube));
+        store.write(v);
     }
 
-    /** Its directory (sockets, pid file, console log, overlay) goes first, then the inventory entry. */
-    private void removeLocked(QemuQube q) {
-        GuestDirs.delete(vmDir(q.name));
-        qubes.remove(q.name);
-        persistLocked();
+    /**
+     * Out of the inventory at once; its directory (sockets, pid file, console log, overlay) is
+     * deleted after the lock, then the file is written: a crash in between leaves a directory no
+     * qube names, which the next start removes. Its id is not drawn again for a week, so no new
+     * disposable meets the old directory.
+     */
+    private void forgetLocked(QemuQube q) {
+        inventory.forget(q.name);
     }
 
     @Override
@@ -637,33 +623,22 @@ public final class QemuHost implements QubesHost, AutoCloseable {
      */
     @Override
     public Multi<HostEvent> events() {
-        return Multi.createFrom().emitter(em -> {
-            em.onTermination(() -> subscribers.remove(em));
-            eventThread.execute(() -> {
-                subscribers.add(em);
-                em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            });
-        });
+        return feed.events();
     }
 
     private void emit(List<HostEvent> events) {
-        if (!events.isEmpty()) {
-            eventThread.execute(() -> events.forEach(e -> subscribers.forEach(em -> em.emit(e))));
-        }
+        feed.emit(events);
     }
 
     // ------------------------------------------------------------------ helpers
 
     QemuQube require(String name) {
-        QemuQube q = qubes.get(name);
-        if (q == null) {
-            throw new QubesException(QubesException.VM_NOT_FOUND, "No such domain: '" + name + "'");
-        }
-        return q;
+        return inventory.require(name);
     }
 
-    void persistLocked() {
-        store.write(globals, qubes.values());
+    /** The inventory as it is now, to write once the lock is released ({@link InventoryStore}). */
+    InventoryStore.Version inventoryLocked() {
+        return store.encode(globals, qubes.values());
     }
 
     /** Drops the QMP and agent connections; the guests keep running (as Qubes' qubes outlive qubesd). */

@@ -67,14 +67,9 @@ final class QemuInventory {
         p.put("vcpus", Integer.toString(t.vcpus()));
     }
 
+    /** A guest of this host has no netvm; its memory and vCPUs follow the configuration. */
     private static QemuQube common(QemuQube q) {
-        q.properties.put("memory", "0");
-        q.properties.put("vcpus", "1");
-        q.properties.put("qrexec_timeout", "60");
-        q.properties.put("label", "red");
-        q.properties.put("netvm", "");
-        q.properties.put("guivm", "");
-        q.properties.put("backup_timestamp", "");
+        q.commonProperties(0, 1, "");
         return q;
     }
 }

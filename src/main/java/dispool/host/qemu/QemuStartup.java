@@ -37,14 +37,17 @@ final class QemuStartup {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the QEMU state directory " + settings.stateDir(), e);
         }
+        Optional<InventoryStore.Snapshot> persisted = host.store.read();
+        InventoryStore.Version v;
         synchronized (host.lock) {
-            host.store.read().ifPresent(s -> {
+            persisted.ifPresent(s -> {
                 host.globals.putAll(s.globals);
-                s.qubes.forEach(q -> host.qubes.put(q.name, q));
+                s.qubes.forEach(host.inventory::add);
             });
             QemuInventory.apply(host, settings);
-            host.persistLocked();
+            v = host.inventoryLocked();
         }
+        host.store.write(v);
         host.accelerator(chooseAccelerator(settings));
         List<String> gone = reattach(host);
         removeStrays(host, gone);

@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import dispool.host.HostEvent;
 import dispool.host.QubesException;
 import dispool.host.qubesd.wire.AdminCall;
@@ -18,8 +19,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@code admin.Events} from dom0 (every qube and the host's own events) as one endless stream.
  *
  * <p>A connection that ends (qubesd restarts, EOF, a broken pipe, a frame that is not an event)
- * is opened again after a backoff that starts at {@link Backoff#initial} and doubles up to
- * {@link Backoff#max}; it resets once a new connection says {@code connection-established}. That
+ * is opened again after dispool's one retry policy ({@link Backoff}: from its initial wait, growing
+ * up to its cap, with jitter); it resets once a new connection says {@code connection-established}. That
  * first frame of every connection reaches the subscriber, which re-reads the state it cares about
  * (the engine re-lists qubes and reconciles every pool), so nothing that happened during the gap
  * is lost. Events of a frame cut by the break are never delivered half-parsed.
@@ -27,15 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class EventStream {
 
     private static final System.Logger LOG = System.getLogger(EventStream.class.getName());
-
-    /**
-     * Reconnect timing.
-     *
-     * @param initial first wait after a lost connection
-     * @param max     longest wait between attempts
-     */
-    public record Backoff(Duration initial, Duration max) {
-    }
 
     /** How long a new connection may take to say connection-established before it counts as lost. */
     static final Duration ESTABLISH_TIMEOUT = Duration.ofSeconds(10);
@@ -100,29 +92,36 @@ public final class EventStream {
             return new Connection(in, parser);
         } catch (IOException | QubesException e) {
             closeQuietly(in);
-            lost(em, e.getMessage(), backoff.initial().toMillis());
+            lost(em, e.getMessage());
             return null;
         }
     }
 
     private void run(MultiEmitter<? super HostEvent> em, AtomicReference<InputStream> open, Connection first) {
-        long waitMs = backoff.initial().toMillis();
+        int failures = first == null ? 1 : 0;
         Connection c = first;
         while (!em.isCancelled() && !Thread.currentThread().isInterrupted()) {
             if (c != null) {
+                String why;
                 try (InputStream in = c.in()) {
                     read(in, c.parser(), em);
-                    waitMs = backoff.initial().toMillis();
-                    lost(em, "qubesd closed the stream" + (c.parser().midFrame() ? " in the middle of a frame" : ""), waitMs);
+                    why = "qubesd closed the stream" + (c.parser().midFrame() ? " in the middle of a frame" : "");
                 } catch (IOException | QubesException e) {
-                    lost(em, e.getMessage() + (c.parser().midFrame() ? " (in the middle of a frame)" : ""), waitMs);
+                    why = e.getMessage() + (c.parser().midFrame() ? " (in the middle of a frame)" : "");
                 }
+                failures = 1; // it had said connection-established: the backoff starts over
+                lost(em, why);
             }
-            if (!sleep(waitMs)) {
+            Duration wait = backoff.delay(failures);
+            if (!em.isCancelled()) {
+                LOG.log(System.Logger.Level.INFO, "admin.Events from " + transport.describe() + ": reconnecting in "
+                        + wait.toMillis() + " ms (attempt " + failures + ")");
+            }
+            if (!sleep(wait.toMillis())) {
                 return;
             }
             c = establish(em, open);
-            waitMs = c != null ? backoff.initial().toMillis() : Math.min(backoff.max().toMillis(), waitMs * 2);
+            failures = c != null ? 0 : failures + 1;
         }
     }
 
@@ -134,10 +133,9 @@ public final class EventStream {
         }
     }
 
-    private void lost(MultiEmitter<? super HostEvent> em, String why, long waitMs) {
+    private void lost(MultiEmitter<? super HostEvent> em, String why) {
         if (!em.isCancelled()) {
-            LOG.log(System.Logger.Level.WARNING, "admin.Events from " + transport.describe() + " lost: " + why
-                    + "; reconnecting in " + waitMs + " ms");
+            LOG.log(System.Logger.Level.WARNING, "admin.Events from " + transport.describe() + " lost: " + why);
         }
     }
 

@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.HostEvent;
 import dispool.host.PowerState;
@@ -49,17 +50,17 @@ public final class QubesdHost implements QubesHost {
     private final SecureRandom random = new SecureRandom();
     private volatile boolean journalChecked;
 
-    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect) {
+    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, Backoff reconnect) {
         this(transport, services, memory, reconnect, CreationJournal.inMemory());
     }
 
     /** @param creations where the names of disposables being created are recorded before each creation */
-    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect,
+    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, Backoff reconnect,
             Path creations) {
         this(transport, services, memory, reconnect, CreationJournal.at(creations));
     }
 
-    private QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect,
+    private QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, Backoff reconnect,
             CreationJournal journal) {
         this.transport = transport;
         this.services = services;

@@ -9,16 +9,15 @@ import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
 import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
+import dispool.host.model.DispIds;
+import dispool.host.model.EventFeed;
+import dispool.host.model.Inventory;
 import dispool.host.sim.LatencyModel.Step;
 import io.smallrye.mutiny.Multi;
-import io.smallrye.mutiny.subscription.MultiEmitter;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -26,10 +25,6 @@ import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -51,38 +46,28 @@ public final class SimHost implements QubesHost {
 
     static final long QMEMMAN_RESERVE_MIB = 50;
     /**
-     * With reused ids, how many other disposables must be freed before an id is drawn again: a
-     * caller still holding an old name (say, removing what it was handed) must never reach a new
-     * qube of the same name. Half the 10,000 ids, so a random draw still finds a free one at once.
+     * With {@link Builder#reuseDispIds()}, how many other disposables must be freed before an id
+     * is drawn again: a caller still holding an old name (say, removing what it was handed) must
+     * never reach a new qube of the same name. Half the 10,000 ids, so a random draw still finds a
+     * free one at once.
      */
     static final int DISPID_COOLING = 5_000;
 
     private final Object lock = new Object();
-    private final Map<String, SimQube> qubes = new LinkedHashMap<>();
-    private final Map<String, String> globals = new LinkedHashMap<>();
+    /** The model; {@link #qubes} and {@link #globals} are its maps. Guarded by {@link #lock}. */
+    private final Inventory<SimQube> inventory;
+    private final Map<String, SimQube> qubes;
+    private final Map<String, String> globals;
     private final Clock clock;
     private final LatencyModel latency;
     private final Random random;
     private final long totalMiB;
     private final long dom0MiB;
     private final Faults faults = new Faults();
-    private final Set<Integer> usedDispIds = new HashSet<>();
-    private final boolean reuseDispIds;
     /** Boots at full speed at once ({@link Builder#bootSlots}); 0: no contention. */
     private final int bootSlots;
-    /** Freed ids wait here, oldest first, before they can be drawn again (see {@link Builder#reuseDispIds()}). */
-    private final ArrayDeque<Integer> coolingDispIds = new ArrayDeque<>();
     private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
-    private final List<MultiEmitter<? super HostEvent>> subscribers = new CopyOnWriteArrayList<>();
-    /** One thread, first in first out; it ends when idle, so a forgotten simulator leaves no thread. */
-    private final ThreadPoolExecutor eventThread = new ThreadPoolExecutor(1, 1, 1, TimeUnit.SECONDS,
-            new LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "sim-events");
-                t.setDaemon(true);
-                return t;
-            });
-    /** Touched only on the event thread. */
-    private boolean streamsDown;
+    private final EventFeed feed = new EventFeed("sim-events");
     private volatile boolean memoryFigure = true;
     /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
     private long takenByOthersMiB;
@@ -92,22 +77,24 @@ public final class SimHost implements QubesHost {
     private final Map<String, Long> creationSerial = new HashMap<>();
     private long creations;
 
-    private SimHost(Builder b) {
+    SimHost(SimHostBuilder b) {
         this.clock = b.clock;
         this.latency = b.latency;
         this.random = new Random(b.seed);
         this.totalMiB = b.totalMiB;
         this.dom0MiB = b.dom0MiB;
-        this.reuseDispIds = b.reuseDispIds;
+        this.inventory = new Inventory<>(b.reuseDispIds ? DispIds.reusedAfterFreed(clock::nanos, random, DISPID_COOLING)
+                : DispIds.qubesd(clock::nanos, random));
+        this.qubes = inventory.qubes;
+        this.globals = inventory.globals;
         this.bootSlots = b.bootSlots;
-        eventThread.allowCoreThreadTimeOut(true);
         for (SimOp op : SimOp.values()) {
             calls.put(op, new AtomicLong());
         }
     }
 
-    public static Builder builder() {
-        return new Builder();
+    public static SimHostBuilder builder() {
+        return new SimHostBuilder();
     }
 
     // ------------------------------------------------------------------ reading
@@ -116,9 +103,7 @@ public final class SimHost implements QubesHost {
     public List<QubeInfo> listQubes() {
         count(SimOp.LIST, "dom0");
         synchronized (lock) {
-            List<QubeInfo> out = new ArrayList<>();
-            qubes.values().forEach(q -> out.add(new QubeInfo(q.name, q.klass, q.state)));
-            return out;
+            return inventory.list();
         }
     }
 
@@ -126,8 +111,7 @@ public final class SimHost implements QubesHost {
     public QubeInfo qube(String name) {
         count(SimOp.LIST, name);
         synchronized (lock) {
-            SimQube q = require(name);
-            return new QubeInfo(q.name, q.klass, q.state);
+            return require(name).info();
         }
     }
 
@@ -135,11 +119,7 @@ public final class SimHost implements QubesHost {
     public String property(String qube, String property) {
         count(SimOp.PROPERTY, qube);
         synchronized (lock) {
-            String v = require(qube).properties.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of " + qube);
-            }
-            return v;
+            return inventory.property(qube, property);
         }
     }
 
@@ -155,11 +135,7 @@ public final class SimHost implements QubesHost {
     public String globalProperty(String property) {
         count(SimOp.PROPERTY, "dom0");
         synchronized (lock) {
-            String v = globals.get(property);
-            if (v == null) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            return v;
+            return inventory.globalProperty(property);
         }
     }
 
@@ -167,7 +143,7 @@ public final class SimHost implements QubesHost {
     public Optional<String> feature(String qube, String feature) {
         count(SimOp.FEATURE, qube);
         synchronized (lock) {
-            return Optional.ofNullable(require(qube).features.get(feature));
+            return inventory.feature(qube, feature);
         }
     }
 
@@ -257,46 +233,31 @@ public final class SimHost implements QubesHost {
     @Override
     public void setFeature(String qube, String feature, String value) {
         count(SimOp.FEATURE, qube);
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
         synchronized (lock) {
-            SimQube q = require(qube);
-            SimValidation.feature(q, feature, value, qubes::get);
-            String old = q.features.put(feature, value);
-            events.add(old == null
-                    ? HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value)
-                    : HostEvent.of(qube, "domain-feature-set:" + feature, "feature", feature, "value", value, "oldvalue", old));
+            event = inventory.setFeature(qube, feature, value);
         }
-        emit(events);
+        emit(List.of(event));
     }
 
     @Override
     public void removeFeature(String qube, String feature) {
         count(SimOp.FEATURE, qube);
-        List<HostEvent> events = new ArrayList<>();
+        Optional<HostEvent> event;
         synchronized (lock) {
-            if (require(qube).features.remove(feature) != null) {
-                events.add(HostEvent.of(qube, "domain-feature-delete:" + feature, "feature", feature));
-            }
+            event = inventory.removeFeature(qube, feature);
         }
-        emit(events);
+        event.ifPresent(e -> emit(List.of(e)));
     }
 
     @Override
     public void setGlobalProperty(String property, String value) {
         count(SimOp.PROPERTY, "dom0");
-        List<HostEvent> events = new ArrayList<>();
+        HostEvent event;
         synchronized (lock) {
-            if (!globals.containsKey(property)) {
-                throw new QubesException(QubesException.NO_SUCH_PROPERTY, "Invalid property '" + property + "' of dom0");
-            }
-            if ("default_dispvm".equals(property) && !value.isEmpty() && !isDvmTemplateLocked(value)) {
-                throw new QubesException(QubesException.VALUE_ERROR, "default_dispvm: " + value
-                        + " is not a qube with template_for_dispvms=True");
-            }
-            String old = globals.put(property, value);
-            events.add(HostEvent.of("", "property-set:" + property, "name", property, "newvalue", value, "oldvalue", old));
+            event = inventory.setGlobalProperty(property, value);
         }
-        emit(events);
+        emit(List.of(event));
     }
 
     /** Sets a property of a qube, as {@code qvm-prefs} would (no validation beyond existence). */
@@ -350,59 +311,22 @@ public final class SimHost implements QubesHost {
     public String createDisposable(String dvmTemplate, String named, Map<String, String> features) {
         call(SimOp.CREATE, dvmTemplate);
         synchronized (lock) {
-            if (!isDvmTemplateLocked(require(dvmTemplate).name)) {
-                throw new QubesException(QubesException.GENERIC,
-                        "Refusing to create disposable out of app qube which has template_for_dispvms=False");
-            }
+            inventory.dvmTemplate(dvmTemplate);
         }
         sleep(SimOp.CREATE, Step.CREATE, 1.0, dvmTemplate);
         List<HostEvent> events = new ArrayList<>();
         String name;
         synchronized (lock) {
-            SimQube template = require(dvmTemplate);
-            if (named != null && qubes.containsKey(named)) {
-                throw new QubesException(QubesException.GENERIC, "VM " + named + " already exists");
-            }
-            int id = drawDispId();
-            name = named != null ? named : "disp" + id;
-            SimQube d = new SimQube(name, "DispVM", PowerState.Halted, template.bootFactor);
-            d.properties.putAll(template.properties);
-            d.properties.put("name", name);
-            d.properties.put("template", dvmTemplate);
-            d.properties.put("template_for_dispvms", "False");
-            d.properties.put("dispid", Integer.toString(id));
-            d.properties.put("auto_cleanup", named == null ? "True" : "False");
+            SimQube template = inventory.dvmTemplate(dvmTemplate);
+            SimQube d = inventory.addDisposable(dvmTemplate, named, features,
+                    n -> new SimQube(n, "DispVM", PowerState.Halted, template.bootFactor), events);
             d.volumes.putAll(template.volumes);
-            // DispVM.__init__: the disposable inherits its DVM template's features, bar preloading's own.
-            template.features.forEach((f, v) -> {
-                if (!f.startsWith("preload-dispvm")) {
-                    d.features.put(f, v);
-                }
-            });
-            qubes.put(name, d);
+            name = d.name;
             created.add(name);
             creationSerial.put(name, ++creations);
-            events.add(HostEvent.of("", "domain-add", "vm", name));
-            features.forEach((f, v) -> {
-                d.features.put(f, v);
-                events.add(HostEvent.of(name, "domain-feature-set:" + f, "feature", f, "value", v));
-            });
         }
         emit(events);
         return name;
-    }
-
-    private int drawDispId() {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            int id;
-            synchronized (random) {
-                id = random.nextInt(10_000);
-            }
-            if (usedDispIds.add(id)) {
-                return id;
-            }
-        }
-        throw new QubesException(QubesException.GENERIC, "no free disposable id after 100 attempts");
     }
 
     @Override
@@ -603,37 +527,19 @@ public final class SimHost implements QubesHost {
         emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
     }
 
-    /** Drops a qube; with {@link Builder#reuseDispIds()} its dispid becomes free again later. */
+    /** Drops a qube; a disposable's dispid may be drawn again later ({@link DispIds}). */
     private void forgetLocked(String name) {
-        SimQube q = qubes.remove(name);
-        String dispid = q == null ? null : q.properties.get("dispid");
-        if (reuseDispIds && dispid != null && "DispVM".equals(q.klass)) {
-            coolingDispIds.add(Integer.valueOf(dispid));
-            if (coolingDispIds.size() > DISPID_COOLING) {
-                usedDispIds.remove(coolingDispIds.poll());
-            }
-        }
+        inventory.forget(name);
     }
 
     // ------------------------------------------------------------------ events
 
-    /**
-     * Delivered on the simulator's own event thread, in order, as qubesd's stream is read on a
-     * reader thread: a caller never runs the subscriber's handlers itself.
-     */
+    /** Delivered on the simulator's own event thread, in order ({@link EventFeed}). */
     @Override
     public Multi<HostEvent> events() {
-        return Multi.createFrom().emitter(em -> {
-            if (faults.isDown()) {
-                em.fail(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"));
-                return;
-            }
-            em.onTermination(() -> subscribers.remove(em));
-            eventThread.execute(() -> {
-                subscribers.add(em);
-                em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED));
-            });
-        });
+        return Multi.createFrom().deferred(() -> faults.isDown()
+                ? Multi.createFrom().failure(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"))
+                : feed.events());
     }
 
     /**
@@ -642,15 +548,7 @@ public final class SimHost implements QubesHost {
      * host's reconnecting stream does).
      */
     public void dropEventStreams(Runnable whileDown) {
-        eventThread.execute(() -> streamsDown = true);
-        try {
-            whileDown.run();
-        } finally {
-            eventThread.execute(() -> {
-                streamsDown = false;
-                subscribers.forEach(em -> em.emit(HostEvent.of("", HostEvent.CONNECTION_ESTABLISHED)));
-            });
-        }
+        feed.drop(whileDown);
     }
 
     /**
@@ -708,14 +606,7 @@ public final class SimHost implements QubesHost {
     }
 
     private void emit(List<HostEvent> events) {
-        if (events.isEmpty()) {
-            return;
-        }
-        eventThread.execute(() -> {
-            if (!streamsDown) {
-                events.forEach(e -> subscribers.forEach(em -> em.emit(e)));
-            }
-        });
+        feed.emit(events);
     }
 
     // ------------------------------------------------------------------ controls and queries
@@ -759,16 +650,7 @@ public final class SimHost implements QubesHost {
     // ------------------------------------------------------------------ helpers
 
     private SimQube require(String name) {
-        SimQube q = qubes.get(name);
-        if (q == null) {
-            throw new QubesException(QubesException.VM_NOT_FOUND, "No such domain: '" + name + "'");
-        }
-        return q;
-    }
-
-    private boolean isDvmTemplateLocked(String name) {
-        SimQube q = qubes.get(name);
-        return q != null && "True".equals(q.properties.get("template_for_dispvms"));
+        return inventory.require(name);
     }
 
     private void count(SimOp op, String qube) {
@@ -799,113 +681,10 @@ public final class SimHost implements QubesHost {
     }
 
     void addQube(SimQube q) {
-        qubes.put(q.name, q);
+        inventory.add(q);
     }
 
     void setGlobal(String name, String value) {
         globals.put(name, value);
-    }
-
-    /** Builds a simulated host and its starting inventory. */
-    public static final class Builder {
-        private Clock clock = Clock.system();
-        private LatencyModel latency = LatencyModel.QUBES_R43;
-        private long seed = System.nanoTime();
-        private long totalMiB = 16_000;
-        private long dom0MiB = 4_000;
-        private final Map<String, String[]> templateVms = new LinkedHashMap<>();
-        private final List<Object[]> dvmTemplates = new ArrayList<>();
-        private final List<String[]> features = new ArrayList<>();
-        private String defaultDispvm = "";
-        private boolean reuseDispIds;
-        private int bootSlots;
-
-        public Builder clock(Clock c) {
-            clock = c;
-            return this;
-        }
-
-        public Builder latency(LatencyModel l) {
-            latency = l;
-            return this;
-        }
-
-        public Builder seed(long s) {
-            seed = s;
-            return this;
-        }
-
-        public Builder totalMemoryMiB(long mib) {
-            totalMiB = mib;
-            return this;
-        }
-
-        public Builder dom0MemoryMiB(long mib) {
-            dom0MiB = mib;
-            return this;
-        }
-
-        public Builder templateVm(String name) {
-            templateVms.putIfAbsent(name, new String[] {name});
-            return this;
-        }
-
-        /** A DVM template based on the first TemplateVM (or fedora-42-xfce), Fedora-XFCE boot times. */
-        public Builder dvmTemplate(String name, long memoryMiB) {
-            return dvmTemplate(name, memoryMiB, templateVms.isEmpty() ? "fedora-42-xfce" : templateVms.keySet().iterator().next(), 1.0);
-        }
-
-        public Builder dvmTemplate(String name, long memoryMiB, String templateVm, double bootFactor) {
-            templateVm(templateVm);
-            dvmTemplates.add(new Object[] {name, memoryMiB, templateVm, bootFactor});
-            return this;
-        }
-
-        public Builder defaultDispvm(String name) {
-            defaultDispvm = name;
-            return this;
-        }
-
-        /** A feature set at start, validated like any other. */
-        public Builder feature(String qube, String feature, String value) {
-            features.add(new String[] {qube, feature, value});
-            return this;
-        }
-
-        /**
-         * Frees a disposable's id once the qube is gone and {@link #DISPID_COOLING} others were
-         * freed after it (qubesd frees it at once), so a long benchmark can make more than 10,000
-         * disposables. Off by default: a test then never sees a name twice.
-         */
-        public Builder reuseDispIds() {
-            reuseDispIds = true;
-            return this;
-        }
-
-        /**
-         * Boots share the host's CPUs: {@code slots} boots run at full speed at once, more run
-         * proportionally slower ({@link LatencyModel#contention}; Qubes' laptop:
-         * {@link LatencyModel#QUBES_R43_BOOT_SLOTS}). Off (0) by default: every boot takes as long
-         * as one alone, as the tests and benchmarks calibrated before this model expect.
-         */
-        public Builder bootSlots(int slots) {
-            if (slots < 0) {
-                throw new IllegalArgumentException("boot slots " + slots + " refused: 0 (no contention) or more");
-            }
-            bootSlots = slots;
-            return this;
-        }
-
-        public SimHost build() {
-            SimHost host = new SimHost(this);
-            SimInventory.populate(host, dom0MiB, templateVms.keySet(), dvmTemplates);
-            host.setGlobal("default_dispvm", "");
-            host.setGlobal("default_qrexec_timeout", "60");
-            if (!defaultDispvm.isEmpty()) {
-                host.setGlobalProperty("default_dispvm", defaultDispvm);
-            }
-            features.forEach(f -> host.setFeature(f[0], f[1], f[2]));
-            return host;
-        }
     }
 }

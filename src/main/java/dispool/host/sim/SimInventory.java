@@ -12,7 +12,7 @@ final class SimInventory {
     private SimInventory() {
     }
 
-    static void populate(SimHost host, long dom0MiB, Collection<String> templateVms, List<Object[]> dvmTemplates) {
+    static void populate(SimHost host, long dom0MiB, Collection<String> templateVms, List<SimHostBuilder.DvmTemplate> dvmTemplates) {
         SimQube dom0 = new SimQube("dom0", "AdminVM", PowerState.Running, 1.0);
         dom0.properties.put("memory", Long.toString(dom0MiB));
         host.addQube(dom0);
@@ -22,10 +22,10 @@ final class SimInventory {
             t.properties.put("template_for_dispvms", "False");
             host.addQube(t);
         }
-        for (Object[] d : dvmTemplates) {
-            SimQube t = new SimQube((String) d[0], "AppVM", PowerState.Halted, (Double) d[3]);
-            commonProperties(t, (Long) d[1]);
-            t.properties.put("template", (String) d[2]);
+        for (SimHostBuilder.DvmTemplate d : dvmTemplates) {
+            SimQube t = new SimQube(d.name(), "AppVM", PowerState.Halted, d.bootFactor());
+            commonProperties(t, d.memoryMiB());
+            t.properties.put("template", d.templateVm());
             t.properties.put("template_for_dispvms", "True");
             t.features.put("supported-rpc.qubes.WaitForRunningSystem", "1");
             t.features.put("qrexec", "1");
@@ -34,16 +34,9 @@ final class SimInventory {
     }
 
     private static void commonProperties(SimQube q, long memoryMiB) {
-        q.properties.put("name", q.name);
-        q.properties.put("memory", Long.toString(memoryMiB));
+        q.commonProperties(memoryMiB, 2, "sys-firewall");
         q.properties.put("maxmem", "4000");
-        q.properties.put("vcpus", "2");
-        q.properties.put("qrexec_timeout", "60");
-        q.properties.put("netvm", "sys-firewall");
-        q.properties.put("label", "red");
         q.properties.put("kernel", "6.15.11-1.fc41");
-        q.properties.put("guivm", "");
-        q.properties.put("backup_timestamp", "");
         q.volumes.put("private", PRIVATE_VOLUME_BYTES);
         q.volumes.put("root", 20L << 30);
     }

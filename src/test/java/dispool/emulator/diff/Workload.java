@@ -2,6 +2,7 @@ package dispool.emulator.diff;
 
 import dispool.host.Clock;
 import dispool.host.sim.SimHost;
+import dispool.host.sim.SimHostBuilder;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -26,7 +27,7 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
 
     /** The simulated host of every workload (seed fixed, {@code scale} times faster than real time). */
     SimHost host(double scale, long seed) {
-        SimHost.Builder b = SimHost.builder().clock(Clock.scaled(scale)).seed(seed).totalMemoryMiB(16_000).dom0MemoryMiB(4_000)
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(scale)).seed(seed).totalMemoryMiB(16_000).dom0MemoryMiB(4_000)
                 .dvmTemplate(DVM, 400, TEMPLATE_VM, 1.0).feature(DVM, "preload-dispvm-max", Integer.toString(bootMax));
         return (bootDelay == null ? b : b.feature(DVM, "preload-dispvm-delay", bootDelay)).build();
     }

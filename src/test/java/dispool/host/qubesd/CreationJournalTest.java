@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,7 +30,7 @@ class CreationJournalTest {
     private static QubesdHost client(QubesdEmulator emulator, Path journal) {
         SocketTransport t = new SocketTransport(emulator.socket(), Duration.ofSeconds(30));
         return new QubesdHost(t, new EmulatorServices(t), MemorySource.NONE,
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)), journal);
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)), journal);
     }
 
     @Test

@@ -11,7 +11,8 @@ import dispool.emulator.EmulatorServices;
 import dispool.emulator.QubesdEmulator;
 import dispool.emulator.QubesdEmulator.Release;
 import dispool.host.sim.SimHost;
-import dispool.pool.Backoff;
+import dispool.host.sim.SimHostBuilder;
+import dispool.host.Backoff;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
 import dispool.pool.HandOut;
@@ -35,7 +36,7 @@ import org.junit.jupiter.api.Test;
 class NativeModeTest {
 
     private static SimHost sim(boolean withMax) {
-        SimHost.Builder b = SimHost.builder().clock(Clock.scaled(200)).seed(5).dvmTemplate("default-dvm", 400)
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(200)).seed(5).dvmTemplate("default-dvm", 400)
                 .defaultDispvm("default-dvm");
         return (withMax ? b.feature("default-dvm", "preload-dispvm-max", "2") : b).build();
     }
@@ -43,7 +44,7 @@ class NativeModeTest {
     private static QubesdHost client(QubesdEmulator emulator) {
         SocketTransport t = new SocketTransport(emulator.socket(), Duration.ofSeconds(30));
         return new QubesdHost(t, new EmulatorServices(t), MemorySource.NONE,
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
     }
 
     private static QubesdMode detect(Release release, boolean withMax) throws IOException {

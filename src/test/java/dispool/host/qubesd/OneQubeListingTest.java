@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -47,7 +48,7 @@ class OneQubeListingTest {
     }
 
     private static QubesdHost host(Transport t) {
-        return new QubesdHost(t, null, MemorySource.NONE, new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+        return new QubesdHost(t, null, MemorySource.NONE, Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
     }
 
     @Test

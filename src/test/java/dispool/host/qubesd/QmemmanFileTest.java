@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -81,7 +82,7 @@ class QmemmanFileTest {
         try (QubesdEmulator emulator = QubesdEmulator.serve(sim, dir.resolve("q.sock"))) {
             SocketTransport t = new SocketTransport(emulator.socket(), Duration.ofSeconds(10));
             QubesdHost host = new QubesdHost(t, new EmulatorServices(t), new MemoryBudget(1000),
-                    new EventStream.Backoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+                    Backoff.doubling(Duration.ofMillis(10), Duration.ofMillis(100)));
             assertEquals(OptionalLong.of(1000L << 20), host.availableMemory());
             String preload = host.createDisposable("web-dvm", Map.of("internal", "1"));
             String other = host.createDisposable("web-dvm", Map.of());

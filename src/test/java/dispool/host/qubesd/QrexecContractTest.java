@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.QubesHost;
 import dispool.host.QubesHostContract;
@@ -34,7 +35,7 @@ class QrexecContractTest extends QubesHostContract {
         Path client = FakeQrexecClientVm.client(dir);
         QrexecTransport transport = new QrexecTransport(client.toString(), Duration.ofSeconds(30));
         host = new QubesdHost(transport, new EmulatorServices(transport), new QubesdHostContractTest.SimMemory(sim),
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
     }
 
     @AfterEach

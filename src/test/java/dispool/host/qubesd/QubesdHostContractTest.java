@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.QubesHost;
 import dispool.host.QubesHostContract;
@@ -33,7 +34,7 @@ class QubesdHostContractTest extends QubesHostContract {
         emulator = QubesdEmulator.serve(sim, socket);
         SocketTransport transport = new SocketTransport(socket, Duration.ofSeconds(30));
         host = new QubesdHost(transport, new EmulatorServices(transport), new SimMemory(sim),
-                new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
     }
 
     @AfterEach

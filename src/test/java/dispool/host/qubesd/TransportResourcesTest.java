@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -46,7 +47,7 @@ class TransportResourcesTest {
         try (QubesdEmulator emulator = QubesdEmulator.serve(sim, dir.resolve("qubesd.sock"))) {
             SocketTransport transport = new SocketTransport(emulator.socket(), CALL_TIMEOUT);
             QubesdHost host = new QubesdHost(transport, new EmulatorServices(transport), MemorySource.NONE,
-                    new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                    Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
             host.feature("default-dvm", "preload-dispvm-max"); // JDK and emulator set up before the baseline
             int queuedBefore = SocketTransport.watchdogsQueued();
             long fdsBefore = openFds();
@@ -70,7 +71,7 @@ class TransportResourcesTest {
             callers.shutdown();
             SocketTransport gone = new SocketTransport(dir.resolve("no-qubesd.sock"), CALL_TIMEOUT);
             QubesdHost noQubesd = new QubesdHost(gone, null, MemorySource.NONE,
-                    new EventStream.Backoff(Duration.ofMillis(20), Duration.ofMillis(200)));
+                    Backoff.doubling(Duration.ofMillis(20), Duration.ofMillis(200)));
             for (int i = 0; i < 1000; i++) {
                 assertThrows(QubesException.class, () -> noQubesd.feature("default-dvm", "preload-dispvm-max")); // cannot connect
             }

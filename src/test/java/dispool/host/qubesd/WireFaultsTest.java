@@ -1,5 +1,6 @@
 package dispool.host.qubesd;
 
+import dispool.host.Backoff;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -103,7 +104,7 @@ class WireFaultsTest {
                 concat(established, b("1\0disp1\0domain-paused\0\0")));
         Transport t = new SocketTransport(server.path, Duration.ofSeconds(5));
         QubesdHost host = new QubesdHost(t, null, MemorySource.NONE,
-                new EventStream.Backoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+                Backoff.doubling(Duration.ofMillis(10), Duration.ofMillis(100)));
         AssertSubscriber<HostEvent> events = host.events().subscribe().withSubscriber(AssertSubscriber.create(10));
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> events.getItems().size() == 3);
         assertEquals(List.of(HostEvent.of("", "connection-established"), HostEvent.of("", "connection-established"),
@@ -116,7 +117,7 @@ class WireFaultsTest {
         server = new ScriptedServer(dir.resolve("garbage.sock"), b("0\0not events"),
                 b("1\0\0connection-established\0\0"));
         QubesdHost host = new QubesdHost(new SocketTransport(server.path, Duration.ofSeconds(5)), null, MemorySource.NONE,
-                new EventStream.Backoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+                Backoff.doubling(Duration.ofMillis(10), Duration.ofMillis(100)));
         AssertSubscriber<HostEvent> events = host.events().subscribe().withSubscriber(AssertSubscriber.create(10));
         Awaitility.await().atMost(5, TimeUnit.SECONDS).until(() -> events.getItems().size() == 1);
         assertEquals(HostEvent.CONNECTION_ESTABLISHED, events.getItems().get(0).name());
@@ -136,7 +137,7 @@ class WireFaultsTest {
             assertTrue(new String(raw(emulator.socket(), b("admin.vm.List+ dom0 keyword adminvm\0")), StandardCharsets.UTF_8)
                     .startsWith("0\0dom0 class=AdminVM state=Running uuid="));
             QubesdHost host = new QubesdHost(new SocketTransport(emulator.socket(), Duration.ofSeconds(5)), null,
-                    MemorySource.NONE, new EventStream.Backoff(Duration.ofMillis(10), Duration.ofMillis(100)));
+                    MemorySource.NONE, Backoff.doubling(Duration.ofMillis(10), Duration.ofMillis(100)));
             QubesException denied = assertThrows(QubesException.class, () -> host.setFeature("web-dvm", "preload-dispvm", "x"));
             assertTrue(denied.getMessage().contains("admin.vm.feature.Set+preload-dispvm on web-dvm"), denied.getMessage());
             assertEquals(QubesException.VALUE_ERROR,

@@ -16,7 +16,7 @@ import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
 /**
- * Boots sharing the CPUs ({@link SimHost.Builder#bootSlots}). Measured on the readiness step (start
+ * Boots sharing the CPUs ({@link SimHostBuilder#bootSlots}). Measured on the readiness step (start
  * returned → system running), drawn when all the round's qubes are booting: 1.7 s alone, 1.7 × 4/3
  * = 2.27 s with 4 booting on 3 slots. Twelve boots each, host-clock figures at time scale 20, where
  * a loaded machine's oversleep (14 ms of wall time for the 0.28 s between 1.72 s and the bound)

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /** What only the simulator has: its calibration, memory model and fault injection. */
 class SimHostTest {
 
-    private static SimHost.Builder host(double scale) {
+    private static SimHostBuilder host(double scale) {
         return SimHost.builder().clock(Clock.scaled(scale)).seed(5).dvmTemplate("a-dvm", 400);
     }
 
@@ -98,7 +98,9 @@ class SimHostTest {
         SimHost sim = host(1000).build();
         QubesException e = assertThrows(QubesException.class, () -> sim.setFeature("a-dvm", "preload-dispvm-max", "two"));
         assertEquals("Invalid preload-dispvm-max value: not a digit", e.getMessage());
-        assertThrows(QubesException.class, () -> sim.setFeature("a-dvm", "preload-dispvm-threshold", "100"));
+        assertThrows(QubesException.class, () -> sim.setFeature("dom0", "preload-dispvm-threshold", "1.5"));
+        sim.setFeature("a-dvm", "preload-dispvm-threshold", "100"); // qubesd checks it on dom0 only (adminvm.py)
+        assertThrows(QubesException.class, () -> sim.setFeature("dom0", "preload-dispvm-delay", "5d"));
         assertThrows(QubesException.class, () -> sim.setFeature("dom0", "preload-dispvm-delay", "soon"));
         sim.setFeature("dom0", "preload-dispvm-delay", "-1.5");
     }

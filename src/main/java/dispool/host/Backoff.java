@@ -1,14 +1,17 @@
-package dispool.pool;
+package dispool.host;
 
+import dispool.host.Backoff;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * How long to wait before trying again after failures: exponential, capped, with jitter so that
- * things failing together do not retry together. The one retry policy of the engine: a pool's
- * next preload attempt, a removal the host refused, a reconcile that failed, a lost host event
- * stream. The policy is immutable and shared; each retrying thing keeps its own {@link State}
- * (or attempt count), reset by its next success.
+ * things failing together do not retry together. The one retry policy of dispool: a pool's next
+ * preload attempt, a removal the host refused, a reconcile that failed, the engine's
+ * resubscription to host events, and the qubesd adapter's reconnection of {@code admin.Events}.
+ * It lives in {@code host/}, the lowest layer, so the adapters and the engine share it. The
+ * policy is immutable and shared; each retrying thing keeps its own {@link State} (or attempt
+ * count), reset by its next success.
  */
 public record Backoff(Duration initial, double multiplier, Duration cap, double jitter) {
 
@@ -29,32 +32,37 @@ public record Backoff(Duration initial, double multiplier, Duration cap, double 
         return Duration.ofNanos((long) Math.min(capped * spread, cap.toNanos()));
     }
 
-    /** Per-pool retry state: attempts since the last success and when the next may start. */
-    static final class State {
+    /** Doubling from {@code initial} up to {@code cap}, with 10% jitter. */
+    public static Backoff doubling(Duration initial, Duration cap) {
+        return new Backoff(initial, 2.0, cap, 0.1);
+    }
+
+    /** Retry state of one retrying thing: attempts since the last success and when the next may start. */
+    public static final class State {
         private final Backoff policy;
         private int failures;
         private long notBeforeNanos;
 
-        State(Backoff policy) {
+        public State(Backoff policy) {
             this.policy = policy;
         }
 
-        synchronized void failed(long nowNanos) {
+        public synchronized void failed(long nowNanos) {
             failures++;
             notBeforeNanos = nowNanos + policy.delay(failures).toNanos();
         }
 
-        synchronized void succeeded() {
+        public synchronized void succeeded() {
             failures = 0;
             notBeforeNanos = 0;
         }
 
-        synchronized int failures() {
+        public synchronized int failures() {
             return failures;
         }
 
         /** Host-time nanoseconds until the next attempt may start; 0 when it may start now. */
-        synchronized long waitNanos(long nowNanos) {
+        public synchronized long waitNanos(long nowNanos) {
             return Math.max(0, notBeforeNanos - nowNanos);
         }
     }
