@@ -24,6 +24,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -289,9 +290,11 @@ class OpenInDvmTest {
     /**
      * What the service script adds to a hand-out: its run (the default_dispvm and tag calls to the
      * fake dom0, GET the pool, POST the hand-out, DELETE when the call closes at once) against the
-     * same three HTTP calls made by curl directly. The medians are printed for the report, not asserted.
+     * same three HTTP calls made by curl directly. A benchmark, not a check: the medians are printed
+     * for the report, so it is tagged out of the default run (docs/benchmarks.md gives its command).
      */
     @Test
+    @Tag("bench")
     void measureTheServiceScriptsOverhead() throws Exception {
         Path script = world.root().resolve("qubes/dispool-mgmt/dispool.OpenInVM");
         int rounds = 15;
@@ -316,7 +319,6 @@ class OpenInDvmTest {
         double curlsMs = curlNs[rounds / 2] / 1e6;
         System.out.printf("dispool.OpenInVM overhead: script median %.1f ms, bare curl GET+POST+DELETE median %.1f ms,"
                 + " added by the script %.1f ms (%d rounds)%n", scriptMs, curlsMs, scriptMs - curlsMs, rounds);
-        assertTrue(scriptMs > 0 && curlsMs > 0);
     }
 
     private String bareCurls() throws Exception {
