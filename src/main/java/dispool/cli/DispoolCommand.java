@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 @TopCommand
 @Command(name = "dispool", mixinStandardHelpOptions = true, version = "dispool 0.1.0",
         description = "Preloaded Qubes OS disposables: a pool per DVM template, handed out in milliseconds.",
-        subcommands = {LsCommand.class, GetCommand.class, SetCommand.class, UnsetCommand.class, HandoutCommand.class,
+        subcommands = {LsCommand.class, TopCommand.class, GetCommand.class, SetCommand.class, UnsetCommand.class, HandoutCommand.class,
             RmCommand.class, DrainCommand.class, RefillCommand.class, RunCommand.class, OpenCommand.class,
             SimQubesdCommand.class, BenchCommand.class, ChaosCommand.class, AdviceCommand.class, AutoComplete.GenerateCompletion.class})
 public class DispoolCommand implements Runnable {
