@@ -52,7 +52,7 @@ public final class TopScreen {
         out.add(line(width, b -> b.style(faint()).append("keys: ↑↓/j/k select  s sort  +/- preload-dispvm-max  "
                 + "d drain  r refill  q quit  (" + READY + " ready " + STARTING + " starting " + HANDED_OUT
                 + " handed out, not yet refilled)")));
-        int footer = Math.max(2, Math.min(6, height - 2 - LINES_PER_POOL * Math.max(1, rows.size()) - 1));
+        int footer = Math.max(2, height - 2 - LINES_PER_POOL * Math.max(1, rows.size()) - 1); // the rest: events
         int poolLines = Math.max(LINES_PER_POOL, height - out.size() - 1 - footer);
         out.addAll(pools(rows, model.selected(), width, poolLines));
         out.add(line(width, b -> b.style(frame.status() == null ? faint() : bold())
