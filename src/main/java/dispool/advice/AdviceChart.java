@@ -166,8 +166,9 @@ public final class AdviceChart {
         r.setDefaultItemLabelFont(new Font("SansSerif", Font.PLAIN, 11));
         NumberAxis axis = new NumberAxis("% of requests finding no ready preload");
         axis.setUpperBound(105);
-        CategoryPlot p = new CategoryPlot(data, new CategoryAxis("preload-dispvm-max (replay of the recorded requests)"),
-                axis, r);
+        CategoryAxis maxes = new CategoryAxis("preload-dispvm-max (replay of the recorded requests)");
+        maxes.setMaximumCategoryLabelLines(2); // "12 advised" wraps under its bar instead of becoming "..."
+        CategoryPlot p = new CategoryPlot(data, maxes, axis, r);
         p.setBackgroundPaint(Color.WHITE);
         p.setRangeGridlinePaint(Color.LIGHT_GRAY);
         ValueMarker target = new ValueMarker(100 * d.missTarget());
