@@ -43,7 +43,7 @@ public class TopCommand extends ServiceCommand {
         double timeScale = expect(client, "GET", "/api/v1/host", null).path("timeScale").asDouble(1);
         refresh(client, model);
         advise(client, model);
-        if (System.console() == null) {
+        if (!onTerminal()) {
             snapshot(client, model);
             return 0;
         }
@@ -66,6 +66,22 @@ public class TopCommand extends ServiceCommand {
         }
         lines.subList(0, last).forEach(out()::println);
         out().flush();
+    }
+
+    /**
+     * Whether stdin and stdout are a terminal. Java 17's console exists only then; from Java 22 on
+     * it exists anyway and says so in {@code isTerminal()}, read by reflection to build on 17.
+     */
+    static boolean onTerminal() {
+        java.io.Console c = System.console();
+        if (c == null) {
+            return false;
+        }
+        try {
+            return (Boolean) java.io.Console.class.getMethod("isTerminal").invoke(c);
+        } catch (ReflectiveOperationException before22) {
+            return true;
+        }
     }
 
     /** Colours unless {@code NO_COLOR} is set to anything but empty (no-color.org). */
