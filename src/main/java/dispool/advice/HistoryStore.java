@@ -3,6 +3,7 @@ package dispool.advice;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dispool.files.OwnerOnlyFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -10,7 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * per template) and, when given a file, on disk as JSON lines: appended as they come, read back
  * at start. The file is bounded too: when it passes half of {@code maxFileBytes} it becomes
  * {@code <file>.1} (replacing the older one) and a new file starts, so the two never hold more
- * than {@code maxFileBytes} together and the newest half-budget is always kept.
+ * than {@code maxFileBytes} together and the newest half-budget is always kept. Both are the
+ * owner's only (0600): they say who used which template when.
  *
  * <p>A disk that refuses a write costs the history its persistence, never the engine a hand-out:
  * the store keeps recording in memory and says what failed once.
@@ -70,7 +71,7 @@ public final class HistoryStore {
         s.load(rotated(file));
         s.load(file);
         s.fileBytes = Files.exists(file) ? Files.size(file) : 0;
-        s.writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        s.writer = OwnerOnlyFiles.open(file, false);
         if (s.skippedLines > 0) {
             LOG.log(System.Logger.Level.WARNING, "history " + file + ": " + s.skippedLines
                     + " unreadable lines skipped (a line cut by a crash, or not dispool's)");
@@ -139,8 +140,7 @@ public final class HistoryStore {
     private void rotate() throws IOException {
         writer.close();
         Files.move(file, rotated(file), StandardCopyOption.REPLACE_EXISTING);
-        writer = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        writer = OwnerOnlyFiles.open(file, true);
         fileBytes = 0;
     }
 

@@ -1,6 +1,5 @@
 package dispool.api;
 
-import dispool.app.AuditLog;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;

@@ -13,10 +13,13 @@ final class Bodies {
     private Bodies() {
     }
 
-    @Schema(name = "PoolMax", description = "PUT /api/v1/pools/{template}")
+    @Schema(name = "PoolMax", description = "PUT /api/v1/pools/{template}: max, policy, or both")
     record PoolMax(
-            @Schema(type = SchemaType.INTEGER, required = true, minimum = "0", maximum = "100",
-                    description = "the template's preload-dispvm-max: digits only, 0 to 100") String max) {
+            @Schema(type = SchemaType.INTEGER, minimum = "0", maximum = "100",
+                    description = "the template's preload-dispvm-max: digits only, 0 to 100") String max,
+            @Schema(nullable = true, enumeration = {"qubes", "adaptive"},
+                    description = "the template's preload-dispvm-x-dispool-policy; null removes it (the service's default applies)")
+            String policy) {
     }
 
     @Schema(name = "Settings", description = "PUT /api/v1/settings: only the fields given change")

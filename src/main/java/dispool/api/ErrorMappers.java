@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dispool.app.AuditLog;
 import dispool.host.QubesException;
 import dispool.pool.DispoolException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;

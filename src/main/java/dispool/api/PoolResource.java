@@ -2,8 +2,10 @@ package dispool.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dispool.pool.DispoolEngine;
+import dispool.pool.DispoolException;
 import dispool.pool.HandOut;
 import dispool.pool.PoolView;
+import dispool.pool.RefillPolicies;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Inject;
@@ -31,6 +33,8 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @APIResponse(responseCode = "403", ref = "forbidden")
 @APIResponse(responseCode = "500", ref = "internal")
 public class PoolResource {
+
+    private static final List<String> FIELDS = List.of("max", "policy");
 
     @Inject
     DispoolEngine engine;
@@ -60,7 +64,11 @@ public class PoolResource {
         return engine.pool(template);
     }
 
-    /** Sets preload-dispvm-max of the template, as {@code qvm-features T preload-dispvm-max N}. */
+    /**
+     * Sets preload-dispvm-max of the template, as {@code qvm-features T preload-dispvm-max N}, and/or
+     * its refill policy, as {@code qvm-features T preload-dispvm-x-dispool-policy P} ({@code "policy": null} removes
+     * it: the service's default applies). The policy is checked before anything is written.
+     */
     @PUT
     @Path("/{template}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -71,15 +79,33 @@ public class PoolResource {
     @APIResponse(responseCode = "415", ref = "invalid-input")
     @APIResponse(responseCode = "502", ref = "host-error")
     @APIResponse(responseCode = "503", ref = "host-unavailable")
-    @APIResponse(responseCode = "200", description = "the pool with its new max",
+    @APIResponse(responseCode = "200", description = "the pool with its new max or policy",
             content = @Content(mediaType = MediaType.APPLICATION_JSON,
                     schema = @Schema(implementation = PoolView.class)))
     public PoolView setMax(@PathParam("template") String template,
             @RequestBody(required = true, content = @Content(schema = @Schema(implementation = Bodies.PoolMax.class)))
             JsonNode body) {
-        String max = Json.field(body, "max", List.of("max"));
-        audit.change("preload-dispvm-max=" + max);
-        engine.setMax(template, max);
+        Json.requireObject(body, FIELDS);
+        if (!body.has("max") && !body.has("policy")) {
+            throw DispoolException.invalid("max", null, "required", "the body must give \"max\" or \"policy\"");
+        }
+        String policy = Json.optional(body, "policy");
+        if (policy != null) {
+            RefillPolicies.validate("policy", policy);
+        }
+        if (body.has("max")) {
+            String max = Json.field(body, "max", FIELDS);
+            audit.change("preload-dispvm-max=" + max);
+            engine.setMax(template, max);
+        }
+        if (body.has("policy")) {
+            audit.change(RefillPolicies.FEATURE + "=" + policy);
+            if (policy == null) {
+                engine.unsetPolicy(template);
+            } else {
+                engine.setPolicy(template, policy);
+            }
+        }
         return engine.pool(template);
     }
 

@@ -5,12 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
@@ -19,11 +22,18 @@ import org.jboss.logging.Logger;
  * The bearer token of the TCP listener, kept in a file only its owner may read. The first start
  * creates the file (mode 0600, directories 0700) with 32 random bytes; later starts read it, so
  * clients keep working across restarts. The token itself is never logged, only the file's path.
+ *
+ * <p>A file someone else could have written or read is refused at start, naming the file and the
+ * fix: a symbolic link (it could point anywhere the service may read), a file not owned by the
+ * service's user, one the group or others may read or write, or a token shorter than
+ * {@link #MIN_LENGTH} characters (guessable).
  */
 public final class ApiToken {
 
     private static final Logger LOG = Logger.getLogger(ApiToken.class);
     private static final int RANDOM_BYTES = 32;
+    /** The shortest token accepted: 32 characters of base64 carry 192 bits. */
+    static final int MIN_LENGTH = 32;
 
     private final Path file;
     private final byte[] token;
@@ -36,14 +46,15 @@ public final class ApiToken {
     /** Reads the token from {@code file}, creating the file with a new random token if it is missing. */
     public static ApiToken load(Path file) {
         try {
-            if (!Files.exists(file)) {
+            if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
                 create(file);
             }
-            warnIfOthersMayRead(file);
+            refuseUnsafe(file);
             String text = Files.readString(file, StandardCharsets.US_ASCII).trim();
-            if (text.isEmpty()) {
-                throw new IllegalStateException("the API token file " + file + " is empty: delete it and restart dispool "
-                        + "to have a new token made, or write one (one line, no spaces) into it");
+            if (text.length() < MIN_LENGTH) {
+                throw refused(file, (text.isEmpty() ? "is empty" : "holds a token of " + text.length() + " characters, fewer than "
+                        + MIN_LENGTH), "delete it and restart dispool to have a new token made, or write one of at least "
+                        + MIN_LENGTH + " characters (one line, no spaces) into it");
             }
             return new ApiToken(file, text.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
@@ -69,12 +80,30 @@ public final class ApiToken {
         LOG.infof("created the API token file %s (mode 0600)", file);
     }
 
-    private static void warnIfOthersMayRead(Path file) throws IOException {
-        Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-        if (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ)) {
-            LOG.warnf("the API token file %s is readable by others (%s): run chmod 600 on it", file,
-                    PosixFilePermissions.toString(perms));
+    /** Refuses a token file that is a link, not the service user's, or open to group or others. */
+    private static void refuseUnsafe(Path file) throws IOException {
+        PosixFileAttributes a = Files.readAttributes(file, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink()) {
+            throw refused(file, "is a symbolic link (to " + Files.readSymbolicLink(file) + ")",
+                    "replace it by the file itself, or point dispool.api.token-file at the real file");
         }
+        String user = System.getProperty("user.name");
+        if (!a.owner().getName().equals(user)) {
+            throw refused(file, "is owned by " + a.owner().getName() + ", not by " + user + " who runs dispool",
+                    "run chown " + user + " on it, or delete it and restart dispool to have a new one made");
+        }
+        Set<PosixFilePermission> open = EnumSet.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+                PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+        open.retainAll(a.permissions());
+        if (!open.isEmpty()) {
+            throw refused(file, "may be read or written by others (mode " + PosixFilePermissions.toString(a.permissions()) + ")",
+                    "run chmod 600 on it");
+        }
+    }
+
+    private static IllegalStateException refused(Path file, String what, String fix) {
+        return new IllegalStateException("the API token file " + file + " (dispool.api.token-file) " + what
+                + ": refused; " + fix);
     }
 
     /**

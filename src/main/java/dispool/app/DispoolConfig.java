@@ -152,6 +152,14 @@ public interface DispoolConfig {
         dispool.host.qubesd.QubesdMode mode();
 
         /**
+         * Where dispool records the name of each disposable it is creating, before the Admin API
+         * call: after a crash, a qube named there that never got its marks is provably dispool's
+         * and is removed (nothing else is). Default ~/.local/state/dispool/creations.
+         */
+        @WithDefault("${user.home}/.local/state/dispool/creations")
+        String creationsFile();
+
+        /**
          * Memory in MiB that dispool's preloads may take, used when qmemman's file
          * ({@link #qmemmanFile()}) does not exist (R4.2, a management qube): available = budget −
          * memory of dispool's running preloads. Unset (and no file): preloading is not gated by
@@ -230,9 +238,25 @@ public interface DispoolConfig {
         @WithDefault("10M")
         String maxSize();
 
-        /** How many rotated files are kept. Default 5. */
+        /** How many rotated files are kept (of each of the two files). Default 5. */
         @WithDefault("5")
         int keep();
+
+        /**
+         * Where calls refused at the door go (no or a wrong token, a foreign {@code Host} or
+         * {@code Origin}, a malformed or oversized request), apart from {@link #file()}: however
+         * many arrive, they never rotate an authorised action away. Same size and rotation as
+         * {@link #file()}. Default ~/.local/state/dispool/audit-refused.log.
+         */
+        @WithDefault("${user.home}/.local/state/dispool/audit-refused.log")
+        String refusedFile();
+
+        /**
+         * Refused calls written per peer (the uid on the socket, the address on TCP) and minute;
+         * the rest are counted in one summary line per peer and minute. Default 20.
+         */
+        @WithDefault("20")
+        int refusalsPerMinute();
     }
 
     /** The engine's own timing; durations are host time (the simulator may run faster). */
@@ -261,7 +285,7 @@ public interface DispoolConfig {
         Duration memoryRetry();
 
         /**
-         * Refill policy of every pool whose template names none in its {@code x-dispool-policy}
+         * Refill policy of every pool whose template names none in its {@code preload-dispvm-x-dispool-policy}
          * feature: {@code qubes} (R4.3's timers) or {@code adaptive} (sized to demand). Default qubes.
          */
         @WithDefault("qubes")

@@ -33,7 +33,7 @@ final class QubesdSetup {
             case qrexec -> new QrexecTransport(c.qrexecClientVm(), c.callTimeout());
         };
         QubesdHost host = new QubesdHost(transport, services(c, transport), memory(c),
-                new EventStream.Backoff(c.eventsReconnectInitial(), c.eventsReconnectMax()));
+                new EventStream.Backoff(c.eventsReconnectInitial(), c.eventsReconnectMax()), Path.of(c.creationsFile()));
         LOG.infof("qubesd host through %s; available memory from %s", transport.describe(), host.availableMemorySource());
         return host;
     }

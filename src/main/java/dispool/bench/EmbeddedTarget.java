@@ -5,6 +5,7 @@ import dispool.host.sim.LatencyModel;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
+import dispool.pool.RefillPolicies;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -57,7 +58,7 @@ public final class EmbeddedTarget extends EngineTarget {
         this(timeScale, seed, hostMemoryMiB, templates, refillDelaySeconds, null);
     }
 
-    /** @param policy the refill policy of every template ({@code x-dispool-policy}); null: the engine's default */
+    /** @param policy the refill policy of every template ({@code preload-dispvm-x-dispool-policy}); null: the engine's default */
     public EmbeddedTarget(double timeScale, long seed, long hostMemoryMiB, List<Template> templates,
             double refillDelaySeconds, String policy) {
         this(timeScale, seed, hostMemoryMiB, templates, refillDelaySeconds, policy, HostModel.UNCONTENDED);
@@ -72,7 +73,7 @@ public final class EmbeddedTarget extends EngineTarget {
             b.dvmTemplate(t.name(), t.memoryMiB(), "fedora-42-xfce", t.bootFactor())
                     .feature(t.name(), "preload-dispvm-delay", number(refillDelaySeconds));
             if (policy != null) {
-                b.feature(t.name(), "x-dispool-policy", policy);
+                b.feature(t.name(), RefillPolicies.FEATURE, policy);
             }
         }
         SimHost sim = b.build();

@@ -46,7 +46,7 @@ public final class QemuTarget extends EngineTarget {
      * @param memoryBudgetMiB memory the guests may take together (the host's analogue of a Qubes
      *                        machine's RAM); empty: this machine's MemAvailable only
      * @param thresholdMiB    dom0's preload-dispvm-threshold from the start (memory preloads leave free); 0: unset
-     * @param policy          the refill policy of every template ({@code x-dispool-policy}); null: the engine's default
+     * @param policy          the refill policy of every template ({@code preload-dispvm-x-dispool-policy}); null: the engine's default
      */
     public QemuTarget(List<EmbeddedTarget.Template> templates, double refillDelaySeconds, Path guestDir,
             OptionalLong memoryBudgetMiB, long thresholdMiB, String policy) {

@@ -30,7 +30,7 @@ class AdviceCommand extends ServiceCommand {
     String template;
 
     @Option(names = "--miss-target", paramLabel = "SHARE", description = "Highest share of requests that may find no "
-            + "ready preload, above 0 and below 1 (0.01 = 1%). Default: the service's dispool.history.miss-target.")
+            + "ready preload, above 0 and below 1 (0.01 = 1%%). Default: the service's dispool.history.miss-target.")
     Double missTarget;
 
     @Option(names = "--chart", paramLabel = "FILE.png|FILE.svg", description = "Also draw the advice: requests per "
@@ -44,7 +44,7 @@ class AdviceCommand extends ServiceCommand {
         if (template != null) {
             templates.add(template);
         } else {
-            expect(client, "GET", "/api/v1/pools", null).forEach(p -> templates.add(p.get("template").asText()));
+            array(expect(client, "GET", "/api/v1/pools", null)).forEach(p -> templates.add(field(p, "template").asText()));
         }
         String query = missTarget == null ? "" : "?miss-target=" + String.format(Locale.ROOT, "%s", missTarget);
         if (chart != null && template == null) {
@@ -54,16 +54,16 @@ class AdviceCommand extends ServiceCommand {
             JsonNode advice = expect(client, "GET", "/api/v1/pools/" + t + "/advice" + query, null);
             print(advice);
             if (chart != null) {
-                draw(advice);
+                draw(advice, client);
             }
         }
         return 0;
     }
 
-    private void draw(JsonNode advice) {
+    private void draw(JsonNode advice, ServiceClient client) {
         try {
             AdviceChartData data = new ObjectMapper().treeToValue(advice.get("chart"), AdviceChartData.class);
-            AdviceChart.write(data, "dispool advice " + data.template() + " via " + service.client().where(), chart);
+            AdviceChart.write(data, "dispool advice " + data.template() + " via " + client.where(), chart);
         } catch (IOException | IllegalArgumentException e) {
             throw new Refused("cannot write the chart " + chart + " (" + e.getMessage() + "): give a writable FILE.png "
                     + "or FILE.svg", REFUSED);
@@ -73,9 +73,9 @@ class AdviceCommand extends ServiceCommand {
 
     private void print(JsonNode advice) {
         String max = advice.hasNonNull("recommendedMax") ? advice.get("recommendedMax").asText() : "-";
-        out().printf(Locale.ROOT, "%s: preload-dispvm-max now %d, advised %s%n", advice.get("template").asText(),
-                advice.get("currentMax").asInt(), max);
-        advice.get("reasons").forEach(r -> out().println("  " + r.asText()));
+        out().printf(Locale.ROOT, "%s: preload-dispvm-max now %d, advised %s%n", field(advice, "template").asText(),
+                field(advice, "currentMax").asInt(), max);
+        field(advice, "reasons").forEach(r -> out().println("  " + r.asText()));
         if (advice.hasNonNull("command")) {
             out().println(advice.get("command").asText());
         }

@@ -7,18 +7,21 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code dispool get TEMPLATE [KEY]} / {@code dispool get --global [KEY]}, as qvm-prefs reads. */
+/** {@code dispool get TEMPLATE [KEY]} / {@code dispool get dom0 [KEY]}, as qvm-features reads. */
 @Command(name = "get", mixinStandardHelpOptions = true,
-        description = {"Show a pool (every key, one a line) or one key's value.",
+        description = {"Show a pool (every key, one a line) or one key's value; dom0 (or --global) for the global knobs.",
             "Pool keys: max, max-source, threshold, delay, memory, ready, starting, preloads, last-failure, failures,"
-                + " retry-in-ms, warning.",
-            "Global keys (--global): max, threshold, delay, default-dispvm, available, available-source."})
+                + " retry-in-ms, warning, policy.",
+            "Global keys (dom0): max, threshold, delay, default-dispvm, available, available-source.",
+            "Qubes' names work too: preload-dispvm-max, preload-dispvm-threshold, preload-dispvm-delay,"
+                + " preload-dispvm-x-dispool-policy, default_dispvm.",
+            "  dispool get web-dvm preload-dispvm-max", "  dispool get dom0 preload-dispvm-threshold"})
 class GetCommand extends ServiceCommand {
 
-    @Option(names = "--global", description = "dom0's knobs and the global default_dispvm instead of a pool.")
+    @Option(names = "--global", description = "dom0's knobs and the global default_dispvm instead of a pool (as: dispool get dom0).")
     boolean global;
 
-    @Parameters(paramLabel = "TEMPLATE|KEY", arity = "0..2", description = "TEMPLATE [KEY], or with --global [KEY].")
+    @Parameters(paramLabel = "TEMPLATE|KEY", arity = "0..2", description = "TEMPLATE [KEY], or dom0 [KEY].")
     List<String> words = List.of();
 
     @Override

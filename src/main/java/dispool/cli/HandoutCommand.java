@@ -23,11 +23,25 @@ class HandoutCommand extends ServiceCommand {
     @Override
     int run(ServiceClient client) {
         JsonNode h = handOut(this, client, template);
-        out().println(format == Format.json ? h.toPrettyString() : h.get("name").asText());
+        out().println(format == Format.json ? JsonText.pretty(h) : name(h));
         return 0;
+    }
+
+    @Override
+    java.time.Duration readTimeout() {
+        return HAND_OUT_TIMEOUT;
     }
 
     static JsonNode handOut(ServiceCommand cmd, ServiceClient client, String template) {
         return cmd.expect(client, "POST", template == null ? "/api/v1/dispvms" : "/api/v1/pools/" + template + "/dispvms", null);
+    }
+
+    /** The disposable's name from a hand-out reply, checked as a qube name before it goes into a path. */
+    static String name(JsonNode handOut) {
+        String name = field(handOut, "name").asText();
+        if (!name.matches("[A-Za-z][A-Za-z0-9_.-]{0,30}")) {
+            throw new ServiceClient.Failed("the service handed out '" + shorten(name) + "', which is not a qube name");
+        }
+        return name;
     }
 }

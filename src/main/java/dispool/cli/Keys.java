@@ -2,6 +2,7 @@ package dispool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
@@ -11,7 +12,9 @@ import picocli.CommandLine.ParameterException;
 /**
  * The names {@code dispool get/set/unset} use, in qvm-features' lower-case-with-dashes manner, and
  * the service's JSON fields behind them. A pool's max is its template's {@code preload-dispvm-max};
- * the global keys are dom0's features and the global default_dispvm.
+ * the global keys are dom0's features and the global default_dispvm. Qubes' own names are taken
+ * too ({@link #QUBES_NAMES}), so {@code dispool set web-dvm preload-dispvm-max 2} does what
+ * {@code qvm-features web-dvm preload-dispvm-max 2} does.
  */
 final class Keys {
 
@@ -19,7 +22,11 @@ final class Keys {
     static final Map<String, String> POOL = ordered(
             "max", "max", "max-source", "maxSource", "threshold", "thresholdMiB", "delay", "delaySeconds",
             "memory", "memoryMiB", "ready", "ready", "starting", "starting", "preloads", "preloads",
-            "last-failure", "lastFailure", "failures", "failures", "retry-in-ms", "retryInMs", "warning", "warning");
+            "last-failure", "lastFailure", "failures", "failures", "retry-in-ms", "retryInMs", "warning", "warning",
+            "policy", "policy");
+
+    /** Pool keys a PUT /pools/{template} takes, with the field it writes. */
+    static final Map<String, String> POOL_SETTABLE = ordered("max", "max", "policy", "policy");
 
     /** Global key → the field of {@code GET/PUT /settings}. */
     static final Map<String, String> GLOBAL = ordered(
@@ -30,13 +37,22 @@ final class Keys {
     static final Map<String, String> GLOBAL_SETTABLE = ordered(
             "max", "globalMax", "threshold", "threshold", "delay", "delay", "default-dispvm", "defaultDispvm");
 
+    /** Qubes' feature and property names, and the key each one is. */
+    static final Map<String, String> QUBES_NAMES = ordered(
+            "preload-dispvm-max", "max", "preload-dispvm-threshold", "threshold", "preload-dispvm-delay", "delay",
+            "preload-dispvm-x-dispool-policy", "policy", "default_dispvm", "default-dispvm");
+
     private Keys() {
     }
 
+    /** The field behind {@code key} (or its Qubes name); a usage error naming the keys when there is none. */
     static String field(CommandSpec spec, Map<String, String> keys, String key) {
-        String field = keys.get(key);
+        String field = keys.get(QUBES_NAMES.getOrDefault(key, key));
         if (field == null) {
-            throw new ParameterException(spec.commandLine(), "unknown key '" + key + "': one of " + keys.keySet());
+            List<String> qubes = QUBES_NAMES.entrySet().stream().filter(e -> keys.containsKey(e.getValue()))
+                    .map(Map.Entry::getKey).toList();
+            throw new ParameterException(spec.commandLine(), "unknown key '" + key + "': one of " + keys.keySet()
+                    + (qubes.isEmpty() ? "" : ", or Qubes' names " + qubes));
         }
         return field;
     }
@@ -50,7 +66,7 @@ final class Keys {
             return StreamSupport.stream(v.spliterator(), false)
                     .map(p -> p.get("name").asText() + ":" + p.get("state").asText()).collect(Collectors.joining(" "));
         }
-        return v.isValueNode() ? v.asText() : v.toString();
+        return v.isValueNode() ? v.asText() : JsonText.write(v);
     }
 
     private static Map<String, String> ordered(String... pairs) {

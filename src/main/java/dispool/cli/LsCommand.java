@@ -22,11 +22,11 @@ class LsCommand extends ServiceCommand {
 
     @Override
     int run(ServiceClient client) {
-        JsonNode pools = expect(client, "GET", "/api/v1/pools", null);
+        JsonNode pools = array(expect(client, "GET", "/api/v1/pools", null));
         if (rawList) {
-            pools.forEach(p -> out().println(p.get("template").asText()));
+            pools.forEach(p -> out().println(field(p, "template").asText()));
         } else if (format == Format.json) {
-            out().println(pools.toPrettyString());
+            out().println(JsonText.pretty(pools));
         } else {
             table(pools);
         }
@@ -37,8 +37,8 @@ class LsCommand extends ServiceCommand {
         List<String[]> rows = new ArrayList<>();
         rows.add(COLUMNS);
         for (JsonNode p : pools) {
-            rows.add(new String[] {p.get("template").asText(), p.get("max").asText(), p.get("maxSource").asText(),
-                p.get("ready").asText(), p.get("starting").asText(), p.get("memoryMiB").asText() + " MiB",
+            rows.add(new String[] {field(p, "template").asText(), field(p, "max").asText(), field(p, "maxSource").asText(),
+                field(p, "ready").asText(), field(p, "starting").asText(), field(p, "memoryMiB").asText() + " MiB",
                 p.hasNonNull("lastFailure") ? p.get("lastFailure").asText() : "-"});
         }
         int[] width = new int[COLUMNS.length];

@@ -40,13 +40,18 @@ class OpenCommand extends ServiceCommand {
     QrexecCall qrexec;
 
     @Override
+    java.time.Duration readTimeout() {
+        return HAND_OUT_TIMEOUT;
+    }
+
+    @Override
     int run(ServiceClient client) {
         boolean isUrl = URL.matcher(target).matches();
         if (!isUrl && !Files.isRegularFile(Path.of(target))) {
             err().println("dispool open: '" + target + "' is neither a file nor a URL (scheme://...)");
             return USAGE;
         }
-        String name = HandoutCommand.handOut(this, client, template).get("name").asText();
+        String name = HandoutCommand.name(HandoutCommand.handOut(this, client, template));
         try {
             return isUrl ? call(name, "qubes.OpenURL", List.of(), target + "\n")
                     : call(name, "qubes.OpenInVM", fileSender(), null);

@@ -29,9 +29,15 @@ class RunCommand extends ServiceCommand {
     @Parameters(arity = "1..*", paramLabel = "CMD", description = "The command and its arguments (after --).")
     List<String> command;
 
+    /** The reply comes after the command ran: the hand-out's bound plus the command's timeout. */
+    @Override
+    java.time.Duration readTimeout() {
+        return HAND_OUT_TIMEOUT.plusSeconds(Math.max(0, timeoutSeconds));
+    }
+
     @Override
     int run(ServiceClient client) {
-        String name = HandoutCommand.handOut(this, client, template).get("name").asText();
+        String name = HandoutCommand.name(HandoutCommand.handOut(this, client, template));
         try {
             ObjectNode body = object().put("timeoutSeconds", timeoutSeconds);
             command.forEach(body.putArray("command")::add);

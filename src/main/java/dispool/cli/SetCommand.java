@@ -2,29 +2,31 @@ package dispool.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
-import java.util.Map;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * {@code dispool set TEMPLATE max N} / {@code dispool set --global KEY VALUE}: writes the Qubes
+ * {@code dispool set TEMPLATE KEY VALUE} / {@code dispool set dom0 KEY VALUE}: writes the Qubes
  * feature behind the key, as {@code qvm-features} would. Values go to the service as written,
  * so its refusal names the feature, the value and the rule.
  */
 @Command(name = "set", mixinStandardHelpOptions = true,
-        description = {"Set a pool's max (the template's preload-dispvm-max) or a global knob.",
-            "  dispool set web-dvm max 2",
-            "  dispool set --global threshold 1000   (dom0's preload-dispvm-threshold, MiB)",
-            "  dispool set --global delay 3          (dom0's preload-dispvm-delay, seconds)",
-            "  dispool set --global max 1            (dom0's preload-dispvm-max: the default_dispvm's pool)",
-            "  dispool set --global default-dispvm web-dvm"})
+        description = {"Set a pool's max (the template's preload-dispvm-max) or refill policy"
+                + " (preload-dispvm-x-dispool-policy),"
+                + " or a global knob (dom0, or --global).",
+            "  dispool set web-dvm max 2                  (or: preload-dispvm-max 2)",
+            "  dispool set web-dvm policy adaptive        (or: preload-dispvm-x-dispool-policy adaptive)",
+            "  dispool set dom0 threshold 1000            (dom0's preload-dispvm-threshold, MiB)",
+            "  dispool set dom0 delay 3                   (dom0's preload-dispvm-delay, seconds)",
+            "  dispool set dom0 max 1                     (dom0's preload-dispvm-max: the default_dispvm's pool)",
+            "  dispool set dom0 default-dispvm web-dvm"})
 class SetCommand extends ServiceCommand {
 
-    @Option(names = "--global", description = "Set one of dom0's knobs instead of a pool's max.")
+    @Option(names = "--global", description = "Set one of dom0's knobs instead of a pool's (as: dispool set dom0).")
     boolean global;
 
-    @Parameters(paramLabel = "WORD", arity = "0..3", description = "TEMPLATE max VALUE, or with --global KEY VALUE.")
+    @Parameters(paramLabel = "WORD", arity = "0..3", description = "TEMPLATE KEY VALUE, or dom0 KEY VALUE.")
     List<String> words = List.of();
 
     @Override
@@ -37,8 +39,7 @@ class SetCommand extends ServiceCommand {
             body.put(Keys.field(spec, Keys.GLOBAL_SETTABLE, key), value);
             expect(client, "PUT", "/api/v1/settings", body);
         } else {
-            Keys.field(spec, Map.of("max", "max"), key);
-            body.put("max", value);
+            body.put(Keys.field(spec, Keys.POOL_SETTABLE, key), value);
             expect(client, "PUT", scope.poolPath(), body);
         }
         return 0;

@@ -1,7 +1,6 @@
 package dispool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dispool.cli.top.TopModel;
 import dispool.cli.top.TopScreen;
 import java.io.IOException;
@@ -25,8 +24,6 @@ import picocli.CommandLine.Option;
                 + "d drain / r refill every pool (confirm with y), q quit.",
             "Without a terminal on stdout: prints one snapshot and exits. NO_COLOR set: no colours."})
 public class TopCommand extends ServiceCommand {
-
-    static final ObjectMapper JSON_READER = new ObjectMapper();
 
     @Option(names = "--width", paramLabel = "COLUMNS", description = "Columns of the snapshot printed without a terminal "
             + "(env COLUMNS, default ${DEFAULT-VALUE}).", defaultValue = "${env:COLUMNS:-100}")

@@ -133,7 +133,7 @@ final class TopSession implements AutoCloseable {
 
     private boolean event(Event e) {
         try {
-            model.event(TopCommand.JSON_READER.readTree(e.json()));
+            model.event(JsonText.read(e.json()));
         } catch (IOException bad) {
             status = "an event that is not JSON was skipped: " + e.json();
             return false;

@@ -78,6 +78,7 @@ final class AdminMethods {
             case "admin.label.Get" -> PropertySchema.LABELS.get(label(withArg(dom0Only(c))));
             case "admin.label.Index" -> Integer.toString(List.copyOf(PropertySchema.LABELS.keySet()).indexOf(label(withArg(dom0Only(c)))) + 1);
             case "admin.vm.CreateDisposable" -> createDisposable(c);
+            case "admin.vm.Create.DispVM" -> createNamedDisposable(dom0Only(c));
             case "admin.vm.Start" -> noArgs(c) ? done(() -> host.start(dest)) : "";
             case "admin.vm.Pause" -> noArgs(c) ? done(() -> host.pause(dest)) : "";
             case "admin.vm.Unpause" -> noArgs(c) ? done(() -> host.unpause(dest)) : "";
@@ -107,6 +108,29 @@ final class AdminMethods {
         }
         noArgs(c);
         return preloading != null ? preloading.createDisposable(c.dest()).name() : host.createDisposable(c.dest(), Map.of());
+    }
+
+    /** {@code admin.vm.Create.DispVM+TEMPLATE} with payload {@code name=N label=L} (qubes/api/admin.py, {@code _vm_create}). */
+    private String createNamedDisposable(AdminCall c) {
+        Map<String, String> params = new TreeMap<>();
+        for (String p : c.payloadText().split(" ")) {
+            int eq = p.indexOf('=');
+            if (eq < 0 || params.put(p.substring(0, eq), p.substring(eq + 1)) != null) {
+                throw new Refused("ProtocolError: invalid or duplicated parameter " + p);
+            }
+        }
+        if (!params.keySet().equals(java.util.Set.of("name", "label")) || c.arg().isEmpty()) {
+            throw new Refused("ProtocolError: Missing name or label");
+        }
+        if (!PropertySchema.LABELS.containsKey(params.get("label"))) {
+            throw new QubesException("QubesLabelNotFoundError", "Label does not exist: " + params.get("label"));
+        }
+        String problem = dispool.host.QubeNames.problem(params.get("name"));
+        if (problem != null) {
+            throw new QubesException("QubesValueError", "VM name is invalid: " + problem);
+        }
+        host.createDisposable(c.arg(), params.get("name"), Map.of());
+        return "";
     }
 
     private String globalProperty(String name) {

@@ -42,6 +42,38 @@ public interface QubesHost {
     /** A feature's value; empty when the feature is not set (set-but-empty is {@code ""}). */
     Optional<String> feature(String qube, String feature);
 
+    /**
+     * A feature of the qube or, when it has none, of its template and on up the chain, as qubesd's
+     * {@code features.check_with_template} (qubes/features.py): {@code qrexec} and
+     * {@code supported-rpc.*} live on the TemplateVM. Empty when no qube in the chain has it.
+     * This default walks the chain with {@link #feature} and {@link #property}; a host with a call
+     * of its own for it (qubesd's {@code admin.vm.feature.CheckWithTemplate}) overrides it, so a
+     * management qube needs no access to the TemplateVM.
+     */
+    default Optional<String> featureWithTemplate(String qube, String feature) {
+        String at = qube;
+        // DVM template -> TemplateVM is the chain in Qubes; the bound only guards against a loop.
+        for (int depth = 0; depth < 4 && !at.isEmpty(); depth++) {
+            Optional<String> value = feature(at, feature);
+            if (value.isPresent()) {
+                return value;
+            }
+            at = templateOf(at);
+        }
+        return Optional.empty();
+    }
+
+    private String templateOf(String qube) {
+        try {
+            return property(qube, "template");
+        } catch (QubesException e) {
+            if (e.is(QubesException.NO_SUCH_PROPERTY)) {
+                return ""; // a TemplateVM or dom0: the chain ends
+            }
+            throw e;
+        }
+    }
+
     /** Sets a feature; the host validates values it knows, like qubesd's feature handlers. */
     void setFeature(String qube, String feature, String value);
 

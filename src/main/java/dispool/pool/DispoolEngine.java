@@ -184,6 +184,10 @@ public final class DispoolEngine implements AutoCloseable {
                     + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
                     + "preload-dispvm-max of " + p.template + " to remove it");
         }
+        if (name.equals(PreloadFeatures.DOM0)) { // refused by name: the host lists every qube when asked about dom0
+            throw DispoolException.forbidden("name", name, "a disposable dispool handed out", "dom0 is the AdminVM, not a "
+                    + "disposable: dispool removes only the disposables it handed out (left untouched)");
+        }
         QubeInfo q = hostCall(() -> host.qube(name), "name", name);
         if (!q.isDispVm()) {
             throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
@@ -214,12 +218,19 @@ public final class DispoolEngine implements AutoCloseable {
         index.pools().forEach(p -> knobChanged(p.template, "default refill policy set to " + policy.trim()));
     }
 
-    /** Sets the template's refill policy ({@code x-dispool-policy}); it takes effect at once. */
+    /** Sets the template's refill policy ({@code preload-dispvm-x-dispool-policy}); it takes effect at once. */
     public void setPolicy(String template, String policy) {
         String v = RefillPolicies.validate("policy", policy);
         requireDvmTemplate(template);
         host.setFeature(template, RefillPolicies.FEATURE, v);
         knobChanged(template, RefillPolicies.FEATURE + " set to " + v);
+    }
+
+    /** Removes the template's {@code preload-dispvm-x-dispool-policy}: the default policy runs its pool from now on. */
+    public void unsetPolicy(String template) {
+        requireDvmTemplate(template);
+        host.removeFeature(template, RefillPolicies.FEATURE);
+        knobChanged(template, RefillPolicies.FEATURE + " unset");
     }
 
     public void unsetMax(String template) {
@@ -365,6 +376,11 @@ public final class DispoolEngine implements AutoCloseable {
         Pool known = index.pool(template);
         if (known != null && known.settings.dvmTemplate()) {
             return known;
+        }
+        if (template.equals(PreloadFeatures.DOM0)) { // refused by name: the host lists every qube when asked about dom0
+            throw new DispoolException(DispoolException.Kind.CONFLICT, "dom0 (AdminVM) is not a DVM template: dom0's "
+                    + "preload-dispvm-max is the global max (PUT /api/v1/settings, dispool set --global max N)",
+                    "template", template, "a DVM template (template_for_dispvms=True)");
         }
         QubeInfo q = hostCall(() -> host.qube(template), "template", template);
         Pool pool = poolFor(template);

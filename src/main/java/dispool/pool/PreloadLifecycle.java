@@ -125,7 +125,6 @@ final class PreloadLifecycle {
     private final Backoff retry;
     private final Ownership ownership;
     private final ColdStarts coldStarts;
-    private final Creations creations;
 
     PreloadLifecycle(QubesHost host, Marks marks, PoolEvents events, MemoryGate memory, PreloadIndex index,
             Executor workers, ScheduledExecutorService timers, Listener listener, Backoff retry, Ownership ownership,
@@ -142,7 +141,6 @@ final class PreloadLifecycle {
         this.listener = listener;
         this.ownership = ownership;
         this.coldStarts = coldStarts;
-        this.creations = new Creations(host);
     }
 
     // ---------------------------------------------------------------- startup
@@ -157,7 +155,7 @@ final class PreloadLifecycle {
     /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
         try {
-            p.name = creations.create(pool.template, marks.preloadCreation());
+            p.name = host.createDisposable(pool.template, marks.preloadCreation());
             index.put(p);
             publish(PoolEvent.Type.PRELOAD_STARTED, p, "filling the pool", Map.of());
             writeList(pool);
@@ -360,7 +358,7 @@ final class PreloadLifecycle {
     private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
         String name;
         try {
-            name = creations.create(pool.template, marks.coldCreation(Ownership.now()));
+            name = host.createDisposable(pool.template, marks.coldCreation(Ownership.now()));
         } catch (QubesException e) {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and no "
                     + "cold disposable could be created: " + describe(e), e);
@@ -500,12 +498,25 @@ final class PreloadLifecycle {
         removed.run();
     }
 
-    /** Kills (an auto-cleanup disposable then vanishes) and removes; a qube already gone is success. */
+    /**
+     * Kills a disposable and removes it when it is left behind; a qube already gone is success.
+     * qubesd's Kill returns only after the {@code domain-shutdown} handlers ran, and for an
+     * auto-cleanup disposable (every one CreateDisposable makes) they have deleted it
+     * (qubes/vm/qubesvm.py {@code kill}, qubes/vm/dispvm.py {@code _auto_cleanup}). So Remove
+     * follows only a Kill that found the qube halted: a Remove after a successful Kill would name
+     * a qube that no longer exists, which a management qube's qrexec policy refuses (its target is
+     * then {@code @default}). A disposable whose auto_cleanup a user turned off stays halted and
+     * marked; the next recovery removes it.
+     */
     void killAndRemove(String name) {
         try {
             host.kill(name);
+            return;
         } catch (QubesException e) {
-            if (!e.is(QubesException.VM_NOT_FOUND) && !e.is(QubesException.NOT_STARTED)) {
+            if (e.is(QubesException.VM_NOT_FOUND)) {
+                return;
+            }
+            if (!e.is(QubesException.NOT_STARTED)) {
                 throw e;
             }
         }

@@ -1,6 +1,5 @@
 package dispool.pool;
 
-import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import java.util.Optional;
 
@@ -8,8 +7,8 @@ import java.util.Optional;
  * Whether a DVM template can preload at all, after Qubes' {@code supports_preload} and
  * {@code on_feature_pre_set_preload_dispvm_max} (qubes/vm/mix/dvmtemplate.py; keep in sync): its
  * qubes must run qrexec and the readiness RPC, told by features on the template or up its
- * template chain ({@code features.check_with_template}). Without them every preload would fail
- * at its readiness call.
+ * template chain ({@code features.check_with_template}, one host call where the host has one).
+ * Without them every preload would fail at its readiness call.
  */
 final class PreloadSupport {
 
@@ -40,26 +39,6 @@ final class PreloadSupport {
     }
 
     private boolean checkWithTemplate(String qube, String feature) {
-        String at = qube;
-        // DVM template → TemplateVM is the chain in Qubes; the bound only guards against a loop.
-        for (int depth = 0; depth < 4 && !at.isEmpty(); depth++) {
-            Optional<String> value = host.feature(at, feature);
-            if (value.isPresent()) {
-                return !value.get().isEmpty();
-            }
-            at = templateOf(at);
-        }
-        return false;
-    }
-
-    private String templateOf(String qube) {
-        try {
-            return host.property(qube, "template");
-        } catch (QubesException e) {
-            if (e.is(QubesException.NO_SUCH_PROPERTY)) {
-                return ""; // a TemplateVM or dom0: the chain ends
-            }
-            throw e;
-        }
+        return host.featureWithTemplate(qube, feature).filter(v -> !v.isEmpty()).isPresent();
     }
 }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -25,11 +26,17 @@ import java.util.Set;
  * <li>listed but neither in progress nor completed: removed.</li>
  * </ul>
  * Recovery only runs once the host answered the listing: nothing destructive happens while the
- * host cannot be seen.
+ * host cannot be seen. It removes only qubes that carry dispool's marks: never a template-wide
+ * guess, so a disposable someone else made from the same template (say {@code qvm-run --dispvm},
+ * Halted between its create and its start) is never touched ({@code ForeignDisposablesTest}).
+ * Before that, what an older dispool kept on the template under names qubesd copies into every
+ * disposable is moved to today's names ({@link Marks}).
  */
 final class Recovery {
 
     private static final System.Logger LOG = System.getLogger(Recovery.class.getName());
+    /** Set on a template while an older dispool created disposables of it; removed, never read. */
+    private static final String LEGACY_CREATION_MARK = "x-dispool-creating";
 
     private final QubesHost host;
     private final Marks marks;
@@ -52,9 +59,8 @@ final class Recovery {
     void recover(Pool pool, List<QubeInfo> qubes, Fingerprint templateNow) {
         Map<String, QubeInfo> byName = new java.util.HashMap<>();
         qubes.forEach(q -> byName.put(q.name(), q));
-        Set<String> listed = new LinkedHashSet<>(Arrays.asList(
-                host.feature(pool.template, marks.list()).orElse("").trim().split("\\s+")));
-        listed.remove("");
+        Set<String> listed = names(host.feature(pool.template, marks.list()));
+        migrateLegacyFeatures(pool, listed);
         pool.knownFingerprint = templateNow;
         for (String name : listed) { // list order is hand-out order: keep it
             QubeInfo q = byName.get(name);
@@ -66,9 +72,6 @@ final class Recovery {
             if (q.isDispVm() && !listed.contains(q.name()) && pool.template.equals(templateOf(q.name()))) {
                 recoverOne(pool, q, false, templateNow);
             }
-        }
-        if (host.feature(pool.template, Creations.FEATURE).isPresent()) {
-            removeUnmarkedCreations(pool, qubes, listed);
         }
         List<String> gone = new ArrayList<>(listed);
         gone.removeIf(byName::containsKey);
@@ -99,28 +102,36 @@ final class Recovery {
         }
     }
 
-    /**
-     * dispool died while creating a disposable of the template (its {@link Creations#FEATURE} is
-     * still set): a Halted auto-cleanup disposable of it, unlisted and without any mark of
-     * dispool's, is that creation, which never got its marks. Removed, then the template's mark.
-     */
-    private void removeUnmarkedCreations(Pool pool, List<QubeInfo> qubes, Set<String> listed) {
-        for (QubeInfo q : qubes) {
-            String name = q.name();
-            if (q.isDispVm() && q.state() == PowerState.Halted && !listed.contains(name)
-                    && pool.template.equals(templateOf(name)) && isAutoCleanup(name)
-                    && host.feature(name, marks.inProgress()).isEmpty() && host.feature(name, Ownership.FEATURE).isEmpty()) {
-                remove(pool, name, "created just before the restart, never marked");
-            }
-        }
-        host.removeFeature(pool.template, Creations.FEATURE);
+    private static Set<String> names(Optional<String> list) {
+        Set<String> names = new LinkedHashSet<>(Arrays.asList(list.orElse("").trim().split("\\s+")));
+        names.remove("");
+        return names;
     }
 
-    private boolean isAutoCleanup(String name) {
-        try {
-            return "True".equals(host.property(name, "auto_cleanup"));
-        } catch (QubesException e) {
-            return false;
+    /**
+     * Up to 2026-12 dispool kept its list ({@code x-dispool-preload-dispvm}), the template's policy
+     * ({@code x-dispool-policy}) and a creation mark ({@code x-dispool-creating}) under names that
+     * qubesd copies into every disposable of the template, and qvm-clone and backups copy too:
+     * moved to today's names, or removed.
+     */
+    private void migrateLegacyFeatures(Pool pool, Set<String> listed) {
+        String legacyList = marks.legacyList();
+        if (!legacyList.equals(marks.list())) {
+            host.feature(pool.template, legacyList).ifPresent(old -> {
+                listed.addAll(names(Optional.of(old)));
+                host.removeFeature(pool.template, legacyList);
+                log(pool, "moved " + legacyList + " to " + marks.list());
+            });
+        }
+        host.feature(pool.template, RefillPolicies.LEGACY_FEATURE).ifPresent(policy -> {
+            if (host.feature(pool.template, RefillPolicies.FEATURE).isEmpty()) {
+                host.setFeature(pool.template, RefillPolicies.FEATURE, policy);
+            }
+            host.removeFeature(pool.template, RefillPolicies.LEGACY_FEATURE);
+            log(pool, "moved " + RefillPolicies.LEGACY_FEATURE + " to " + RefillPolicies.FEATURE);
+        });
+        if (host.feature(pool.template, LEGACY_CREATION_MARK).isPresent()) {
+            host.removeFeature(pool.template, LEGACY_CREATION_MARK);
         }
     }
 

@@ -7,7 +7,7 @@ import java.util.Optional;
 
 /**
  * The engine's refill policies and which one runs each pool: the template's
- * {@code x-dispool-policy} feature when it names one, else the service's default
+ * {@value #FEATURE} feature when it names one, else the service's default
  * ({@code dispool.engine.policy}). {@code qubes} is R4.3's behaviour ({@link QubesRefillPolicy});
  * {@code adaptive} sizes pools to their demand ({@link AdaptiveRefillPolicy}). A policy decides
  * only how many preloads a pool wants and when to start them: a switch takes effect at the pool's
@@ -15,8 +15,14 @@ import java.util.Optional;
  */
 public final class RefillPolicies implements RefillPolicy {
 
-    /** The template feature that picks a pool's policy. */
-    public static final String FEATURE = "x-dispool-policy";
+    /**
+     * The template feature that picks a pool's policy. Named {@code preload-dispvm-*}: Qubes copies
+     * every other feature of a DVM template into each disposable made from it, and into its clones
+     * and backups ({@link Marks}).
+     */
+    public static final String FEATURE = "preload-dispvm-x-dispool-policy";
+    /** Its name before 2026-12 ({@link Recovery} renames it). */
+    static final String LEGACY_FEATURE = "x-dispool-policy";
     public static final String QUBES = "qubes";
     public static final String ADAPTIVE = "adaptive";
     public static final List<String> NAMES = List.of(QUBES, ADAPTIVE);

@@ -100,20 +100,27 @@ class ApiSecurityTest {
         return seen;
     }
 
-    /** Lines the audit log had before this test: earlier tests' lines are not this test's evidence. */
-    private int auditMark;
+    @ConfigProperty(name = "dispool.audit.refused-file")
+    String refusedFile;
+
+    /** Lines each audit file had before this test: earlier tests' lines are not this test's evidence. */
+    private final java.util.Map<Path, Integer> auditMarks = new java.util.HashMap<>();
 
     @BeforeEach
     void markAudit() throws IOException {
-        Path file = Path.of(auditFile);
-        auditMark = Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        for (Path file : List.of(Path.of(auditFile), Path.of(refusedFile))) {
+            auditMarks.put(file, Files.exists(file) ? Files.readAllLines(file).size() : 0);
+        }
     }
 
+    /** This test's lines of both audit files: authorised calls, and calls refused at the door. */
     private List<JsonNode> auditLines() throws IOException {
-        List<String> lines = Files.readAllLines(Path.of(auditFile));
         List<JsonNode> out = new ArrayList<>();
-        for (String line : lines.subList(Math.min(auditMark, lines.size()), lines.size())) {
-            out.add(JSON.readTree(line));
+        for (Path file : List.of(Path.of(auditFile), Path.of(refusedFile))) {
+            List<String> lines = Files.exists(file) ? Files.readAllLines(file) : List.of();
+            for (String line : lines.subList(Math.min(auditMarks.getOrDefault(file, 0), lines.size()), lines.size())) {
+                out.add(JSON.readTree(line));
+            }
         }
         return out;
     }

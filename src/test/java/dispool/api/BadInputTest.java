@@ -84,7 +84,7 @@ class BadInputTest {
             out.add(c("POST", "/api/v1/pools/" + t[0] + "/dispvms", null, status, t[2], null));
             out.add(c("DELETE", "/api/v1/dispvms/" + t[0], null, status, t[2], null));
         }
-        out.add(c("GET", "/api/v1/pools/../../q/x", null, 404, "not-found", "path"));
+        out.add(c("GET", "/api/v1/pools/../../q/x", null, 400, "invalid-input", "path"));
         out.add(c("DELETE", "/api/v1/dispvms/", null, 405, "invalid-input", "method"));
         out.add(c("POST", "/api/v1/pools//dispvms", null, 405, "invalid-input", "method"));
         out.add(c("PUT", "/api/v1/pools/dom0", "{\"max\": 1}", 409, "conflict", null));

@@ -63,7 +63,7 @@ class NativeQubesdServiceTest {
         r.then().statusCode(201).body("template", equalTo("default-dvm")).body("preloaded", equalTo(true));
         assertEquals(PowerState.Running, sim().qube(r.jsonPath().getString("name")).state());
         awaitReady(2);
-        assertFalse(sim().feature("default-dvm", "x-dispool-preload-dispvm").isPresent(), "dispool kept no pool of its own");
+        assertFalse(sim().feature("default-dvm", "preload-dispvm-x-dispool-list").isPresent(), "dispool kept no pool of its own");
         assertEquals(3, sim().listQubes().stream().filter(QubeInfo::isDispVm).count(), "two preloads and the hand-out");
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("dispool_handout_seconds_count{kind=\"preloaded\",template=\"default-dvm\"}"))

@@ -62,9 +62,9 @@ class QubesdServiceTest {
         });
     }
 
-    /** dispool's list on the template, in the x-dispool- namespace qubesd leaves alone. */
+    /** dispool's list on the template, under a preload-dispvm- name qubesd neither reads nor copies. */
     private static Set<String> listed() {
-        String list = sim().feature("default-dvm", "x-dispool-preload-dispvm").orElse("").trim();
+        String list = sim().feature("default-dvm", "preload-dispvm-x-dispool-list").orElse("").trim();
         return list.isEmpty() ? Set.of() : new HashSet<>(Arrays.asList(list.split(" ")));
     }
 
@@ -125,5 +125,29 @@ class QubesdServiceTest {
                 .body("message", containsString(theirs));
         assertEquals(PowerState.Running, sim().qube(theirs).state(), "left untouched");
         sim().kill(theirs);
+    }
+
+    /** dom0 and every qube that is no disposable: refused by name, and no message lists the host's qubes. */
+    @Test
+    void dom0AndOtherNonDisposablesAreRefusedWithoutTheInventory() {
+        for (String name : List.of("dom0", "web-dvm", "fedora-42-xfce")) {
+            assertRefused(given().delete("/api/v1/dispvms/" + name), 403, "forbidden", name);
+            assertRefused(given().contentType("application/json").body("{\"command\": [\"ls\"]}")
+                    .post("/api/v1/dispvms/" + name + "/run"), 403, "forbidden", name);
+        }
+        assertRefused(given().contentType("application/json").body("{\"max\": 1}").put("/api/v1/pools/dom0"), 409,
+                "conflict", "dom0");
+        assertRefused(given().delete("/api/v1/pools/dom0"), 409, "conflict", "dom0");
+        assertRefused(given().post("/api/v1/pools/dom0/dispvms"), 409, "conflict", "dom0");
+    }
+
+    private static void assertRefused(Response r, int status, String code, String asked) {
+        r.then().statusCode(status).body("error", equalTo(code)).body("message", containsString(asked));
+        for (QubeInfo q : sim().listQubes()) {
+            if (!q.name().equals(asked) && !q.name().equals("dom0")) {
+                assertFalse(r.asString().contains(q.name()), "the answer about " + asked + " names " + q.name() + ": "
+                        + r.asString());
+            }
+        }
     }
 }

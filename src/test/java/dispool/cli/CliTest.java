@@ -49,9 +49,7 @@ class CliTest {
         all.addAll(List.of(args).subList(1, args.length));
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine cl = new CommandLine(new DispoolCommand());
-        cl.setOut(new PrintWriter(out, true));
-        cl.setErr(new PrintWriter(err, true));
+        CommandLine cl = ClientMain.commandLine(new PrintWriter(out, true), new PrintWriter(err, true));
         int code = cl.execute(all.toArray(String[]::new));
         return new Result(code, out.toString(), err.toString());
     }
@@ -97,6 +95,25 @@ class CliTest {
         assertEquals("2\n", dispool("get", "--global", "max").out());
         assertEquals(0, dispool("unset", "--global", "max").code());
         assertEquals("-\n", dispool("get", "--global", "max").out());
+    }
+
+    /** Qubes' own names, and dom0 as the global target, as qvm-features takes them. */
+    @Test
+    void qubesFeatureNamesAndDom0AsTheGlobalTarget() {
+        assertEquals(0, dispool("set", "whonix-dvm", "preload-dispvm-max", "1").code());
+        assertEquals("1\n", dispool("get", "whonix-dvm", "preload-dispvm-max").out());
+        assertEquals(0, dispool("unset", "whonix-dvm", "preload-dispvm-max").code());
+        assertEquals("0\n", dispool("get", "whonix-dvm", "max").out());
+        assertEquals(0, dispool("set", "whonix-dvm", "preload-dispvm-x-dispool-policy", "adaptive").code());
+        assertEquals("adaptive\n", dispool("get", "whonix-dvm", "policy").out());
+        assertEquals(0, dispool("unset", "whonix-dvm", "preload-dispvm-x-dispool-policy").code());
+        assertEquals("qubes\n", dispool("get", "whonix-dvm", "preload-dispvm-x-dispool-policy").out());
+        String before = dispool("get", "dom0", "preload-dispvm-threshold").out();
+        assertEquals(0, dispool("set", "dom0", "preload-dispvm-threshold", "1234").code());
+        assertEquals("1234\n", dispool("get", "--global", "threshold").out());
+        assertEquals(0, dispool("set", "dom0", "threshold", before.strip()).code());
+        assertEquals("default-dvm\n", dispool("get", "dom0", "default_dispvm").out());
+        assertTrue(dispool("get", "dom0").out().matches("(?s)max\\s.*threshold\\s.*default-dispvm\\s+default-dvm\n.*"));
     }
 
     @Test
@@ -167,13 +184,15 @@ class CliTest {
 
     @Test
     void helpEverywhereAndACompletionScript() {
-        for (String cmd : List.of("ls", "get", "set", "unset", "handout", "rm", "drain", "refill", "run", "open")) {
+        for (String cmd : List.of("ls", "get", "set", "unset", "handout", "rm", "drain", "refill", "run", "open", "advice", "top")) {
             Result help = dispool(cmd, "--help");
             assertEquals(0, help.code(), cmd);
             assertTrue(help.out().startsWith("Usage: dispool " + cmd), help.out());
+            assertEquals("", help.err(), cmd + " --help warns of nothing");
+            assertEquals("dispool 0.1.0\n", dispool(cmd, "-V").out(), cmd + " -V");
         }
         StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new DispoolCommand()).setOut(new PrintWriter(out, true));
+        CommandLine cl = ClientMain.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         assertEquals(0, cl.execute("generate-completion"));
         assertTrue(out.toString().contains("complete -F") && out.toString().contains("handout"), "a bash completion script");
     }
@@ -192,7 +211,12 @@ class CliTest {
             {new String[] {"set", "web-dvm", "min", "1"}, 2, "unknown key 'min'"},
             {new String[] {"set", "no-such-dvm", "max", "1"}, 2, "no-such-dvm"},
             {new String[] {"set", "--global", "delay", "soon"}, 1, "soon"},
-            {new String[] {"set", "--global", "threshold"}, 2, "expected --global KEY VALUE"},
+            {new String[] {"set", "--global", "threshold"}, 2, "dispool set: expected dom0 KEY VALUE"},
+            {new String[] {"set", "dom0", "threshold"}, 2, "dispool set: expected dom0 KEY VALUE"},
+            {new String[] {"set", "web-dvm", "preload-dispvm-threshold", "1"}, 2, "or Qubes' names [preload-dispvm-max,"
+                    + " preload-dispvm-x-dispool-policy]"},
+            {new String[] {"set", "web-dvm", "preload-dispvm-x-dispool-policy", "greedy"}, 1, "greedy"},
+            {new String[] {"lsx"}, 2, "dispool: 'lsx' is not a dispool command: one of ls, get, set,"},
             {new String[] {"unset", "--global", "threshold"}, 2, "unknown key 'threshold'"},
             {new String[] {"handout", "no-such-dvm"}, 2, "no-such-dvm"},
             {new String[] {"handout", "bad name"}, 2, "is not a qube name"},
@@ -217,13 +241,14 @@ class CliTest {
     void theUnixSocketNeedsNoTokenAndTcpWithoutOneIsRefused() {
         String socket = Path.of(ConfigProvider.getConfig().getValue("dispool.api.socket", String.class)).toAbsolutePath().toString();
         StringWriter out = new StringWriter();
-        CommandLine cl = new CommandLine(new DispoolCommand()).setOut(new PrintWriter(out, true));
+        CommandLine cl = ClientMain.commandLine(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true));
         assertEquals(0, cl.execute("ls", "--raw-list", "--socket", socket, "--token-file", dir.resolve("none").toString()));
         assertTrue(out.toString().contains("default-dvm"), out.toString());
         StringWriter err = new StringWriter();
-        cl = new CommandLine(new DispoolCommand()).setErr(new PrintWriter(err, true));
+        cl = ClientMain.commandLine(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true));
         assertEquals(1, cl.execute("ls", "--url", RunningService.url(), "--token-file", dir.resolve("none").toString()));
-        assertTrue(err.toString().contains("no API token was sent") && err.toString().contains("DISPOOL_TOKEN_FILE"), err.toString());
+        assertTrue(err.toString().startsWith("dispool ls: no API token was sent (no token file " + dir.resolve("none"))
+                && err.toString().contains("DISPOOL_TOKEN_FILE"), err.toString());
     }
 
     @Test

@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * A Qubes world of fake qrexec tools (src/test/fake-qubes) in a temp dir: the app qube "work",
- * the management qube "dispool-mgmt" serving deploy/qubes-rpc/dispool.OpenInVM and OpenURL,
- * dom0's policy redirecting both there, and disposables answering qubes.OpenInVM and qubes.OpenURL.
- * The log records every qrexec call as SOURCE TARGET SERVICE.
+ * A Qubes world of fake qrexec tools (src/test/fake-qubes) in a temp dir: the app qubes "work"
+ * (default_dispvm default-dvm), "personal" (web-dvm) and "nodvm" (none), the management qube
+ * "dispool-mgmt" serving deploy/qubes-rpc/dispool.OpenInVM, dom0 answering the Admin API calls it
+ * makes, dom0's policy (in the fake qrexec-client-vm) redirecting dispool.OpenInVM there and
+ * letting an app qube into a disposable only when it is tagged for it, and disposables answering
+ * qubes.OpenInVM and qubes.OpenURL. The log records every qrexec call as SOURCE TARGET SERVICE.
  */
 final class FakeQubes {
 
@@ -33,13 +35,21 @@ final class FakeQubes {
         }
         Path mgmt = Files.createDirectories(w.root.resolve("qubes/dispool-mgmt"));
         executable(Files.copy(Path.of("deploy/qubes-rpc/dispool.OpenInVM"), mgmt.resolve("dispool.OpenInVM")));
-        Files.createSymbolicLink(mgmt.resolve("dispool.OpenURL"), Path.of("dispool.OpenInVM"));
         Path disp = Files.createDirectories(w.root.resolve("qubes/dispvm"));
         Files.copy(bin.resolve("vm-file-editor"), disp.resolve("qubes.OpenInVM"));
         Files.copy(bin.resolve("open-url"), disp.resolve("qubes.OpenURL"));
-        Files.writeString(w.root.resolve("redirect"), "dispool.OpenInVM dispool-mgmt\ndispool.OpenURL dispool-mgmt\n");
-        Files.writeString(w.root.resolve("log"), "");
-        Files.writeString(w.root.resolve("opened"), "");
+        Path dom0 = Files.createDirectories(w.root.resolve("qubes/dom0"));
+        for (String admin : new String[] {"admin.vm.property.Get", "admin.vm.tag.Set"}) {
+            Files.copy(bin.resolve(admin), dom0.resolve(admin));
+        }
+        Path prefs = Files.createDirectories(w.root.resolve("prefs"));
+        Files.writeString(prefs.resolve("work"), "default-dvm\n");
+        Files.writeString(prefs.resolve("personal"), "web-dvm\n");
+        Files.writeString(prefs.resolve("nodvm"), "");
+        Files.writeString(w.root.resolve("redirect"), "dispool.OpenInVM dispool-mgmt\n");
+        for (String f : new String[] {"log", "opened", "tags"}) {
+            Files.writeString(w.root.resolve(f), "");
+        }
         return w;
     }
 
@@ -64,11 +74,21 @@ final class FakeQubes {
 
     /** The environment of the app qube "work" (and, inherited, of the services it calls). */
     Map<String, String> env() {
+        return env("work");
+    }
+
+    /** The environment of an app qube (and, inherited, of the services it calls). */
+    Map<String, String> env(String qube) {
         Map<String, String> env = new HashMap<>();
         env.put("FAKE_QUBES", root.toString());
-        env.put("FAKE_SELF", "work");
+        env.put("FAKE_SELF", qube);
         env.put("PATH", root.resolve("bin") + ":/usr/bin:/bin");
         return env;
+    }
+
+    /** The tags dom0 set, "QUBE TAG" a line. */
+    String tags() throws IOException {
+        return Files.readString(root.resolve("tags"));
     }
 
     void down(String qube) throws IOException {

@@ -45,12 +45,14 @@ import org.junit.jupiter.api.Test;
  * then started again. After each restart: every preload that was completed and paused at the kill
  * is kept, every one marked in progress is removed. At the end: no leaked disposable (each is a
  * listed, completed, paused preload or carries the hand-out mark), nothing handed out twice, and
- * everything handed out can be removed through the restarted service.
+ * everything handed out can be removed through the restarted service. Meanwhile another client
+ * makes disposables of the same templates through qubesd and leaves them Halted, as
+ * {@code qvm-run --dispvm} does between its create and its start: none of them is ever removed.
  */
 class KillRestartIT {
 
     private static final int KILLS = 24;
-    private static final String LIST = "x-dispool-preload-dispvm";
+    private static final String LIST = "preload-dispvm-x-dispool-list";
     private static final String IN_PROGRESS = "x-dispool-preload-dispvm-in-progress";
     private static final String COMPLETED = "x-dispool-preload-dispvm-completed";
     private static final String HANDED_OUT = "x-dispool-handed-out";
@@ -62,6 +64,8 @@ class KillRestartIT {
     private final Set<String> received = Collections.synchronizedSet(new HashSet<>());
     private final List<String> doubles = Collections.synchronizedList(new ArrayList<>());
     private final Set<String> removed = Collections.synchronizedSet(new HashSet<>());
+    /** Disposables another client made of the same templates (as qvm-run --dispvm does), left Halted. */
+    private final Set<String> foreign = Collections.synchronizedSet(new HashSet<>());
     private Path dir;
     private Path jar;
     private Path socket;
@@ -95,12 +99,15 @@ class KillRestartIT {
             AtomicInteger stop = new AtomicInteger();
             Thread client = new Thread(() -> useService(port, new Random(random.nextLong()), stop), "kill-it-client");
             client.start();
+            Thread other = new Thread(this::createForeign, "kill-it-other-client");
+            other.start();
             // The kill point: a random moment of the service's life (preloading, hand-outs, removals).
             TimeUnit.MILLISECONDS.sleep(random.nextInt(whileStarting ? 3000 : 1500));
             service.destroyForcibly(); // SIGKILL
             service.waitFor();
             stop.set(1);
             client.join();
+            other.join();
             killsWhileStarting += whileStarting ? 1 : 0;
             atKill = Snapshot.take(host);
         }
@@ -115,8 +122,13 @@ class KillRestartIT {
         for (String name : Snapshot.take(host).listed) {
             assertTrue(!received.contains(name), name + " was handed out and is in a pool again");
         }
+        Set<String> onHost = new HashSet<>();
+        host.listQubes().forEach(q -> onHost.add(q.name()));
+        List<String> foreignRemoved = foreign.stream().filter(n -> !onHost.contains(n)).sorted().toList();
+        assertEquals(List.of(), foreignRemoved, "another client's disposables removed by dispool");
         System.out.printf("kill -9: %d kills (%d while starting), %d hand-outs received, %d removed, 0 leaks, "
-                + "0 double hand-outs%n", KILLS, killsWhileStarting, received.size(), removed.size());
+                + "0 double hand-outs, %d disposables of another client, 0 of them removed%n", KILLS, killsWhileStarting,
+                received.size(), removed.size(), foreign.size());
     }
 
     // ---------------------------------------------------------------- processes
@@ -138,6 +150,8 @@ class KillRestartIT {
         return spawn(List.of(java(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Ddispool.host=qubesd",
                 "-Ddispool.qubes.socket=" + socket, "-Ddispool.qubes.services=emulator", "-Dquarkus.http.port=" + port,
                 "-Ddispool.api.token-file=" + dir.resolve("api-token"), "-Ddispool.audit.file=" + dir.resolve("audit.log"),
+                "-Ddispool.audit.refused-file=" + dir.resolve("audit-refused.log"),
+                "-Ddispool.qubes.creations-file=" + dir.resolve("creations"),
                 "-Ddispool.history.dir=" + dir, "-jar", jar.toString()),
                 dir.resolve("service-" + round + ".log"));
     }
@@ -168,6 +182,13 @@ class KillRestartIT {
     // ---------------------------------------------------------------- the client
 
     /** Hands out and removes until told to stop; the service may die under it at any call. */
+    /** One disposable of each template, made through qubesd by someone else, while the service lives and dies. */
+    private void createForeign() {
+        for (String t : TEMPLATES) {
+            foreign.add(host.createDisposable(t, java.util.Map.of()));
+        }
+    }
+
     private void useService(int port, Random r, AtomicInteger stop) {
         while (stop.get() == 0) {
             List<String> mine = new ArrayList<>(received);
@@ -289,7 +310,7 @@ class KillRestartIT {
         assertEquals(Set.of(), now.inProgress, "nothing is left in progress once the pools are full");
         assertEquals(4, now.completedPaused.size(), "two preloads per template: " + now.completedPaused);
         for (QubeInfo q : host.listQubes()) {
-            if (q.isDispVm() && !now.completedPaused.contains(q.name())) {
+            if (q.isDispVm() && !now.completedPaused.contains(q.name()) && !foreign.contains(q.name())) {
                 assertTrue(host.feature(q.name(), HANDED_OUT).isPresent(), q.name() + " (" + q.state()
                         + ") leaked: neither a pool's preload nor handed out");
             }

@@ -66,7 +66,7 @@ public final class QrexecServices implements ServiceRunner {
         if (!fromDom0 && o.exitStatus() == 126) {
             throw new QubesException(Errors.ACCESS, "Service call error: " + service + " to " + qube + ": denied by qrexec "
                     + "policy: dom0 needs '" + service + " * <this-qube> @tag:created-by-<this-qube> allow' "
-                    + "(see deploy/qubes-policy/30-dispool.policy)");
+                    + "(see deploy/qubes-policy/50-dispool-admin.policy)");
         }
         return new ServiceResult(o.exitStatus(), o.stderr());
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * Admin API calls from a management qube: {@code qrexec-client-vm <dest> <method>[+<arg>]},
  * payload on stdin, qubesd's raw reply on stdout. qrexec writes the call header itself, with this
  * qube as the source, and dom0's policy decides (every allow needs {@code target=dom0}; see
- * {@code deploy/qubes-policy/30-dispool.policy}).
+ * {@code deploy/qubes-policy/50-dispool-admin.policy}).
  *
  * <p>Exit status: 0 = the reply is on stdout; 126 = denied by policy; 125 = a qrexec problem;
  * 127 = no such service; 128+N = killed by signal N.
@@ -56,7 +56,7 @@ public final class QrexecTransport implements Transport {
     static QubesException exitError(String service, String dest, int status, String stderr) {
         String why = switch (status) {
             case 126 -> "denied by qrexec policy: dom0 needs a line like '" + service + " * <this-qube> "
-                    + (dest.equals("dom0") ? "@adminvm" : dest) + " allow target=dom0' in /etc/qubes/policy.d/30-dispool.policy"
+                    + (dest.equals("dom0") ? "@adminvm" : dest) + " allow target=dom0' in /etc/qubes/policy.d/50-dispool-admin.policy"
                     + " (see deploy/qubes-policy/)";
             case 125 -> "qrexec could not make the call (is the target running and qrexec-agent up?)";
             case 127 -> "no such service on the target";

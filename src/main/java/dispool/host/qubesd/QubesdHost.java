@@ -12,6 +12,8 @@ import dispool.host.qubesd.wire.AdminCall;
 import dispool.host.qubesd.wire.Reply;
 import dispool.host.qubesd.wire.Values;
 import io.smallrye.mutiny.Multi;
+import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -30,16 +32,40 @@ import java.util.OptionalLong;
  */
 public final class QubesdHost implements QubesHost {
 
+    private static final System.Logger LOG = System.getLogger(QubesdHost.class.getName());
+    /**
+     * The names dispool gives its disposables: {@code disp} and a random number from this range,
+     * above qubesd's own dispids (0 to 9999, qubes.config.max_dispid), so it never takes a name
+     * qubesd would give.
+     */
+    static final int MIN_OWN_DISPID = 10_000;
+    static final int MAX_OWN_DISPID = 100_000_000;
+
     private final Transport transport;
     private final ServiceRunner services;
     private final MemorySource memory;
     private final EventStream events;
+    private final CreationJournal journal;
+    private final SecureRandom random = new SecureRandom();
+    private volatile boolean journalChecked;
 
     public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect) {
+        this(transport, services, memory, reconnect, CreationJournal.inMemory());
+    }
+
+    /** @param creations where the names of disposables being created are recorded before each creation */
+    public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect,
+            Path creations) {
+        this(transport, services, memory, reconnect, CreationJournal.at(creations));
+    }
+
+    private QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, EventStream.Backoff reconnect,
+            CreationJournal journal) {
         this.transport = transport;
         this.services = services;
         this.memory = memory;
         this.events = new EventStream(transport, reconnect);
+        this.journal = journal;
     }
 
     /** One call from dom0's point of view (qrexec rewrites the source for a management qube). */
@@ -60,13 +86,23 @@ public final class QubesdHost implements QubesHost {
         return call("admin.vm.List", "", "dom0", "");
     }
 
+    /**
+     * {@code admin.vm.List} on the qube: one line, except for dom0, where qubesd lists every qube
+     * and dom0's own line is picked. Any other answer is an error that names no other qube (it
+     * may reach a caller who was not allowed to see the inventory).
+     */
     @Override
     public QubeInfo qube(String name) {
-        List<QubeInfo> one = Values.qubeList(call("admin.vm.List", "", name, ""));
-        if (one.size() != 1 || !one.get(0).name().equals(name)) {
-            throw new QubesException(QubesException.GENERIC, "admin.vm.List on " + name + " answered " + one);
+        List<QubeInfo> listed = Values.qubeList(call("admin.vm.List", "", name, ""));
+        if (name.equals("dom0")) {
+            return listed.stream().filter(q -> q.name().equals(name)).findFirst().orElseThrow(() -> new QubesException(
+                    QubesException.GENERIC, "admin.vm.List on dom0 answered " + listed.size() + " qubes, dom0 not among them"));
         }
-        return one.get(0);
+        if (listed.size() != 1 || !listed.get(0).name().equals(name)) {
+            throw new QubesException(QubesException.GENERIC, "admin.vm.List on " + name + " answered " + listed.size()
+                    + " qubes where qubesd lists only " + name + ": refused; is dispool talking to qubesd?");
+        }
+        return listed.get(0);
     }
 
     @Override
@@ -91,8 +127,22 @@ public final class QubesdHost implements QubesHost {
 
     @Override
     public Optional<String> feature(String qube, String feature) {
+        return featureCall("admin.vm.feature.Get", qube, feature);
+    }
+
+    /**
+     * One {@code admin.vm.feature.CheckWithTemplate} on the qube: qubesd walks the template chain
+     * itself, so a management qube's policy needs no line for the TemplateVM.
+     */
+    @Override
+    public Optional<String> featureWithTemplate(String qube, String feature) {
+        return featureCall("admin.vm.feature.CheckWithTemplate", qube, feature);
+    }
+
+    /** A feature read; qubesd's QubesFeatureNotFoundError is "not set". */
+    private Optional<String> featureCall(String method, String qube, String feature) {
         try {
-            return Optional.of(call("admin.vm.feature.Get", feature, qube, ""));
+            return Optional.of(call(method, feature, qube, ""));
         } catch (QubesException e) {
             if (e.is(Errors.FEATURE_NOT_FOUND)) {
                 return Optional.empty();
@@ -133,24 +183,77 @@ public final class QubesdHost implements QubesHost {
     // ------------------------------------------------------------------ lifecycle
 
     /**
-     * {@code admin.vm.CreateDisposable} on the template, then one {@code admin.vm.feature.Set} per
-     * mark. qubesd has no call that does both at once; when a mark cannot be set the new
-     * disposable (still Halted) is removed again, so no unmarked preload is left behind.
+     * Without marks (a hand-out of qubesd's own preloads): {@code admin.vm.CreateDisposable} on the
+     * template. With marks: a disposable whose name dispool chooses and records in its
+     * {@link CreationJournal} first, then {@code admin.vm.Create.DispVM} (qubesd copies the
+     * template's properties and features as for any disposable), {@code auto_cleanup} on, and one
+     * {@code admin.vm.feature.Set} per mark. qubesd has no call that creates and marks at once, and
+     * finishes a creation whose caller died: the recorded name is what proves, after a crash, that
+     * the unmarked qube is dispool's ({@link #removeInterruptedCreations}). When a step fails the
+     * new disposable is removed again, so no unmarked preload is left behind.
      */
     @Override
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
-        String name = call("admin.vm.CreateDisposable", "", dvmTemplate, "");
+        if (features.isEmpty()) {
+            return call("admin.vm.CreateDisposable", "", dvmTemplate, "");
+        }
+        if (!journalChecked) {
+            removeInterruptedCreations();
+        }
+        String label = property(dvmTemplate, "label");
+        String name = "disp" + (MIN_OWN_DISPID + random.nextInt(MAX_OWN_DISPID - MIN_OWN_DISPID));
+        journal.add(name);
+        boolean created = false;
         try {
+            call("admin.vm.Create.DispVM", dvmTemplate, "dom0", "name=" + name + " label=" + label);
+            created = true;
+            call("admin.vm.property.Set", "auto_cleanup", name, "True");
             features.forEach((f, v) -> setFeature(name, f, v));
         } catch (QubesException e) {
-            try {
-                remove(name);
-            } catch (QubesException cleanup) {
-                e.addSuppressed(cleanup);
+            if (created) {
+                try {
+                    remove(name);
+                } catch (QubesException cleanup) {
+                    e.addSuppressed(cleanup);
+                    throw e; // still recorded: the next start removes it
+                }
             }
+            journal.remove(name);
             throw e;
         }
+        journal.remove(name);
         return name;
+    }
+
+    /**
+     * Removes the disposables a crash left between their creation and their marks: every name in
+     * the journal that is a disposable on the host (a name is recorded only just before dispool
+     * creates that qube). Runs before the first creation of a start; an error leaves the names for
+     * the next try.
+     */
+    public synchronized void removeInterruptedCreations() {
+        for (String name : journal.pending()) {
+            QubeInfo q;
+            try {
+                q = qube(name);
+            } catch (QubesException e) {
+                if (!e.is(QubesException.VM_NOT_FOUND)) {
+                    throw e;
+                }
+                journal.remove(name); // never created (or removed since)
+                continue;
+            }
+            if (q.isDispVm()) {
+                if (q.state().isActive()) {
+                    kill(name);
+                }
+                remove(name);
+                LOG.log(System.Logger.Level.INFO, "removed " + name + ": dispool created it just before a restart, "
+                        + "before it carried any mark (dispool's creation journal names it)");
+            }
+            journal.remove(name);
+        }
+        journalChecked = true;
     }
 
     @Override

@@ -13,9 +13,8 @@ import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -31,11 +30,27 @@ public final class SocketTransport implements Transport {
     /** Far above any listing dispool reads; a larger reply means something is wrong. */
     static final int MAX_REPLY_BYTES = 16 << 20;
 
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "qubesd-call-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * One watchdog per call in flight: a cancelled one leaves the queue at once (else each call
+     * would leave a task there for the whole call timeout, 5 minutes, and memory would grow with
+     * every Admin API call).
+     */
+    private static final ScheduledThreadPoolExecutor WATCHDOG = watchdogScheduler();
+
+    private static ScheduledThreadPoolExecutor watchdogScheduler() {
+        ScheduledThreadPoolExecutor s = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "qubesd-call-watchdog");
+            t.setDaemon(true);
+            return t;
+        });
+        s.setRemoveOnCancelPolicy(true);
+        return s;
+    }
+
+    /** How many call watchdogs wait in the scheduler's queue (for tests: it must not grow with calls). */
+    static int watchdogsQueued() {
+        return WATCHDOG.getQueue().size();
+    }
 
     private final Path socket;
     private final Duration callTimeout;
@@ -48,18 +63,19 @@ public final class SocketTransport implements Transport {
     @Override
     public byte[] call(AdminCall call) {
         byte[] request = call.encode();
-        SocketChannel ch = connect(call);
-        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(ch), callTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        try (ch) {
-            send(ch, request);
-            return readToEof(ch, call);
+        try (SocketChannel ch = connect(call)) {
+            ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> closeQuietly(ch), callTimeout.toMillis(), TimeUnit.MILLISECONDS);
+            try {
+                send(ch, request);
+                return readToEof(ch, call);
+            } finally {
+                watchdog.cancel(false); // and out of the queue: removeOnCancel
+            }
         } catch (ClosedChannelException e) {
             throw new QubesException(QubesException.GENERIC, "no reply to " + call.describe() + " from " + describe()
                     + " within " + callTimeout.toSeconds() + " s (dispool.qubes.call-timeout); see journalctl -u qubesd in dom0");
         } catch (IOException e) {
             throw ioError(call, e);
-        } finally {
-            watchdog.cancel(false);
         }
     }
 

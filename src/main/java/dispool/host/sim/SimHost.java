@@ -339,6 +339,15 @@ public final class SimHost implements QubesHost {
 
     @Override
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
+        return createDisposable(dvmTemplate, null, features);
+    }
+
+    /**
+     * {@code admin.vm.Create.DispVM} with {@code name=}: a disposable named by its creator, without
+     * auto-cleanup until it is set (qubesd's default for a disposable it did not name). {@code name}
+     * null: qubesd's own {@code dispN} with auto-cleanup, as {@code admin.vm.CreateDisposable}.
+     */
+    public String createDisposable(String dvmTemplate, String named, Map<String, String> features) {
         call(SimOp.CREATE, dvmTemplate);
         synchronized (lock) {
             if (!isDvmTemplateLocked(require(dvmTemplate).name)) {
@@ -351,15 +360,18 @@ public final class SimHost implements QubesHost {
         String name;
         synchronized (lock) {
             SimQube template = require(dvmTemplate);
+            if (named != null && qubes.containsKey(named)) {
+                throw new QubesException(QubesException.GENERIC, "VM " + named + " already exists");
+            }
             int id = drawDispId();
-            name = "disp" + id;
+            name = named != null ? named : "disp" + id;
             SimQube d = new SimQube(name, "DispVM", PowerState.Halted, template.bootFactor);
             d.properties.putAll(template.properties);
             d.properties.put("name", name);
             d.properties.put("template", dvmTemplate);
             d.properties.put("template_for_dispvms", "False");
             d.properties.put("dispid", Integer.toString(id));
-            d.properties.put("auto_cleanup", "True");
+            d.properties.put("auto_cleanup", named == null ? "True" : "False");
             d.volumes.putAll(template.volumes);
             // DispVM.__init__: the disposable inherits its DVM template's features, bar preloading's own.
             template.features.forEach((f, v) -> {

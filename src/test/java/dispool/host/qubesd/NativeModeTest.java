@@ -88,7 +88,7 @@ class NativeModeTest {
                 assertEquals(PowerState.Running, sim.qube(h.name()).state());
                 Awaitility.await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
                         .until(() -> engine.pool("default-dvm").ready() == 2);
-                assertFalse(sim.feature("default-dvm", "x-dispool-preload-dispvm").isPresent(), "dispool kept no pool of its own");
+                assertFalse(sim.feature("default-dvm", "preload-dispvm-x-dispool-list").isPresent(), "dispool kept no pool of its own");
                 long dispvms = sim.listQubes().stream().filter(QubeInfo::isDispVm).count();
                 assertEquals(3, dispvms, "two preloads of qubesd and the hand-out: nothing preloaded twice");
             }

@@ -1,7 +1,7 @@
-package dispool.app;
+package dispool.api;
 
-import dispool.api.ApiError;
-import dispool.api.ErrorCode;
+import dispool.app.ApiToken;
+import dispool.app.DispoolConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.quarkus.vertx.http.runtime.filters.Filters;
@@ -10,6 +10,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.HostAndPort;
 import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -77,8 +78,8 @@ public class ApiAccess {
                     + "and mode 0660 decide who may call)", s, config.api().socketGroup()));
         }
         if (tcpEnabled || socketEnabled) {
-            LOG.infof("audit log: %s (rotated at %s, %d files kept)", config.audit().file(), config.audit().maxSize(),
-                    config.audit().keep());
+            LOG.infof("audit log: %s, refused calls in %s (each rotated at %s, %d files kept)", config.audit().file(),
+                    config.audit().refusedFile(), config.audit().maxSize(), config.audit().keep());
         }
     }
 
@@ -86,26 +87,62 @@ public class ApiAccess {
         filters.register(this::filter, PRIORITY);
     }
 
+    /** Failures of the router itself (a request it cannot route, a body over the limit) in the documented shape, audited. */
+    void register(@Observes Router router) {
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::routerRefusal);
+    }
+
     private void filter(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         Caller caller = Caller.of(request);
         boolean readOnly = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
+        String who = who(request, caller);
+        ApiError badPath = PathRule.refusal(request.uri());
+        if (badPath != null) {
+            refuse(ctx, badPath, 400, caller, who);
+            return;
+        }
         ApiError refusal = caller.socket() ? null : tcpRefusal(request, readOnly);
-        boolean tokenShown = !caller.socket() && token != null && token.matches(bearer(request));
-        String who = caller.who(tokenShown);
         if (refusal != null) {
             refuse(ctx, refusal, refusal.error().status(), caller, who);
             return;
         }
         ApiError tooLarge = bodyTooLarge(request);
         if (tooLarge != null) {
-            refuse(ctx, tooLarge, 413, caller, who);
+            refuse(ctx, tooLarge, "Transfer-Encoding".equals(tooLarge.field()) ? 411 : 413, caller, who);
             return;
         }
         if (!readOnly) {
             ctx.addEndHandler(done -> audit.record(ctx, caller, who));
         }
         ctx.next();
+    }
+
+    private String who(HttpServerRequest request, Caller caller) {
+        return caller.who(!caller.socket() && token != null && token.matches(bearer(request)));
+    }
+
+    private void routerRefusal(RoutingContext ctx) {
+        if (ctx.response().ended() || ctx.response().headWritten()) {
+            return; // answered already: nothing left to say
+        }
+        int status = ctx.statusCode() < 400 ? 500 : ctx.statusCode();
+        ApiError error;
+        if (status >= 500) {
+            String incident = java.util.UUID.randomUUID().toString().substring(0, 8);
+            LOG.errorf(ctx.failure(), "incident %s: the HTTP layer failed a request to %s", incident, ctx.request().path());
+            error = ApiError.of(ErrorCode.INTERNAL, "internal error in dispool (incident " + incident
+                    + " in the service log); please report it");
+        } else if (status == 404) {
+            error = new ApiError(ErrorCode.NOT_FOUND, "no such path: " + ctx.request().path(), "path", ctx.request().path(),
+                    "a path of the API (GET /q/openapi lists them)");
+        } else {
+            error = new ApiError(ErrorCode.INVALID_INPUT, "malformed request refused (HTTP " + status + ")"
+                    + (ctx.failure() == null || ctx.failure().getMessage() == null ? "" : ": " + ctx.failure().getMessage()),
+                    "request", null, "an HTTP/1.1 request within dispool's limits");
+        }
+        Caller caller = Caller.of(ctx.request());
+        refuse(ctx, error, status, caller, who(ctx.request(), caller));
     }
 
     /** Why a TCP request is refused before it reaches any route, or null when it may go on. */
@@ -170,10 +207,16 @@ public class ApiAccess {
     }
 
     /**
-     * A body announced larger than quarkus.http.limits.max-body-size, refused before it is read
-     * and in the documented shape (a chunked body past the limit gets Vert.x's bare 413).
+     * A body announced larger than quarkus.http.limits.max-body-size, or sent chunked (411), refused
+     * before it is read and in the documented shape.
      */
     private ApiError bodyTooLarge(HttpServerRequest request) {
+        if (request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // a chunked body's size is known only once read, and Vert.x refuses one past the limit with a bare 413
+            return new ApiError(ErrorCode.INVALID_INPUT, "a request body sent chunked is refused: send it with "
+                    + "Content-Length (at most " + maxBody.map(MemorySize::asLongValue).orElse(0L) + " bytes)",
+                    "Transfer-Encoding", request.getHeader(HttpHeaders.TRANSFER_ENCODING), "absent: a body with Content-Length");
+        }
         String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null || maxBody.isEmpty()) {
             return null;
@@ -193,6 +236,7 @@ public class ApiAccess {
 
     private void refuse(RoutingContext ctx, ApiError error, int status, Caller caller, String who) {
         ctx.put(AuditLog.ERROR_CODE, error.error().code());
+        ctx.put(AuditLog.REFUSED_AT_DOOR, true);
         ctx.response().setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
         if (status == 401) {
             ctx.response().putHeader("WWW-Authenticate", "Bearer realm=\"dispool\"");

@@ -1,4 +1,4 @@
-package dispool.app;
+package dispool.api;
 
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -28,6 +28,15 @@ public record Caller(boolean socket, Integer uid, Integer pid, String address) {
         }
         SocketAddress remote = request.remoteAddress();
         return new Caller(false, null, null, remote == null ? null : remote.host() + ":" + remote.port());
+    }
+
+    /** Whose refusals {@link RefusalLimiter} counts together: the uid on the socket, the address without its port on TCP. */
+    String peer() {
+        if (socket || address == null) {
+            return who(false);
+        }
+        int colon = address.lastIndexOf(':');
+        return colon < 0 ? address : address.substring(0, colon);
     }
 
     /** The audit log's "who": {@code uid:N} on the socket, {@code token} or {@code anonymous} on TCP. */
