@@ -64,10 +64,12 @@ public final class LiveAdvice {
      * @param meanHeldMiB     memory held by preloads on average over the recorded span
      * @param command         the qvm-features line that applies it (null with no recommendation)
      * @param reasons         the same in plain words
+     * @param chart           what the advice chart draws: demand, bursts, memory held, misses per candidate max
      */
     public record Report(String template, int currentMax, double missTarget, List<Window> windows, Demand.Bursts bursts,
             Demand.Served served, Refills refills, double mibSeconds, double meanHeldMiB, PoolReplay.Result replayNow,
-            Integer recommendedMax, PoolReplay.Result replayAdvised, String command, List<String> reasons) {
+            Integer recommendedMax, PoolReplay.Result replayAdvised, String command, List<String> reasons,
+            AdviceChartData chart) {
     }
 
     public static Report advise(String template, List<HistoryEntry> history, long nowMs, Inputs in) {
@@ -86,7 +88,8 @@ public final class LiveAdvice {
         if (arrivals.length == 0) {
             reasons.add("No request recorded yet: no advice until the pool has been used.");
             return new Report(template, in.currentMax(), in.missTarget(), windows, bursts, served, t.refills(),
-                    mibSeconds, meanHeld, now, null, null, null, reasons);
+                    mibSeconds, meanHeld, now, null, null, null, reasons,
+                    chart(template, history, since, nowMs, arrivals, in, t, null));
         }
         PoolReplay.Result best = PoolReplay.smallestMeeting(arrivals, in.missTarget(), PreloadFeatures.MAX_LIMIT,
                 t.refills, t.readyMs, t.coldMs);
@@ -96,7 +99,22 @@ public final class LiveAdvice {
         String command = String.format(Locale.ROOT, "qvm-features %s preload-dispvm-max %d", template, advised.max());
         reasons.add(advised.max() == in.currentMax() ? "Keep it: " + command : "Apply it: " + command);
         return new Report(template, in.currentMax(), in.missTarget(), windows, bursts, served, t.refills(), mibSeconds,
-                meanHeld, now, advised.max(), advised, command, reasons);
+                meanHeld, now, advised.max(), advised, command, reasons,
+                chart(template, history, since, nowMs, arrivals, in, t, advised.max()));
+    }
+
+    /** The chart's data: the replay of each candidate max from 0 to a few past the advised and current ones. */
+    private static AdviceChartData chart(String template, List<HistoryEntry> history, long since, long nowMs,
+            long[] arrivals, Inputs in, Timings t, Integer advised) {
+        List<AdviceChartData.Candidate> candidates = new ArrayList<>();
+        if (arrivals.length > 0) {
+            for (int m = 0; m <= AdviceChartData.lastCandidate(advised, in.currentMax(), PreloadFeatures.MAX_LIMIT); m++) {
+                PoolReplay.Result r = PoolReplay.replay(arrivals, m, t.refills, t.readyMs, t.coldMs);
+                candidates.add(new AdviceChartData.Candidate(m, r.missShare(), r.meanMs()));
+            }
+        }
+        return AdviceChartData.of(template, history, since, nowMs, arrivals, in.burstGap().toMillis(), in.memoryMiB(),
+                candidates, advised, in.currentMax(), in.missTarget());
     }
 
     private static List<Window> windows(List<HistoryEntry> history, long nowMs, long since, Inputs in) {

@@ -1,7 +1,10 @@
 package dispool.bench;
 
+import dispool.advice.AdviceChart;
 import dispool.advice.HistoryEntry;
 import dispool.advice.LiveAdvice;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,7 +14,8 @@ import java.util.Map;
 /**
  * Live advice on a traffic run, checked on the engine: the advice the service would give from the
  * run's recorded hand-outs, then the same requests again on a fresh engine with the advised max,
- * and the share of them that found no ready preload there.
+ * and the share of them that found no ready preload there. The advice is drawn too, as
+ * {@code dispool advice TEMPLATE --chart} draws it, into {@code advice-NAME.png} and {@code .svg}.
  */
 public final class TrafficAdvice {
 
@@ -19,7 +23,7 @@ public final class TrafficAdvice {
     }
 
     public static List<String> adviseAndReplay(TrafficRunner.Run run, TrafficScenarios.Case c, TrafficRunner runner,
-            double timeScale, long seed, double missTarget) {
+            double timeScale, long seed, double missTarget, Path chartDir) throws IOException {
         List<String> out = new ArrayList<>();
         Traffic t = c.traffic();
         String template = t.maxes().keySet().iterator().next();
@@ -30,6 +34,12 @@ public final class TrafficAdvice {
         out.add("");
         out.add("Live advice from the hand-outs recorded in " + t.name() + " under " + run.result().policy() + ":");
         advice.reasons().forEach(r -> out.add("  " + r));
+        String by = String.format(Locale.ROOT, "dispool bench traffic, %s under %s: embedded simulator, time scale %s, seed %d",
+                t.name(), run.result().policy(), timeScale, seed);
+        for (String ext : List.of("png", "svg")) {
+            AdviceChart.write(advice.chart(), by, chartDir.resolve("advice-" + t.name() + "." + ext));
+        }
+        out.add("  Drawn: " + chartDir.resolve("advice-" + t.name() + ".png") + " and .svg");
         if (advice.recommendedMax() == null) {
             return out;
         }

@@ -1,6 +1,11 @@
 package dispool.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dispool.advice.AdviceChart;
+import dispool.advice.AdviceChartData;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -28,6 +33,11 @@ class AdviceCommand extends ServiceCommand {
             + "ready preload, above 0 and below 1 (0.01 = 1%%). Default: the service's dispool.history.miss-target.")
     Double missTarget;
 
+    @Option(names = "--chart", paramLabel = "FILE.png|FILE.svg", description = "Also draw the advice: requests per "
+            + "time bucket with the bursts shaded, the memory preloads held, and the replay's misses for each candidate "
+            + "preload-dispvm-max with the advised one marked. SVG when FILE ends in .svg, else PNG. Needs a TEMPLATE.")
+    Path chart;
+
     @Override
     int run(ServiceClient client) {
         List<String> templates = new ArrayList<>();
@@ -37,10 +47,28 @@ class AdviceCommand extends ServiceCommand {
             array(expect(client, "GET", "/api/v1/pools", null)).forEach(p -> templates.add(field(p, "template").asText()));
         }
         String query = missTarget == null ? "" : "?miss-target=" + String.format(Locale.ROOT, "%s", missTarget);
+        if (chart != null && template == null) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--chart draws one pool: name its TEMPLATE");
+        }
         for (String t : templates) {
-            print(expect(client, "GET", "/api/v1/pools/" + t + "/advice" + query, null));
+            JsonNode advice = expect(client, "GET", "/api/v1/pools/" + t + "/advice" + query, null);
+            print(advice);
+            if (chart != null) {
+                draw(advice, client);
+            }
         }
         return 0;
+    }
+
+    private void draw(JsonNode advice, ServiceClient client) {
+        try {
+            AdviceChartData data = new ObjectMapper().treeToValue(advice.get("chart"), AdviceChartData.class);
+            AdviceChart.write(data, "dispool advice " + data.template() + " via " + client.where(), chart);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new Refused("cannot write the chart " + chart + " (" + e.getMessage() + "): give a writable FILE.png "
+                    + "or FILE.svg", REFUSED);
+        }
+        out().println("chart: " + chart);
     }
 
     private void print(JsonNode advice) {

@@ -46,7 +46,8 @@ import picocli.CommandLine.Spec;
                 + "memory for 4 preloads), and a day-like trace (quiet, then bursts). With --host qemu: the same shapes "
                 + "scaled down to real QEMU micro-VMs (192 MiB guests, minutes of real time per policy).",
             "Prints mean / p95 request-to-usable, cold-fallback rate and memory held by preloads (MiB·s) per policy; "
-                + "writes traffic.json, traffic.png and traffic.svg."})
+                + "writes traffic.json, traffic.png and traffic.svg, and the day-like run's advice drawn in "
+                + "advice-day-like.png and .svg."})
 public class BenchTrafficCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
@@ -103,6 +104,8 @@ public class BenchTrafficCommand implements Callable<Integer> {
         double loadBefore = loadAverage();
         List<TrafficResult> results = new ArrayList<>();
         List<String> advice = new ArrayList<>();
+        Path dir = out != null ? out : Path.of("dispool-traffic-" + STAMP.format(Instant.now()));
+        Files.createDirectories(dir);
         TrafficRunner runner = new TrafficRunner(host.equals("qemu") ? QemuTrafficScenarios.WARM_UP : Duration.ofSeconds(60));
         for (Planned p : planned) {
             for (String policy : policies) {
@@ -112,13 +115,14 @@ public class BenchTrafficCommand implements Callable<Integer> {
                 TrafficResult r = run.result();
                 results.add(r);
                 if (p.traffic().name().equals("day-like") && policy.equals(RefillPolicies.QUBES) && p.sim().isPresent()) {
-                    advice.addAll(TrafficAdvice.adviseAndReplay(run, p.sim().get(), runner, timeScale, seed, missTarget));
+                    advice.addAll(TrafficAdvice.adviseAndReplay(run, p.sim().get(), runner, timeScale, seed, missTarget,
+                            dir));
                 }
                 System.err.printf(Locale.ROOT, "  mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, %.0f MiB·s, held %s%n",
                         r.stats().mean(), r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), r.heldMean());
             }
         }
-        report(host.equals("qemu") ? qemuHost(loadBefore) : simHost(), results, System.out);
+        report(host.equals("qemu") ? qemuHost(loadBefore) : simHost(), results, dir, System.out);
         advice.forEach(System.out::println);
         return 0;
     }
@@ -193,9 +197,7 @@ public class BenchTrafficCommand implements Callable<Integer> {
         }
         return chosen;
     }
-    private void report(String measuredBy, List<TrafficResult> results, PrintStream stdout) throws IOException {
-        Path dir = out != null ? out : Path.of("dispool-traffic-" + STAMP.format(Instant.now()));
-        Files.createDirectories(dir);
+    private void report(String measuredBy, List<TrafficResult> results, Path dir, PrintStream stdout) throws IOException {
         TrafficTable.print(measuredBy, results, stdout);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("traffic.json").toFile(),
                 results);

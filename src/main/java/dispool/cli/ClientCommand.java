@@ -41,6 +41,7 @@ public class ClientCommand implements Callable<Integer> {
         m.put("run", RunCommand::new);
         m.put("open", OpenCommand::new);
         m.put("advice", AdviceCommand::new);
+        m.put("top", TopCommand::new);
         m.put("generate-completion", AutoComplete.GenerateCompletion::new);
         return m;
     }

@@ -180,6 +180,28 @@ final class ServiceClient {
         }
     }
 
+    /**
+     * A streaming GET ({@code dispool top}'s server-sent events): sends the request and returns
+     * the connection, whose reply {@link EventStream} reads as it comes, until the service ends
+     * it or the caller closes it. The one-shot calls above read whole replies and stay as they are.
+     */
+    SocketChannel openStream(String path) {
+        try {
+            SocketChannel ch = SocketChannel.open(address);
+            StringBuilder h = new StringBuilder("GET ").append(path).append(" HTTP/1.1\r\n")
+                    .append("Host: ").append(hostHeader).append("\r\n")
+                    .append("Connection: close\r\nAccept: text/event-stream\r\nUser-Agent: dispool-cli\r\n");
+            if (token != null) {
+                h.append("Authorization: Bearer ").append(token).append("\r\n");
+            }
+            java.nio.channels.Channels.newOutputStream(ch).write(h.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+            return ch;
+        } catch (IOException e) {
+            throw new Unreachable("cannot reach the dispool service at " + where + " (" + e.getMessage()
+                    + "): start it (systemctl start dispool) or point DISPOOL_URL / DISPOOL_SOCKET at it");
+        }
+    }
+
     private byte[] request(String method, String path, String jsonBody) {
         byte[] body = jsonBody == null ? new byte[0] : jsonBody.getBytes(StandardCharsets.UTF_8);
         StringBuilder h = new StringBuilder(method).append(' ').append(path).append(" HTTP/1.1\r\n")

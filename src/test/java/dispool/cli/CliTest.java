@@ -184,7 +184,7 @@ class CliTest {
 
     @Test
     void helpEverywhereAndACompletionScript() {
-        for (String cmd : List.of("ls", "get", "set", "unset", "handout", "rm", "drain", "refill", "run", "open", "advice")) {
+        for (String cmd : List.of("ls", "get", "set", "unset", "handout", "rm", "drain", "refill", "run", "open", "advice", "top")) {
             Result help = dispool(cmd, "--help");
             assertEquals(0, help.code(), cmd);
             assertTrue(help.out().startsWith("Usage: dispool " + cmd), help.out());
