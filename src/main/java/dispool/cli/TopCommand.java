@@ -53,15 +53,9 @@ public class TopCommand extends ServiceCommand {
     }
 
     private void snapshot(ServiceClient client, TopModel model) {
-        TopScreen screen = new TopScreen(false);
         int rows = 2 + 4 * Math.max(1, model.rows(0).size()) + 1 + 2; // header, pools, status, the events' least
-        List<String> lines = screen.draw(model, 0, new TopScreen.Frame(client.where(), null, List.of()), Math.max(60, width),
-                rows).stream().map(l -> l.toString().stripTrailing()).toList();
-        int last = lines.size();
-        while (last > 0 && lines.get(last - 1).isEmpty()) {
-            last--;
-        }
-        lines.subList(0, last).forEach(out()::println);
+        new TopScreen(false).plain(model, new TopScreen.Frame(client.where(), null, List.of()), Math.max(60, width), rows)
+                .forEach(out()::println);
         out().flush();
     }
 

@@ -42,6 +42,20 @@ public final class TopScreen {
         this.colour = colour;
     }
 
+    /**
+     * The screen as plain lines, for a snapshot without a terminal: trailing blanks and empty last
+     * lines cut. (Here, not in {@code TopCommand}: picocli reads every method of a command class,
+     * and one that names a JLine type would need JLine on the class path of every command.)
+     */
+    public List<String> plain(TopModel model, Frame frame, int width, int height) {
+        List<String> lines = draw(model, 0, frame, width, height).stream().map(l -> l.toString().stripTrailing()).toList();
+        int last = lines.size();
+        while (last > 0 && lines.get(last - 1).isEmpty()) {
+            last--;
+        }
+        return lines.subList(0, last);
+    }
+
     /** The screen's lines, at most {@code height}, each at most {@code width} columns. */
     public List<AttributedString> draw(TopModel model, long nowHostMs, Frame frame, int width, int height) {
         List<TopModel.Row> rows = model.rows(nowHostMs);
