@@ -2,10 +2,12 @@ package dispool.cli;
 
 import dispool.cli.top.TopModel;
 import dispool.cli.top.TopScreen;
+import dispool.host.Backoff;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.nio.channels.Channels;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -32,6 +34,7 @@ final class TopSession implements AutoCloseable {
 
     /** How often the advised max is read again while hand-outs happen (each read replays the history). */
     private static final long ADVICE_EVERY_MS = 30_000;
+    private static final Backoff RECONNECT = Backoff.doubling(Duration.ofSeconds(1), Duration.ofSeconds(30));
 
     private sealed interface Input permits Key, Event, StreamLost, Resized {
     }
@@ -247,25 +250,27 @@ final class TopSession implements AutoCloseable {
         }
     }
 
-    /** The event stream, read again after a loss with a backoff of 1 s doubling to 30 s. */
+    /** The event stream, read again after a loss with dispool's one backoff (1 s doubling to 30 s). */
     private void readEvents() {
-        long backoffMs = 1_000;
+        int failures = 0;
         while (running) {
+            String lost;
             try (SocketChannel ch = client.openStream("/api/v1/events")) {
                 new EventStream(new BufferedInputStream(Channels.newInputStream(ch)), client.where())
                         .read(json -> inputs.add(new Event(json, System.currentTimeMillis())));
-                backoffMs = 1_000;
-                inputs.add(new StreamLost("the service ended the event stream: reconnecting"));
+                failures = 0;
+                lost = "the service ended the event stream";
             } catch (IOException | RuntimeException e) {
-                inputs.add(new StreamLost("event stream lost (" + e.getMessage() + "): reconnecting in "
-                        + backoffMs / 1000 + " s"));
+                failures++;
+                lost = "event stream lost (" + e.getMessage() + ")";
             }
+            Duration wait = RECONNECT.delay(Math.max(1, failures));
+            inputs.add(new StreamLost(lost + ": reconnecting in " + Math.max(1, wait.toSeconds()) + " s"));
             try {
-                TimeUnit.MILLISECONDS.sleep(backoffMs);
+                TimeUnit.NANOSECONDS.sleep(wait.toNanos());
             } catch (InterruptedException e) {
                 return;
             }
-            backoffMs = Math.min(30_000, backoffMs * 2);
         }
     }
 

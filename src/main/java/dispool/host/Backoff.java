@@ -1,6 +1,5 @@
 package dispool.host;
 
-import dispool.host.Backoff;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -8,7 +7,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * How long to wait before trying again after failures: exponential, capped, with jitter so that
  * things failing together do not retry together. The one retry policy of dispool: a pool's next
  * preload attempt, a removal the host refused, a reconcile that failed, the engine's
- * resubscription to host events, and the qubesd adapter's reconnection of {@code admin.Events}.
+ * resubscription to host events, the qubesd adapter's reconnection of {@code admin.Events}, and
+ * {@code dispool top}'s reconnection to the service's event stream.
  * It lives in {@code host/}, the lowest layer, so the adapters and the engine share it. The
  * policy is immutable and shared; each retrying thing keeps its own {@link State} (or attempt
  * count), reset by its next success.

@@ -379,7 +379,7 @@ public final class DispoolEngine implements AutoCloseable {
         }
         if (template.equals(PreloadFeatures.DOM0)) { // refused by name: the host lists every qube when asked about dom0
             throw new DispoolException(DispoolException.Kind.CONFLICT, "dom0 (AdminVM) is not a DVM template: dom0's "
-                    + "preload-dispvm-max is the global max (PUT /api/v1/settings, dispool set --global max N)",
+                    + "preload-dispvm-max is the global max (PUT /api/v1/settings, dispool set dom0 preload-dispvm-max N)",
                     "template", template, "a DVM template (template_for_dispvms=True)");
         }
         QubeInfo q = hostCall(() -> host.qube(template), "template", template);
