@@ -23,7 +23,9 @@ import java.util.concurrent.TimeoutException;
  * pools is a {@link Preloading} (dispool's own, {@link ManagedPreloading}, or qubesd's,
  * {@link HostPreloads}); the preload lifecycle itself is in {@link PreloadLifecycle}, the
  * per-pool decisions in {@link PoolReconciler} and its {@link RefillPolicy}, the catch-up after
- * missed events in {@link HostCatchUp}. The engine's other parts, each answering one kind of call:
+ * missed events in {@link HostCatchUp}. Its public calls answer a {@link DispoolException}, the
+ * host's refusals included ({@link HostErrors}); only {@link #start} lets the host's own error
+ * through, as the service cannot start without the host. The engine's other parts, each answering one kind of call:
  * <ul>
  * <li>{@link EngineKnobs}: the settings, written as Qubes features;</li>
  * <li>{@link HandedOutDisposables}: what a caller may do with a disposable it was handed;</li>
@@ -121,12 +123,12 @@ public final class DispoolEngine implements AutoCloseable {
 
     /** Hands out a disposable of {@code template}: preloaded when one is ready, cold otherwise. */
     public Uni<HandOut> handOut(String template) {
-        return Uni.createFrom().item(() -> handOutNow(template)).runSubscriptionOn(workers);
+        return HostErrors.uni(Uni.createFrom().item(() -> handOutNow(template)).runSubscriptionOn(workers));
     }
 
     /** Hands out a disposable of the global {@code default_dispvm}. */
     public Uni<HandOut> handOutDefault() {
-        return Uni.createFrom().item(() -> handOutNow(templates.defaultDispvm())).runSubscriptionOn(workers);
+        return HostErrors.uni(Uni.createFrom().item(() -> handOutNow(templates.defaultDispvm())).runSubscriptionOn(workers));
     }
 
     /**
@@ -135,7 +137,7 @@ public final class DispoolEngine implements AutoCloseable {
      * REST API uses {@link #handOut}, which moves the work to an engine worker.
      */
     public HandOut handOutOnCallerThread(String template) {
-        return handOutNow(template);
+        return HostErrors.call(() -> handOutNow(template));
     }
 
     private HandOut handOutNow(String template) {
@@ -149,10 +151,10 @@ public final class DispoolEngine implements AutoCloseable {
      */
     public Uni<Void> removeDisposable(String name) {
         PreloadFeatures.validateQubeName("name", name);
-        return Uni.createFrom().<Void>item(() -> {
+        return HostErrors.uni(Uni.createFrom().<Void>item(() -> {
             disposables.remove(name);
             return null;
-        }).runSubscriptionOn(workers);
+        }).runSubscriptionOn(workers));
     }
 
     /**
@@ -162,37 +164,37 @@ public final class DispoolEngine implements AutoCloseable {
      */
     public Uni<ServiceResult> runInDisposable(String name, String service, Duration timeout) {
         PreloadFeatures.validateQubeName("name", name);
-        return Uni.createFrom().item(() -> disposables.run(name, service, timeout)).runSubscriptionOn(workers);
+        return HostErrors.uni(Uni.createFrom().item(() -> disposables.run(name, service, timeout)).runSubscriptionOn(workers));
     }
 
     // ---------------------------------------------------------------- knobs (EngineKnobs)
 
     /** Sets the template's preload-dispvm-max (validated first; nothing changes on bad input). */
     public void setMax(String template, String value) {
-        knobs.setMax(template, value);
+        HostErrors.run(() -> knobs.setMax(template, value));
     }
 
     public void unsetMax(String template) {
-        knobs.unsetMax(template);
+        HostErrors.run(() -> knobs.unsetMax(template));
     }
 
     /** The refill policy of pools whose template names none ({@code dispool.engine.policy}): qubes or adaptive. */
     public void setDefaultPolicy(String policy) {
-        knobs.setDefaultPolicy(policy);
+        HostErrors.run(() -> knobs.setDefaultPolicy(policy));
     }
 
     /** Sets the template's refill policy ({@code preload-dispvm-x-dispool-policy}); it takes effect at once. */
     public void setPolicy(String template, String policy) {
-        knobs.setPolicy(template, policy);
+        HostErrors.run(() -> knobs.setPolicy(template, policy));
     }
 
     /** Removes the template's {@code preload-dispvm-x-dispool-policy}: the default policy runs its pool from now on. */
     public void unsetPolicy(String template) {
-        knobs.unsetPolicy(template);
+        HostErrors.run(() -> knobs.unsetPolicy(template));
     }
 
     public GlobalSettings globalSettings() {
-        return knobs.globalSettings();
+        return HostErrors.call(knobs::globalSettings);
     }
 
     /**
@@ -201,7 +203,7 @@ public final class DispoolEngine implements AutoCloseable {
      */
     public void updateGlobalSettings(String globalMax, boolean unsetGlobalMax, String threshold, String delay,
             String defaultDispvm) {
-        knobs.updateGlobalSettings(globalMax, unsetGlobalMax, threshold, delay, defaultDispvm);
+        HostErrors.run(() -> knobs.updateGlobalSettings(globalMax, unsetGlobalMax, threshold, delay, defaultDispvm));
     }
 
     // ---------------------------------------------------------------- suspend / resume (HostSuspend)
@@ -211,12 +213,12 @@ public final class DispoolEngine implements AutoCloseable {
      * when no preload is left, or fails after the suspend timeout naming what is left.
      */
     public Uni<Void> suspend() {
-        return suspend.suspend();
+        return HostErrors.uni(suspend.suspend());
     }
 
     /** Refills every pool after the host woke up (qubesd's {@code internal.SuspendPost}). */
     public void resume() {
-        suspend.resume();
+        HostErrors.run(suspend::resume);
     }
 
     public boolean isSuspended() {
@@ -226,14 +228,16 @@ public final class DispoolEngine implements AutoCloseable {
     // ---------------------------------------------------------------- views
 
     public List<PoolView> pools() {
-        List<PoolView> out = new ArrayList<>();
-        index.pools().forEach(p -> out.add(preloading.view(p)));
-        out.sort(Comparator.comparing(PoolView::template));
-        return out;
+        return HostErrors.call(() -> {
+            List<PoolView> out = new ArrayList<>();
+            index.pools().forEach(p -> out.add(preloading.view(p)));
+            out.sort(Comparator.comparing(PoolView::template));
+            return out;
+        });
     }
 
     public PoolView pool(String template) {
-        return preloading.view(templates.requireDvmTemplate(template));
+        return HostErrors.call(() -> preloading.view(templates.requireDvmTemplate(template)));
     }
 
     public PoolEvents events() {
