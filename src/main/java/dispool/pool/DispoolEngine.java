@@ -106,6 +106,7 @@ public final class DispoolEngine implements AutoCloseable {
      * Throws when the host cannot be listed: nothing is touched while the host cannot be seen.
      */
     public void start() {
+        recovery.removeUnfinishedCreations(); // before the listing, which the pools then read: no qube of it is gone
         List<QubeInfo> qubes = host.listQubes();
         for (String template : catchUp.dvmTemplates(qubes)) {
             Pool pool = templates.poolFor(template);
