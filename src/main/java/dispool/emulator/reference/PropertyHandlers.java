@@ -67,7 +67,7 @@ final class PropertyHandlers {
             return ordinary ? "Cannot change template_for_dispvms to False while there are some disposables based on "
                     + "this disposable template" : null;
         }
-        if (DISPVM_PROPS.stream().anyMatch(p -> appvm.equals(app.host.globalProperty(p)))) {
+        if (DISPVM_PROPS.stream().anyMatch(p -> appvm.equals(globalProperty(app, p)))) {
             return "Cannot change template_for_dispvms to False while it is in use by the system by any of these "
                     + "properties: default_dispvm, management_dispvm";
         }
@@ -91,12 +91,24 @@ final class PropertyHandlers {
             var props = app.host.properties(q.name());
             boolean preloadOfIt = q.isDispVm() && appvm.equals(props.get("template")) && app.dispvm(q.name()).isPreload();
             for (String p : List.of("default_dispvm", "management_dispvm", "template")) {
-                if (appvm.equals(props.get(p)) && !preloadOfIt && (p.equals("template") || !appvm.equals(app.host.globalProperty(p)))) {
+                if (appvm.equals(props.get(p)) && !preloadOfIt && (p.equals("template") || !appvm.equals(globalProperty(app, p)))) {
                     deps.add(q.name() + ":" + p);
                 }
             }
         }
         return deps;
+    }
+
+    /** A global property, empty (None) where the host has none (the simulator has no {@code management_dispvm}). */
+    private static String globalProperty(QubesdPreloading app, String name) {
+        try {
+            return app.host.globalProperty(name);
+        } catch (QubesException e) {
+            if (e.is(QubesException.NO_SUCH_PROPERTY)) {
+                return "";
+            }
+            throw e;
+        }
     }
 
     /**
