@@ -78,7 +78,7 @@ public final class DispoolEngine implements AutoCloseable {
         this.workers = boundedWorkers(settings.limits().workers());
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host, settings);
-        this.support = new PreloadSupport(host);
+        this.support = new PreloadSupport(host, settings.rules());
         this.ownership = new Ownership(host);
         ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
         this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
