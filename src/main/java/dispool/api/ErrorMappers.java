@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import dispool.host.QubesException;
 import dispool.pool.DispoolException;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.vertx.core.http.HttpClosedException;
@@ -32,20 +31,18 @@ import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 public class ErrorMappers {
 
     private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
-    /** qubesadmin's name for "could not reach qubesd" (the transports raise it). */
-    static final String DAEMON_ACCESS_ERROR = "QubesDaemonAccessError";
     /** Absolute paths in host messages (qubesd's socket, log files) stay in the service log. */
     private static final Pattern PATH = Pattern.compile("(?<![\\w.:/])/[\\w.@+-]+(?:/[\\w.@+-]+)+");
 
     @Inject
     CurrentVertxRequest request;
 
+    /**
+     * The engine's refusals, the host's among them (the engine maps those at its boundary,
+     * {@code HostErrors}): a message that quotes the host loses its local paths here.
+     */
     @ServerExceptionMapper
     public Response dispool(DispoolException e) {
-        QubesException memory = memoryCause(e);
-        if (memory != null) {
-            return insufficientMemory(memory);
-        }
         ErrorCode code = switch (e.kind()) {
             case INVALID -> ErrorCode.INVALID_INPUT;
             case NOT_FOUND -> ErrorCode.NOT_FOUND;
@@ -54,29 +51,15 @@ public class ErrorMappers {
             case FORBIDDEN -> ErrorCode.FORBIDDEN;
             case BUSY -> ErrorCode.BUSY;
             case INSUFFICIENT_MEMORY -> ErrorCode.INSUFFICIENT_MEMORY;
+            case HOST_ERROR -> ErrorCode.HOST_ERROR;
         };
-        String message = code == ErrorCode.HOST_UNAVAILABLE ? withoutPaths(e.getMessage()) : e.getMessage();
+        String message = code == ErrorCode.HOST_UNAVAILABLE || e.hostType() != null ? withoutPaths(e.getMessage())
+                : e.getMessage();
         Response.ResponseBuilder r = builder(code.status(), new ApiError(code, message, e.field(), e.value(), e.rule()));
         if (code == ErrorCode.BUSY) {
             r.header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()));
         }
         return r.build();
-    }
-
-    /** The host refused a call: the code says what kind of refusal, the message keeps Qubes' words. */
-    @ServerExceptionMapper
-    public Response qubes(QubesException e) {
-        if (e.is(QubesException.MEMORY_ERROR)) {
-            return insufficientMemory(e);
-        }
-        ErrorCode code = e.is(QubesException.VM_NOT_FOUND) ? ErrorCode.NOT_FOUND
-                : e.is(QubesException.VALUE_ERROR) ? ErrorCode.INVALID_INPUT
-                : e.is(DAEMON_ACCESS_ERROR) ? ErrorCode.HOST_UNAVAILABLE
-                : ErrorCode.HOST_ERROR;
-        if (code == ErrorCode.HOST_ERROR || code == ErrorCode.HOST_UNAVAILABLE) {
-            LOG.warnf(e, "the host refused a request: %s", e);
-        }
-        return json(code.status(), ApiError.of(code, "the host refused: " + e.type() + ": " + withoutPaths(e.getMessage())));
     }
 
     @ServerExceptionMapper
@@ -166,20 +149,6 @@ public class ErrorMappers {
             }
         }
         return false;
-    }
-
-    private Response insufficientMemory(QubesException e) {
-        return json(507, ApiError.of(ErrorCode.INSUFFICIENT_MEMORY, "not enough memory on the host: " + withoutPaths(e.getMessage())
-                + "; shut down a qube or lower preload-dispvm-max, then try again"));
-    }
-
-    private static QubesException memoryCause(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof QubesException q && q.is(QubesException.MEMORY_ERROR)) {
-                return q;
-            }
-        }
-        return null;
     }
 
     static String withoutPaths(String message) {

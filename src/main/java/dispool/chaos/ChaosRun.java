@@ -1,7 +1,6 @@
 package dispool.chaos;
 
 import dispool.host.Clock;
-import dispool.host.QubesException;
 import dispool.host.sim.SimHost;
 import dispool.host.sim.SimHostBuilder;
 import dispool.host.sim.SimOp;
@@ -254,10 +253,7 @@ public final class ChaosRun {
         try {
             h = engine.handOut(template).await().atMost(Duration.ofMinutes(2));
         } catch (DispoolException e) {
-            count(refused, e.kind().name());
-            return;
-        } catch (QubesException e) {
-            count(refused, "host-" + e.type());
+            count(refused, e.hostType() != null ? "host-" + e.hostType() : e.kind().name());
             return;
         } catch (RuntimeException e) {
             violations.add("hand-out of " + template + " failed unexpectedly: " + e);
@@ -291,15 +287,16 @@ public final class ChaosRun {
             engine.removeDisposable(name).await().atMost(Duration.ofMinutes(2));
             return true;
         } catch (DispoolException e) {
+            if (e.hostType() != null) { // the host failed: the disposable is still there
+                removalTried.add(name);
+                count(refused, "removal-" + e.hostType());
+                return false;
+            }
             if (e.kind() != DispoolException.Kind.NOT_FOUND || !removalTried.contains(name)) {
                 // (NOT_FOUND after a failed attempt: that attempt's kill made it vanish)
                 violations.add("removal of " + name + ", which dispool handed out, refused: " + e.kind() + " " + e.getMessage());
             }
             return true;
-        } catch (QubesException e) {
-            removalTried.add(name);
-            count(refused, "removal-" + e.type());
-            return false;
         }
     }
 
@@ -313,8 +310,8 @@ public final class ChaosRun {
             } else {
                 engine.setMax(template, Integer.toString(r.nextInt(maxKnob + 1)));
             }
-        } catch (QubesException | DispoolException e) {
-            count(refused, "knob-" + (e instanceof QubesException q ? q.type() : ((DispoolException) e).kind().name()));
+        } catch (DispoolException e) {
+            count(refused, "knob-" + (e.hostType() != null ? e.hostType() : e.kind().name()));
         }
     }
 

@@ -17,6 +17,8 @@ public class QubesException extends RuntimeException {
     public static final String NOT_HALTED = "QubesVMNotHaltedError";
     public static final String NO_SUCH_PROPERTY = "QubesNoSuchPropertyError";
     public static final String GENERIC = "QubesException";
+    /** qubesadmin's name for "could not reach qubesd" (the transports raise it). */
+    public static final String DAEMON_ACCESS_ERROR = "QubesDaemonAccessError";
 
     private final String type;
 

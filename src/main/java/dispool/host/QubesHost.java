@@ -142,4 +142,18 @@ public interface QubesHost {
 
     /** Where time comes from for this host; the simulator may run it faster than real time. */
     Clock clock();
+
+    /**
+     * Disposables this adapter began to create in an earlier run and never finished marking
+     * (a crash between qubesd's create and dispool's marks), as its creation journal names
+     * them; empty for a host that creates and marks in one step. Read by the engine's restart
+     * recovery, which removes them before the first creation ({@link #creationDealtWith}).
+     */
+    default List<String> unfinishedCreations() {
+        return List.of();
+    }
+
+    /** Recovery removed {@code name}, or found it gone: the journal forgets it. */
+    default void creationDealtWith(String name) {
+    }
 }

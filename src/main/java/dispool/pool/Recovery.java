@@ -55,6 +55,34 @@ final class Recovery {
         this.events = events;
     }
 
+    /**
+     * Before the listing and the first creation of a start: removes the disposables a crash left
+     * between their creation and their marks, which the host adapter's creation journal names
+     * ({@link QubesHost#unfinishedCreations}, read once here). A name is recorded only just before
+     * dispool creates that qube, so such a disposable is provably dispool's. A name is forgotten
+     * once its qube is gone or is no disposable; one the host could not remove stays for the next
+     * start. Each host call stands alone: nothing creates yet, so nothing is locked.
+     */
+    void removeUnfinishedCreations() {
+        for (String name : host.unfinishedCreations()) {
+            try {
+                if (host.qube(name).isDispVm()) {
+                    lifecycle.killAndRemove(name);
+                    LOG.log(System.Logger.Level.INFO, "restart recovery: removed " + name + ": dispool created it just "
+                            + "before a restart, before it carried any mark (dispool's creation journal names it)");
+                }
+                host.creationDealtWith(name);
+            } catch (QubesException e) {
+                if (e.is(QubesException.VM_NOT_FOUND)) {
+                    host.creationDealtWith(name); // never created, or removed since
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "restart recovery: could not remove " + name + ", which "
+                            + "dispool's creation journal names: " + e + "; the next start tries again");
+                }
+            }
+        }
+    }
+
     /** Rebuilds {@code pool} from the host; {@code qubes} is one listing taken for all pools. */
     void recover(Pool pool, List<QubeInfo> qubes, Fingerprint templateNow) {
         Map<String, QubeInfo> byName = new java.util.HashMap<>();

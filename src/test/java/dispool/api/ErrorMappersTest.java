@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dispool.host.QubesException;
 import dispool.pool.DispoolException;
+import dispool.pool.HostErrors;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import jakarta.ws.rs.core.Response;
 import java.util.concurrent.RejectedExecutionException;
@@ -24,31 +25,39 @@ class ErrorMappersTest {
         return (ApiError) r.getEntity();
     }
 
+    /** What the API answers for an error that left the engine (which maps the host's at its boundary). */
+    private Response fromEngine(RuntimeException e) {
+        return mappers.dispool((DispoolException) HostErrors.atBoundary(e));
+    }
+
     @Test
     void qubesMemoryErrorIs507WithoutLocalPaths() {
         QubesException memory = new QubesException(QubesException.MEMORY_ERROR,
                 "Not enough memory to start domain 'disp12' (qmemman at /var/run/qubes/qmemman.sock)");
-        for (Response r : new Response[] {mappers.qubes(memory), mappers.dispool(new DispoolException(
+        for (Response r : new Response[] {fromEngine(memory), fromEngine(new DispoolException(
                 DispoolException.Kind.UNAVAILABLE, "web-dvm: the cold disposable disp12 failed", memory))}) {
             assertEquals(507, r.getStatus());
             assertEquals(ErrorCode.INSUFFICIENT_MEMORY, body(r).error());
             assertFalse(body(r).message().contains("/var/run"), body(r).message());
             assertTrue(body(r).message().contains("disp12"), body(r).message());
+            assertEquals(null, body(r).field());
         }
     }
 
     @Test
     void hostErrorsMapByQubesType() {
-        Response unreachable = mappers.qubes(new QubesException(ErrorMappers.DAEMON_ACCESS_ERROR,
+        Response unreachable = fromEngine(new QubesException(QubesException.DAEMON_ACCESS_ERROR,
                 "cannot connect to qubesd at /var/run/qubesd.sock for admin.vm.List: Connection refused"));
         assertEquals(503, unreachable.getStatus());
         assertEquals(ErrorCode.HOST_UNAVAILABLE, body(unreachable).error());
         assertFalse(body(unreachable).message().contains("/var/run/qubesd.sock"), body(unreachable).message());
-        assertEquals(404, mappers.qubes(new QubesException(QubesException.VM_NOT_FOUND, "No such domain: 'x'")).getStatus());
-        assertEquals(400, mappers.qubes(new QubesException(QubesException.VALUE_ERROR, "bad")).getStatus());
-        Response other = mappers.qubes(new QubesException(QubesException.NOT_PAUSED, "Domain is not paused"));
+        assertEquals(404, fromEngine(new QubesException(QubesException.VM_NOT_FOUND, "No such domain: 'x'")).getStatus());
+        assertEquals(400, fromEngine(new QubesException(QubesException.VALUE_ERROR, "bad")).getStatus());
+        Response other = fromEngine(new QubesException(QubesException.NOT_PAUSED, "Domain is not paused"));
         assertEquals(502, other.getStatus());
         assertEquals(ErrorCode.HOST_ERROR, body(other).error());
+        assertEquals("the host refused: QubesVMNotPausedError: Domain is not paused", body(other).message(),
+                "the body the API answered when it mapped the host's exception itself");
     }
 
     @Test

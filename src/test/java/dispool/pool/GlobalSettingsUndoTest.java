@@ -23,9 +23,10 @@ class GlobalSettingsUndoTest extends EngineFixture {
         }), EngineSettings.defaults().withResyncInterval(Duration.ofSeconds(30)));
         engine.start();
 
-        QubesException e = assertThrows(QubesException.class,
+        DispoolException e = assertThrows(DispoolException.class,
                 () -> engine.updateGlobalSettings("3", false, "900", "2.5", WEB));
-        assertEquals(QubesException.GENERIC, e.type(), "the host's refusal, as the API maps it");
+        assertEquals(DispoolException.Kind.HOST_ERROR, e.kind(), "the host's refusal, the engine's own at its boundary");
+        assertEquals(QubesException.GENERIC, e.hostType());
         assertTrue(e.getMessage().contains("set back: dom0 preload-dispvm-delay, dom0 preload-dispvm-threshold, "
                 + "dom0 preload-dispvm-max"), e.getMessage());
         assertEquals(Optional.empty(), sim.feature("dom0", "preload-dispvm-max"), "was unset: removed again");

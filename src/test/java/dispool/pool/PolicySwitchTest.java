@@ -96,7 +96,10 @@ class PolicySwitchTest extends EngineFixture {
         start(host().build());
         DispoolException e = org.junit.jupiter.api.Assertions.assertThrows(DispoolException.class,
                 () -> engine.setPolicy(WEB, "fastest"));
-        assertTrue(e.getMessage().contains("'fastest'") && e.getMessage().contains("[qubes, adaptive]"), e.getMessage());
+        assertEquals(DispoolException.Kind.INVALID, e.kind());
+        assertEquals("policy", e.field());
+        assertEquals("fastest", e.value());
+        assertTrue(e.rule().contains("qubes") && e.rule().contains("adaptive"), "the rule names the policies: " + e.rule());
         assertTrue(sim.feature(WEB, RefillPolicies.FEATURE).isEmpty());
         sim.setFeature(WEB, RefillPolicies.FEATURE, "fastest");
         await().until(() -> pool(WEB).decision() != null && pool(WEB).decision().contains("'fastest' is not a policy"));

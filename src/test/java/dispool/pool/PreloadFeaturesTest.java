@@ -25,8 +25,11 @@ class PreloadFeaturesTest {
         assertEquals(DispoolException.Kind.INVALID, e.kind());
         assertEquals("max", e.field());
         assertEquals(bad, e.value());
-        assertTrue(e.getMessage().startsWith("web-dvm: preload-dispvm-max '" + bad + "' refused"), e.getMessage());
-        assertTrue(e.getMessage().contains("100"), e.getMessage());
+        assertEquals("digits only, from 0 to 100", e.rule());
+        // what a user reads names the qube, the feature and the limit (the sentence around them is free)
+        for (String named : new String[] {"web-dvm", "preload-dispvm-max", "100"}) {
+            assertTrue(e.getMessage().contains(named), named + " in: " + e.getMessage());
+        }
     }
 
     @Test
@@ -35,7 +38,10 @@ class PreloadFeaturesTest {
         assertThrows(DispoolException.class, () -> PreloadFeatures.validateThreshold("-5"));
         assertEquals(-1.5, PreloadFeatures.validateDelay("dom0", "-1.5"));
         DispoolException e = assertThrows(DispoolException.class, () -> PreloadFeatures.validateDelay("dom0", "soon"));
-        assertTrue(e.getMessage().contains("preload-dispvm-delay 'soon' refused"), e.getMessage());
+        assertEquals(DispoolException.Kind.INVALID, e.kind());
+        assertEquals("delay", e.field());
+        assertEquals("soon", e.value());
+        assertTrue(e.getMessage().contains("preload-dispvm-delay") && e.getMessage().contains("soon"), e.getMessage());
         assertThrows(DispoolException.class, () -> PreloadFeatures.validateDelay("dom0", "NaN"));
     }
 

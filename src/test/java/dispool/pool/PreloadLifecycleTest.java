@@ -113,12 +113,24 @@ class PreloadLifecycleTest extends EngineFixture {
     @Test
     void failedStartupRemovesTheQubeAndBacksOff() {
         start(host().build());
+        List<String> failedStages = new CopyOnWriteArrayList<>();
+        List<Long> failedRetries = new CopyOnWriteArrayList<>();
+        engine.events().addListener(e -> {
+            if (e.type() == PoolEvent.Type.PRELOAD_FAILED) {
+                failedStages.add((String) e.data().get("stage"));
+                failedRetries.add(((Number) e.data().get("retryInMs")).longValue());
+            }
+        });
         sim.faults().fail(SimOp.START, 1.0);
         engine.setMax(WEB, "2");
         await().until(() -> pool(WEB).failures() >= 3);
         PoolView v = pool(WEB);
-        assertTrue(v.lastFailure().startsWith("web-dvm: preload "), v.lastFailure());
-        assertTrue(v.lastFailure().contains("next attempt in"), v.lastFailure());
+        assertTrue(v.lastFailure().contains(WEB) && v.lastFailure().contains(PreloadState.STARTING.name()),
+                "names the template and the stage: " + v.lastFailure());
+        assertEquals(List.of(PreloadState.STARTING.name()), failedStages.stream().distinct().toList(),
+                "every failure was at the start");
+        assertTrue(failedRetries.stream().allMatch(ms -> ms > 0), "each failure says when the next attempt is: "
+                + failedRetries);
         long creates = sim.calls(SimOp.CREATE);
         assertTrue(creates <= 2L * v.failures() + 2, "no tight loop: " + creates + " creates for " + v.failures() + " failures");
         sim.faults().clear();
@@ -251,8 +263,10 @@ class PreloadLifecycleTest extends EngineFixture {
         assertEquals(1, pool(WEB).preloads().size());
         MemoryGate.Admission a = pool(WEB).admission();
         assertEquals(0, a.allowed());
-        assertTrue(a.reason().contains("2 of 2 preloads wait for memory"), a.reason());
-        assertTrue(a.reason().contains("threshold 11500 MiB"), a.reason());
+        assertEquals(2, a.want(), "the two still wanted wait for memory");
+        assertEquals(11500, a.thresholdMiB());
+        assertEquals(400, a.perQubeMiB());
+        assertTrue(a.reason().contains("11500"), "what a user reads names the threshold: " + a.reason());
     }
 
     @Test

@@ -33,7 +33,6 @@ import java.util.OptionalLong;
  */
 public final class QubesdHost implements QubesHost {
 
-    private static final System.Logger LOG = System.getLogger(QubesdHost.class.getName());
     /**
      * The names dispool gives its disposables: {@code disp} and a random number from this range,
      * above qubesd's own dispids (0 to 9999, qubes.config.max_dispid), so it never takes a name
@@ -48,7 +47,6 @@ public final class QubesdHost implements QubesHost {
     private final EventStream events;
     private final CreationJournal journal;
     private final SecureRandom random = new SecureRandom();
-    private volatile boolean journalChecked;
 
     public QubesdHost(Transport transport, ServiceRunner services, MemorySource memory, Backoff reconnect) {
         this(transport, services, memory, reconnect, CreationJournal.inMemory());
@@ -190,16 +188,13 @@ public final class QubesdHost implements QubesHost {
      * template's properties and features as for any disposable), {@code auto_cleanup} on, and one
      * {@code admin.vm.feature.Set} per mark. qubesd has no call that creates and marks at once, and
      * finishes a creation whose caller died: the recorded name is what proves, after a crash, that
-     * the unmarked qube is dispool's ({@link #removeInterruptedCreations}). When a step fails the
+     * the unmarked qube is dispool's ({@link #unfinishedCreations}). When a step fails the
      * new disposable is removed again, so no unmarked preload is left behind.
      */
     @Override
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
         if (features.isEmpty()) {
             return call("admin.vm.CreateDisposable", "", dvmTemplate, "");
-        }
-        if (!journalChecked) {
-            removeInterruptedCreations();
         }
         String label = property(dvmTemplate, "label");
         String name = "disp" + (MIN_OWN_DISPID + random.nextInt(MAX_OWN_DISPID - MIN_OWN_DISPID));
@@ -227,34 +222,18 @@ public final class QubesdHost implements QubesHost {
     }
 
     /**
-     * Removes the disposables a crash left between their creation and their marks: every name in
-     * the journal that is a disposable on the host (a name is recorded only just before dispool
-     * creates that qube). Runs before the first creation of a start; an error leaves the names for
-     * the next try.
+     * The names still in the creation journal: disposables a crash left between their creation
+     * and their marks, or that were never created. The engine's restart recovery removes the ones
+     * on the host before its first creation, each call on its own (no lock: nothing creates yet).
      */
-    public synchronized void removeInterruptedCreations() {
-        for (String name : journal.pending()) {
-            QubeInfo q;
-            try {
-                q = qube(name);
-            } catch (QubesException e) {
-                if (!e.is(QubesException.VM_NOT_FOUND)) {
-                    throw e;
-                }
-                journal.remove(name); // never created (or removed since)
-                continue;
-            }
-            if (q.isDispVm()) {
-                if (q.state().isActive()) {
-                    kill(name);
-                }
-                remove(name);
-                LOG.log(System.Logger.Level.INFO, "removed " + name + ": dispool created it just before a restart, "
-                        + "before it carried any mark (dispool's creation journal names it)");
-            }
-            journal.remove(name);
-        }
-        journalChecked = true;
+    @Override
+    public List<String> unfinishedCreations() {
+        return journal.pending();
+    }
+
+    @Override
+    public void creationDealtWith(String name) {
+        journal.remove(name);
     }
 
     @Override
