@@ -152,6 +152,16 @@ public interface DispoolConfig {
         dispool.host.qubesd.QubesdMode mode();
 
         /**
+         * Whose preload rules dispool follows: {@code r43}, qubes-core-admin release4.3 as released
+         * (preloads wait for {@code qubes.WaitForRunningSystem}); {@code main}, its main branch,
+         * which also needs {@code supported-rpc.qubes.WaitForSession} to preload and waits for the
+         * GUI session of a template with a late GUI daemon. qubesd tells no version, so this is a
+         * setting, not detected. Default r43.
+         */
+        @WithDefault("r43")
+        dispool.pool.QubesRules rules();
+
+        /**
          * Where dispool records the name of each disposable it is creating, before the Admin API
          * call: after a crash, a qube named there that never got its marks is provably dispool's
          * and is removed (nothing else is). Default ~/.local/state/dispool/creations.

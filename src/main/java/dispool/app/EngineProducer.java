@@ -44,7 +44,7 @@ public class EngineProducer {
         DispoolConfig.Engine e = config.engine();
         EngineSettings settings = new EngineSettings(marks(host), new Backoff(e.backoffInitial(), 2.0, e.backoffMax(), 0.1),
                 e.resyncInterval(), e.memoryRetry(), e.suspendTimeout(), owner(host, config),
-                new EngineSettings.WorkLimits(e.workers(), e.maxColdStarts()));
+                new EngineSettings.WorkLimits(e.workers(), e.maxColdStarts())).withRules(config.qubes().rules());
         DispoolEngine engine = new DispoolEngine(host, settings);
         engine.setDefaultPolicy(e.policy());
         return engine;

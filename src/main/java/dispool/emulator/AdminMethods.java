@@ -66,7 +66,7 @@ final class AdminMethods {
             case "admin.vm.property.Reset" -> done(() -> properties.reset(dest, withArg(noPayload(c))));
             case "admin.vm.property.Help" -> properties.help(dest, withArg(c));
             case "admin.property.Get" -> globalProperty(withArg(dom0Only(c)));
-            case "admin.property.Set" -> done(() -> host.setGlobalProperty(withArg(dom0Only(c)), c.payloadText()));
+            case "admin.property.Set" -> done(() -> setGlobalProperty(withArg(dom0Only(c)), c.payloadText()));
             case "admin.vm.feature.List" -> noArgs(c) ? featureList(dest) : "";
             case "admin.vm.feature.Get" -> host.feature(dest, withArg(c)).orElseThrow(() -> notSet(dest, arg));
             case "admin.vm.feature.CheckWithTemplate" -> checkWithTemplate(dest, withArg(c));
@@ -248,6 +248,15 @@ final class AdminMethods {
             throw new Refused("ProtocolError: " + c.method() + " is for dom0 only");
         }
         return c;
+    }
+
+    /** {@code admin.property.Set}: through qubesd's own preloading when it has it (its setters and handlers). */
+    private void setGlobalProperty(String name, String value) {
+        if (preloading != null) {
+            preloading.setGlobalProperty(name, value);
+        } else {
+            host.setGlobalProperty(name, value);
+        }
     }
 
     private static String done(Runnable r) {

@@ -82,7 +82,11 @@ final class AdminProperties {
             throw new QubesException("QubesPropertyValueError", "property 'is_preload' on DispVM instance cannot be set");
         }
         String value = PropertySchema.sanitize(host, qube, p, untrustedValue);
-        host.setProperty(qube, name, value);
+        if (preloading != null) {
+            preloading.setProperty(qube, name, value); // qubesd's pre-set handlers first
+        } else {
+            host.setProperty(qube, name, value);
+        }
         explicit.add(qube + "/" + name);
     }
 
@@ -96,8 +100,13 @@ final class AdminProperties {
             throw new QubesException("QubesPropertyValueError", "property '" + name + "' on "
                     + host.qube(qube).klass() + " instance cannot be set");
         }
+        String value = PropertySchema.defaultOf(host, qube, p).orElse("");
+        if (preloading != null) {
+            preloading.resetProperty(qube, name, value);
+        } else {
+            host.setProperty(qube, name, value);
+        }
         explicit.remove(qube + "/" + name);
-        host.setProperty(qube, name, PropertySchema.defaultOf(host, qube, p).orElse(""));
     }
 
     String help(String qube, String name) {

@@ -94,7 +94,8 @@ public final class DispoolEngine implements AutoCloseable {
                 new HostEventReactions(index, runners, workers, catchUp, lifecycle));
         this.hostEvents = new HostEventSubscription(host, settings.backoff(), timers, router::route,
                 () -> index.pools().forEach(p -> p.templateSuspect = true));
-        this.knobs = new EngineKnobs(host, index, templates, reader, new PreloadSupport(host), refill, runners);
+        this.knobs = new EngineKnobs(host, index, templates, reader, new PreloadSupport(host, settings.rules()), refill,
+                runners);
         this.disposables = new HandedOutDisposables(host, index, lifecycle, ownership);
         this.preloading = settings.owner() == PreloadOwner.HOST
                 ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts)

@@ -15,9 +15,10 @@ import java.time.Duration;
  * @param suspendTimeout how long a host suspend waits for the pools to drain
  * @param owner          who fills the pools: dispool, or the host itself (qubesd R4.3)
  * @param limits         how much work the engine takes on at once ({@link WorkLimits})
+ * @param rules          whose preload rules decide support and readiness ({@link QubesRules}; R43 unless set)
  */
 public record EngineSettings(Marks marks, Backoff backoff, Duration resyncInterval, Duration memoryRetry,
-        Duration suspendTimeout, PreloadOwner owner, WorkLimits limits) {
+        Duration suspendTimeout, PreloadOwner owner, WorkLimits limits, QubesRules rules) {
 
     /**
      * @param workers       threads of the engine's worker pool (hand-outs, preload starts, removals);
@@ -39,6 +40,11 @@ public record EngineSettings(Marks marks, Backoff backoff, Duration resyncInterv
     }
 
     public EngineSettings(Marks marks, Backoff backoff, Duration resyncInterval, Duration memoryRetry,
+            Duration suspendTimeout, PreloadOwner owner, WorkLimits limits) {
+        this(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, limits, QubesRules.R43);
+    }
+
+    public EngineSettings(Marks marks, Backoff backoff, Duration resyncInterval, Duration memoryRetry,
             Duration suspendTimeout, PreloadOwner owner) {
         this(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, WorkLimits.DEFAULT);
     }
@@ -49,10 +55,14 @@ public record EngineSettings(Marks marks, Backoff backoff, Duration resyncInterv
     }
 
     public EngineSettings withResyncInterval(Duration d) {
-        return new EngineSettings(marks, backoff, d, memoryRetry, suspendTimeout, owner, limits);
+        return new EngineSettings(marks, backoff, d, memoryRetry, suspendTimeout, owner, limits, rules);
     }
 
     public EngineSettings withLimits(WorkLimits l) {
-        return new EngineSettings(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, l);
+        return new EngineSettings(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, l, rules);
+    }
+
+    public EngineSettings withRules(QubesRules r) {
+        return new EngineSettings(marks, backoff, resyncInterval, memoryRetry, suspendTimeout, owner, limits, r);
     }
 }

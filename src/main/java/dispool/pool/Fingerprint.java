@@ -20,7 +20,11 @@ import java.util.TreeMap;
  */
 public record Fingerprint(Map<String, String> properties, long privateVolumeSize) {
 
-    /** Properties that differ between a template and its disposables by nature (Qubes' list). */
+    /**
+     * Properties that differ between a template and its disposables by nature: Qubes'
+     * {@code PRELOAD_OUTDATED_IGNORED_PROPERTIES}, dispool's one copy (everything in dispool asks
+     * {@link #isIgnored}); the reference port's own copy is held equal to it by a test.
+     */
     public static final Set<String> IGNORED = Set.of("autostart", "backup_timestamp", "default_dispvm", "dispid",
             "gateway", "gateway6", "icon", "include_in_backups", "installed_by_rpm", "ip", "ip6", "klass", "name",
             "qid", "start_time", "stubdom_uuid", "stubdom_xid", "template", "template_for_dispvms", "updateable",

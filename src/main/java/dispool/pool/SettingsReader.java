@@ -16,10 +16,9 @@ import java.util.Optional;
  */
 final class SettingsReader {
 
-    static final String LATE_GUI = "supported-feature.late-gui-daemon";
-
     private final QubesHost host;
     private final PreloadSupport support;
+    private final QubesRules rules;
     /**
      * dispool fills the pools and keeps its list under another name than Qubes'
      * {@code preload-dispvm}: a non-empty one of those is qubesd's own pool.
@@ -28,7 +27,8 @@ final class SettingsReader {
 
     SettingsReader(QubesHost host, EngineSettings settings) {
         this.host = host;
-        this.support = new PreloadSupport(host);
+        this.rules = settings.rules();
+        this.support = new PreloadSupport(host, rules);
         this.guardHostPreloads = settings.owner() == PreloadOwner.DISPOOL
                 && !settings.marks().list().equals(HostPreloads.HOST_LIST);
     }
@@ -89,7 +89,7 @@ final class SettingsReader {
         }
         return new PoolSettings(true, max, source, warning, threshold,
                 delay(template), longProp(props, "memory", 400), Duration.ofSeconds(longProp(props, "qrexec_timeout", 60)),
-                waitsForSession(template, props), new Fingerprint(props, host.volume(template, "private").size()));
+                rules.waitsForSession(host, template, props), new Fingerprint(props, host.volume(template, "private").size()));
     }
 
     /**
@@ -108,12 +108,6 @@ final class SettingsReader {
         return PreloadFeatures.hostDelay(host.feature(template, PreloadFeatures.DELAY))
                 .or(() -> PreloadFeatures.hostDelay(host.feature(DOM0, PreloadFeatures.DELAY)))
                 .orElse(PreloadFeatures.DEFAULT_DELAY_SECONDS);
-    }
-
-    /** Qubes (main) also waits for the GUI session when the template starts its GUI daemon late. */
-    private boolean waitsForSession(String template, Map<String, String> props) {
-        return !props.getOrDefault("guivm", "").isEmpty()
-                && !host.feature(template, LATE_GUI).orElse("").isEmpty();
     }
 
     private static String maxWarning(String qube, Optional<String> raw, int max) {

@@ -17,14 +17,17 @@ import java.util.concurrent.CompletableFuture;
  */
 final class DispVm {
 
-    /** {@code PRELOAD_OUTDATED_IGNORED_PROPERTIES} of qubes/vm/dispvm.py. */
+    /**
+     * {@code PRELOAD_OUTDATED_IGNORED_PROPERTIES} of qubes/vm/dispvm.py: the reference's one list,
+     * read from upstream (f03fe7bc, unchanged on release4.3 68fc8b6 and main 1ad5f9b8). dispool keeps
+     * its own ({@code Fingerprint.IGNORED}); a test holds the two equal.
+     */
     static final Set<String> OUTDATED_IGNORED_PROPERTIES = Set.of("autostart", "backup_timestamp", "default_dispvm",
             "dispid", "gateway", "gateway6", "icon", "include_in_backups", "installed_by_rpm", "ip", "ip6", "klass", "name",
             "qid", "start_time", "stubdom_uuid", "stubdom_xid", "template", "template_for_dispvms", "updateable", "uuid",
             "visible_gateway", "visible_gateway6", "visible_ip", "visible_ip6", "xid");
     /** The volumes every simulated qube has (qubesd iterates the qube's own {@code volumes}). */
     private static final List<String> SIM_VOLUMES = List.of("root", "private");
-    static final String WAIT_SERVICE = "qubes.WaitForRunningSystem";
 
     final String name;
     final String template;
@@ -93,9 +96,10 @@ final class DispVm {
 
     /**
      * {@code DispVM.on_domain_started_dispvm}, awaited by the start as qubesd's {@code start()}
-     * awaits its {@code domain-start} handlers: wait for {@code qubes.WaitForRunningSystem} unless
-     * the preload is requested first, pause it if nobody asked for it, mark it completed.
-     * (qubesd's {@code domain-pre-paused} balloon request has no counterpart in the simulator.)
+     * awaits its {@code domain-start} handlers: wait for the readiness services
+     * ({@link #readinessServices}) unless the preload is requested first, pause it if nobody asked
+     * for it, mark it completed. (qubesd's {@code domain-pre-paused} balloon request has no
+     * counterpart in the simulator.)
      */
     CompletableFuture<Void> onDomainStarted() {
         started = true;
@@ -105,9 +109,10 @@ final class DispVm {
         CompletableFuture<Void> ready = CompletableFuture.completedFuture(null);
         if (!preloadRequested) {
             Duration timeout = Duration.ofSeconds(Long.parseLong(app.host.property(name, "qrexec_timeout")));
-            CompletableFuture<Void> wait = app.loop.await(() -> app.host.runService(name, WAIT_SERVICE, timeout))
-                    .thenAccept(r -> requireSuccess(r));
-            ready = app.loop.onLoop(CompletableFuture.anyOf(wait, preloadRequestedEvent)).thenApply(v -> null);
+            CompletableFuture<?>[] waits = readinessServices().stream()
+                    .map(s -> app.loop.await(() -> app.host.runService(name, s, timeout)).thenAccept(r -> requireSuccess(s, r)))
+                    .toArray(CompletableFuture[]::new);
+            ready = app.loop.onLoop(CompletableFuture.anyOf(CompletableFuture.allOf(waits), preloadRequestedEvent)).thenApply(v -> null);
         }
         return ready.thenCompose(v -> preloadRequested ? CompletableFuture.completedFuture(null)
                 : app.loop.await(() -> {
@@ -122,12 +127,31 @@ final class DispVm {
                 });
     }
 
-    private void requireSuccess(ServiceResult r) {
-        if (r.exitStatus() != 0) {
-            throw new QubesException(QubesException.GENERIC, "Error on call to '" + WAIT_SERVICE + "' during preload startup. "
-                    + "To debug, disable preloading from '" + template + "' and run the following on a new disposable: "
-                    + "systemctl --failed");
+    /**
+     * What a preload waits for before its pause: {@code qubes.WaitForRunningSystem}; on
+     * {@code main} (83769864) also {@code qubes.WaitForSession} when the qube has a {@code guivm}
+     * and both {@code gui} and {@code supported-feature.late-gui-daemon} are set on it or up its
+     * template chain ({@code features.check_with_template}).
+     */
+    List<String> readinessServices() {
+        boolean session = app.release == Release.MAIN && !app.host.property(name, "guivm").isEmpty()
+                && withTemplate("gui") && withTemplate("supported-feature.late-gui-daemon");
+        return session ? List.of(Release.WAIT_RUNNING, Release.WAIT_SESSION) : List.of(Release.WAIT_RUNNING);
+    }
+
+    private boolean withTemplate(String feature) {
+        return !app.host.featureWithTemplate(name, feature).orElse("").isEmpty();
+    }
+
+    /** {@code wait_operational_preload}'s error for a service that answered with a failure, in each release's words. */
+    private void requireSuccess(String service, ServiceResult r) {
+        if (r.exitStatus() == 0) {
+            return;
         }
+        throw new QubesException(QubesException.GENERIC, app.release == Release.R43
+                ? "Error on call to '" + service + "' during preload startup. To debug, disable preloading from '" + template
+                        + "' and run the following on a new disposable: systemctl --failed"
+                : "Error on call to '" + service + "' during preload startup: " + r.stderr());
     }
 
     /**
@@ -252,13 +276,23 @@ final class DispVm {
         });
     }
 
-    /** {@code DispVM.start}: a failed start is cleaned up (forced) before the error goes on. */
+    /**
+     * {@code DispVM.start}: refused when the DVM template lost {@code template_for_dispvms} in the
+     * meantime; a failed start is cleaned up before the error goes on. The clean-up is
+     * {@code cleanup()} without {@code force}, as after qubes-core-admin PR #879 (2026-08-26), which
+     * reverts a82f4f2a / 148927e0 ({@code cleanup(force=True)}, #10928): a disposable that never ran
+     * is then not removed, so an early failure (no memory) leaves it halted and on the list.
+     */
     CompletableFuture<Void> start() {
         return app.loop.await(() -> {
+            if (!"True".equals(app.host.property(template, "template_for_dispvms"))) {
+                throw new QubesException(QubesException.GENERIC, "template for disposable (" + template
+                        + ") needs to have template_for_dispvms=True");
+            }
             app.host.start(name);
             return null;
         }).thenCompose(v -> onDomainStarted()).handle((v, e) -> e).thenCompose(e -> e == null
                 ? CompletableFuture.<Void>completedFuture(null)
-                : cleanup(true).handle((x, y) -> null).thenCompose(x -> CompletableFuture.<Void>failedFuture(e)));
+                : cleanup(false).handle((x, y) -> null).thenCompose(x -> CompletableFuture.<Void>failedFuture(e)));
     }
 }

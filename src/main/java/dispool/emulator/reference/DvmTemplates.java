@@ -94,13 +94,13 @@ final class DvmTemplates {
         return getFeatPreload(appvm).size() + (int) creatingOf(appvm).stream().filter(c -> !c.requested).count();
     }
 
-    /** {@code supports_preload}: {@code supported-rpc.qubes.WaitForRunningSystem} here or on the TemplateVM. */
-    boolean supportsPreload(String appvm) {
-        String feature = "supported-rpc." + DispVm.WAIT_SERVICE;
-        String templateVm = app.host.properties(appvm).getOrDefault("template", "");
-        return !app.host.feature(appvm, feature)
-                .or(() -> templateVm.isEmpty() ? java.util.Optional.empty() : app.host.feature(templateVm, feature))
-                .orElse("").isEmpty();
+    /**
+     * {@code supports_preload}: the services of {@link Release#preloadServices} that neither the
+     * qube nor its template chain lists as {@code supported-rpc.SERVICE}; empty when it can preload.
+     */
+    List<String> missingPreloadServices(String appvm) {
+        return app.release.preloadServices().stream()
+                .filter(s -> app.host.featureWithTemplate(appvm, "supported-rpc." + s).orElse("").isEmpty()).toList();
     }
 
     /** {@code dispvms}: every disposable whose template is {@code appvm}. */
@@ -149,9 +149,11 @@ final class DvmTemplates {
         LOG.log(System.Logger.Level.DEBUG, "{0}: received preload event ''{1}''{2}{3}{4}", appvm, event,
                 dispvm == null ? "" : " for dispvm '" + dispvm + "'", reason == null ? "" : " because " + reason,
                 delay == 0 ? "" : " with a delay of " + delay + " second(s)");
-        if (!supportsPreload(appvm)) {
-            return CompletableFuture.failedFuture(new QubesException(QubesException.VALUE_ERROR, "Qube does not support the RPC '"
-                    + DispVm.WAIT_SERVICE + "' but tried to preload, check if template is outdated"));
+        List<String> missing = missingPreloadServices(appvm);
+        if (!missing.isEmpty()) {
+            String rpc = app.release == Release.R43 ? "the RPC '" : "the RPC(s) '";
+            return CompletableFuture.failedFuture(new QubesException(QubesException.VALUE_ERROR, "Qube does not support "
+                    + rpc + String.join(", ", missing) + "' but tried to preload, check if template is outdated"));
         }
         CompletableFuture<Void> slept = delay == 0 ? CompletableFuture.completedFuture(null)
                 : app.loop.sleep(Duration.ofNanos((long) (Math.abs(delay) * 1e9)));

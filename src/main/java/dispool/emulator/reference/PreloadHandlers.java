@@ -41,23 +41,40 @@ final class PreloadHandlers {
         if ("True".equals(app.host.property(e.subject(), "template_for_dispvms"))) {
             return onDvmTemplateEvent(app, e.subject(), e);
         }
+        if (e.name().equals("domain-feature-delete:preload-dispvm-max") && qube.klass().equals("AppVM")) {
+            onFeatureDeletePreloadDispvmMax(app, e.subject());
+        }
         return DONE;
     }
 
-    /** {@code Qubes.on_property_set_default_dispvm} and {@code domain-delete}. */
+    /** {@code Qubes.on_property_set_default_dispvm} (of {@code property-set} and {@code property-reset}) and {@code domain-delete}. */
     private static CompletableFuture<?> onAppEvent(QubesdPreloading app, HostEvent e) {
         if (e.name().equals("domain-delete")) {
             app.forget(e.kwarg("vm"));
-        } else if (e.name().equals("property-set:default_dispvm") && !e.kwarg("newvalue").equals(e.kwarg("oldvalue"))) {
-            for (String appvm : List.of(e.kwarg("oldvalue"), e.kwarg("newvalue"))) {
-                if (!appvm.isEmpty() && app.exists(appvm) && app.templates.getFeatGlobalPreloadMax() != null
-                        && app.templates.isGlobalPreloadDistinct(appvm)) {
-                    String reason = appvm.equals(e.kwarg("newvalue")) ? "it became the default_dispvm" : "it was the default_dispvm";
-                    app.loop.ensureFuture(() -> app.templates.onDomainPreloadDispvmUsed(appvm, "start", null, reason, 0));
-                }
-            }
+        } else if (e.name().equals("property-set:default_dispvm") || e.name().equals("property-reset:default_dispvm")) {
+            onPropertySetDefaultDispvm(app, e);
         }
         return DONE;
+    }
+
+    /**
+     * The old and the new {@code default_dispvm} each refill (or trim) when the global max differs
+     * from its own. A reset carries no new value: the property's value now is taken, None
+     * (empty) after a reset of the global one.
+     */
+    private static void onPropertySetDefaultDispvm(QubesdPreloading app, HostEvent e) {
+        String newValue = newValue(e).isEmpty() ? app.defaultDispvm() : newValue(e);
+        String oldValue = oldValueOrEmpty(e);
+        if (newValue.equals(oldValue)) {
+            return;
+        }
+        for (String appvm : List.of(oldValue, newValue)) {
+            if (!appvm.isEmpty() && app.exists(appvm) && app.templates.getFeatGlobalPreloadMax() != null
+                    && app.templates.isGlobalPreloadDistinct(appvm)) {
+                String reason = appvm.equals(newValue) ? "it became the default_dispvm" : "it was the default_dispvm";
+                app.loop.ensureFuture(() -> app.templates.onDomainPreloadDispvmUsed(appvm, "start", null, reason, 0));
+            }
+        }
     }
 
     /** {@code AdminVM.on_feature_set_preload_dispvm_max} and {@code on_feature_delete_preload_dispvm_max}. */
@@ -87,8 +104,8 @@ final class PreloadHandlers {
     /**
      * The DVM template's handlers: {@code on_feature_set_preload_dispvm_max},
      * {@code on_feature_delete_preload_dispvm_max}, {@code on_dvmtemplate_domain_shutdown},
-     * {@code on_dvmtemplate_property_changed}, and for {@code template} its pre-set (drop every
-     * preload) and set (refill) handlers; the simulator fires only the set.
+     * {@code on_dvmtemplate_property_changed}, and the set handlers of {@code template} and
+     * {@code template_for_dispvms} (their pre-set handlers are in {@link PropertyHandlers}).
      */
     private static CompletableFuture<?> onDvmTemplateEvent(QubesdPreloading app, String appvm, HostEvent e) {
         DvmTemplates t = app.templates;
@@ -99,9 +116,7 @@ final class PreloadHandlers {
             return t.onDomainPreloadDispvmUsed(appvm, "start", null, "local feature was set to '" + e.kwarg("value") + "'", 0);
         }
         if (e.name().equals("domain-feature-delete:preload-dispvm-max")) {
-            if (!t.isGlobalPreloadSet(appvm)) {
-                t.removePreloadExcess(appvm, 0, "local feature was deleted");
-            }
+            onFeatureDeletePreloadDispvmMax(app, appvm);
             return DONE;
         }
         if (e.name().equals("domain-shutdown")) {
@@ -110,17 +125,34 @@ final class PreloadHandlers {
         }
         if (e.is("property-set") || e.is("property-reset")) {
             String name = e.suffix();
-            if (name.equals("template")) {
-                if (e.kwarg("newvalue").equals(e.kwarg("oldvalue"))) {
-                    return DONE;
-                }
-                t.removePreloadExcess(appvm, 0, "template will change");
-                return t.canPreload(appvm) ? t.onDomainPreloadDispvmUsed(appvm, "start", null, "template has changed", 0) : DONE;
+            if (e.is("property-set") && (name.equals("template") || name.equals("template_for_dispvms"))) {
+                return onPropertySetTemplate(app, appvm, e);
             }
             if (!DispVm.OUTDATED_IGNORED_PROPERTIES.contains(name)) {
                 t.refreshOutdatedPreload(appvm, 30);
             }
         }
+        return DONE;
+    }
+
+    /** {@code on_feature_delete_preload_dispvm_max}, which (unlike the set) does not ask for {@code template_for_dispvms}. */
+    private static void onFeatureDeletePreloadDispvmMax(QubesdPreloading app, String appvm) {
+        if (!app.templates.isGlobalPreloadSet(appvm)) {
+            app.templates.removePreloadExcess(appvm, 0, "local feature was deleted");
+        }
+    }
+
+    /**
+     * {@code __on_property_set_template} and {@code __on_set_dvmtemplate}: a new TemplateVM, or
+     * {@code template_for_dispvms} turned on, refills when there is room. The old preloads went in
+     * the pre-set ({@link PropertyHandlers}).
+     */
+    private static CompletableFuture<?> onPropertySetTemplate(QubesdPreloading app, String appvm, HostEvent e) {
+        if (newValue(e).equals(oldValueOrEmpty(e)) || !app.templates.canPreload(appvm)) {
+            return DONE;
+        }
+        String reason = e.suffix().equals("template") ? "template has changed" : "template_for_dispvms was set to True";
+        app.loop.ensureFuture(() -> app.templates.onDomainPreloadDispvmUsed(appvm, "start", null, reason, 0));
         return DONE;
     }
 
@@ -157,6 +189,15 @@ final class PreloadHandlers {
             d.preloadCleanup();
         }
         return DONE;
+    }
+
+    private static String newValue(HostEvent e) {
+        return e.kwargs().containsKey("newvalue") ? e.kwarg("newvalue") : "";
+    }
+
+    private static String oldValueOrEmpty(HostEvent e) {
+        String old = oldValue(e);
+        return old == null ? "" : old;
     }
 
     private static String oldValue(HostEvent e) {

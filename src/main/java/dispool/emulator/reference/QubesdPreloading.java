@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
@@ -36,15 +37,22 @@ public final class QubesdPreloading implements AutoCloseable {
     }
 
     final SimHost host;
+    final Release release;
     final QubesdLoop loop;
     final DvmTemplates templates;
     private final Map<String, DispVm> dispvms = new HashMap<>();
     private final List<Removal> removals = new CopyOnWriteArrayList<>();
     private final Cancellable events;
 
-    /** Starts the model on {@code host}: {@code domain-load} of every DVM template, then the event handlers. */
+    /** Starts the model of {@code release4.3} on {@code host} (see {@link #QubesdPreloading(SimHost, Release)}). */
     public QubesdPreloading(SimHost host) {
+        this(host, Release.R43);
+    }
+
+    /** Starts the model of {@code release} on {@code host}: {@code domain-load} of every DVM template, then the event handlers. */
+    public QubesdPreloading(SimHost host, Release release) {
         this.host = host;
+        this.release = release;
         this.loop = new QubesdLoop(host.clock());
         this.templates = new DvmTemplates(this);
         loop.submit(() -> {
@@ -61,25 +69,65 @@ public final class QubesdPreloading implements AutoCloseable {
      * {@code DispVM.from_appvm}, a preload when one is listed and usable, else a new halted disposable.
      */
     public Disposable createDisposable(String appvm) {
-        return loop.submit(() -> fromAppvm(appvm.equals("dom0") ? defaultDispvm() : appvm)).join();
+        return answer(loop.submit(() -> fromAppvm(appvm.equals("dom0") ? defaultDispvm() : appvm)));
     }
 
-    /** {@code admin.vm.CreateDisposable+preload}: fires {@code domain-preload-dispvm-start} and awaits it. */
+    /**
+     * {@code admin.vm.CreateDisposable+preload}: fires {@code domain-preload-dispvm-start} and awaits
+     * it. No {@code template_for_dispvms} check of its own: with max 0 it returns quietly, and
+     * otherwise {@code can_gen_disposable} refuses each preload.
+     */
     public void preloadRequested(String appvm) {
-        loop.submit(() -> {
-            String target = appvm.equals("dom0") ? defaultDispvm() : appvm;
-            requireDvmTemplate(target);
-            return templates.onDomainPreloadDispvmUsed(target, "start", null, "autostart was requested", 0);
-        }).join();
+        answer(preloadRequest(appvm));
+    }
+
+    private CompletableFuture<Void> preloadRequest(String appvm) {
+        return loop.submit(() -> templates.onDomainPreloadDispvmUsed(appvm.equals("dom0") ? defaultDispvm() : appvm,
+                "start", null, "autostart was requested", 0));
     }
 
     /**
      * The boot service {@code qubes-preload-dispvm.service} (linux/aux-tools/preload-dispvm): after
-     * the autostarts, {@code admin.vm.CreateDisposable+preload} on every template that preloads.
+     * the autostarts, {@code admin.vm.CreateDisposable+preload} on every template that preloads, all
+     * at once (one call per template on a thread pool, gathered); fails when any call fails.
      */
     public void bootService() {
         List<String> appvms = loop.submit(() -> CompletableFuture.completedFuture(getPreloadTemplates())).join();
-        appvms.forEach(this::preloadRequested);
+        answer(CompletableFuture.allOf(appvms.stream().map(this::preloadRequest).toArray(CompletableFuture[]::new)));
+    }
+
+    /**
+     * {@code admin.vm.property.Set}: the {@code property-pre-set} handlers, which may refuse, then
+     * the change; the {@code property-set} handlers follow from the host's event.
+     */
+    public void setProperty(String qube, String name, String value) {
+        answer(loop.submit(() -> {
+            PropertyHandlers.preSet(this, qube, name, value, false);
+            host.setProperty(qube, name, value);
+            return CompletableFuture.completedFuture(null);
+        }));
+    }
+
+    /** {@code admin.vm.property.Reset}: as {@link #setProperty} with the default, behind the {@code property-pre-reset} handlers. */
+    public void resetProperty(String qube, String name, String defaultValue) {
+        answer(loop.submit(() -> {
+            PropertyHandlers.preSet(this, qube, name, defaultValue, true);
+            host.setProperty(qube, name, defaultValue);
+            return CompletableFuture.completedFuture(null);
+        }));
+    }
+
+    /**
+     * {@code admin.property.Set} on the global properties; on {@code main} {@code default_dispvm}
+     * and {@code management_dispvm} must name a DVM template ({@code setter_disposable_template}).
+     * An empty value is None, as {@code admin.property.Reset} leaves them.
+     */
+    public void setGlobalProperty(String name, String value) {
+        answer(loop.submit(() -> {
+            PropertyHandlers.preSetGlobal(this, name, value);
+            host.setGlobalProperty(name, value);
+            return CompletableFuture.completedFuture(null);
+        }));
     }
 
     /** {@code internal.SuspendPre}: every preload is dropped before the host sleeps. */
@@ -97,6 +145,21 @@ public final class QubesdPreloading implements AutoCloseable {
                     () -> templates.onDomainPreloadDispvmUsed(q, "start", null, "system resumed", 0)));
             return CompletableFuture.completedFuture(null);
         }).join();
+    }
+
+    /**
+     * What qubesd answers: the call's result, or the {@link QubesException} it raised, unwrapped as
+     * a client sees it; any other failure (qubesd stopped) stays a {@link CompletionException}.
+     */
+    private static <T> T answer(CompletableFuture<T> call) {
+        try {
+            return call.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof QubesException refused) {
+                throw refused;
+            }
+            throw e;
+        }
     }
 
     /** The {@code is_preload} property of a disposable. */
@@ -117,14 +180,34 @@ public final class QubesdPreloading implements AutoCloseable {
 
     // ------------------------------------------------------------------ qubesd's app (on the loop)
 
-    /** {@code DispVM.from_appvm} without {@code preload}. */
+    /**
+     * {@code DispVM.from_appvm} without {@code preload}: a preload when one is listed and
+     * {@code get_preload} succeeds, else a new disposable. Only {@code get_preload}'s timeout goes
+     * cold; any other error of it (an unpause that fails) is the caller's, as in qubesd.
+     */
     private CompletableFuture<Disposable> fromAppvm(String appvm) {
         requireDvmTemplate(appvm);
         CompletableFuture<DispVm> preload = templates.requestPreload(appvm);
-        CompletableFuture<DispVm> got = preload == null ? CompletableFuture.completedFuture(null)
-                : loop.onLoop(preload.thenCompose(d -> d.getPreload().thenApply(ok -> ok ? d : null)).exceptionally(e -> null));
-        return got.thenCompose(d -> d != null ? CompletableFuture.completedFuture(new Disposable(d.name, true))
-                : genDisposable(appvm, false).thenApply(n -> new Disposable(n, false)));
+        if (preload == null) {
+            return cold(appvm);
+        }
+        return loop.onLoop(preload.handle((d, e) -> d))
+                .thenCompose(d -> d != null ? d.getPreload().thenApply(ok -> ok ? d : null) : neverCompleted(appvm))
+                .thenCompose(d -> d != null ? CompletableFuture.completedFuture(new Disposable(d.name, true)) : cold(appvm));
+    }
+
+    private CompletableFuture<Disposable> cold(String appvm) {
+        return genDisposable(appvm, false).thenApply(n -> new Disposable(n, false));
+    }
+
+    /**
+     * A request took a preload whose creation then failed: in qubesd the qube was listed before
+     * its disk was made, so {@code get_preload} waits out its 1.2 × {@code qrexec_timeout} for a
+     * completion that never comes, then the request goes cold.
+     */
+    private CompletableFuture<DispVm> neverCompleted(String appvm) {
+        long timeoutSeconds = (long) (Long.parseLong(host.property(appvm, "qrexec_timeout")) * 1.2);
+        return loop.sleep(java.time.Duration.ofSeconds(timeoutSeconds)).thenApply(v -> null);
     }
 
     /** {@code DispVM.from_appvm(preload=True)}: nothing when the list is full ({@code can_gen_disposable}). */
