@@ -32,7 +32,10 @@ import org.junit.jupiter.api.Test;
  * qubesd's guards against dispool's paused preloads, as a user meets them with the qvm-* tools
  * (each Admin API call below is what the tool sends): on R4.2 each is refused while dispool's
  * preloads exist, with R4.2's exception and message, after the pre-event dispool can see; lowering
- * the pool's max to 0 clears the way. On R4.3 with native preloading, qubesd's preloads are exempt.
+ * the pool's max to 0 clears the way. dispool also notices the pre-event and empties the pool itself,
+ * so running the command again goes through. On R4.3 with native preloading, qubesd's preloads are exempt.
+ * dispool over qubesd keeps real time: its hold after a refused command lasts 60 s, long enough
+ * to run the command again here ({@code UserIntentsTest} checks the hold's end on the simulator's clock).
  */
 class QubesdGuardsTest {
 
@@ -77,6 +80,17 @@ class QubesdGuardsTest {
     /** In qubesd's order (its domains by qid), as the simulator lists them. */
     private static String preloads(QubesdEmulator emulator) {
         return String.join(", ", emulator.host().listQubes().stream().filter(QubeInfo::isDispVm).map(QubeInfo::name).toList());
+    }
+
+    /** dispool saw the pre-event and removed its preloads: no disposable is left. */
+    private static void dispoolDrained(Fixture f) {
+        Awaitility.await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
+                .until(() -> f.emulator().host().listQubes().stream().noneMatch(QubeInfo::isDispVm));
+    }
+
+    private static void refilled(Fixture f) {
+        Awaitility.await().atMost(20, TimeUnit.SECONDS).pollInterval(Duration.ofMillis(20))
+                .until(() -> f.engine().pool(TEMPLATE).ready() == 2);
     }
 
     private static void sawBefore(List<HostEvent> events, String subject, String name) {
@@ -124,12 +138,20 @@ class QubesdGuardsTest {
             assertEquals("Cannot change template_for_dispvms to False while there are some DispVMs based on this DVM template",
                     e.getMessage());
             sawBefore(f.events(), TEMPLATE, "property-pre-set:template_for_dispvms");
-            // qvm-prefs --default default-dvm template_for_dispvms
-            assertEquals("QubesVMInUseError", refused(f.client(), "admin.vm.property.Reset", "template_for_dispvms", TEMPLATE, "").type());
-            sawBefore(f.events(), TEMPLATE, "property-pre-del:template_for_dispvms");
             f.drain();
             f.client().call("admin.vm.property.Set", "template_for_dispvms", TEMPLATE, "False");
             assertEquals("False", f.emulator().host().property(TEMPLATE, "template_for_dispvms"));
+        });
+    }
+
+    @Test
+    void r42RefusesResettingTemplateForDispvmsWhilePreloadsExist() throws IOException {
+        withTwoPreloads(Release.R42, f -> {
+            // qvm-prefs --default default-dvm template_for_dispvms
+            QubesException e = refused(f.client(), "admin.vm.property.Reset", "template_for_dispvms", TEMPLATE, "");
+            assertEquals("QubesVMInUseError", e.type());
+            sawBefore(f.events(), TEMPLATE, "property-pre-reset:template_for_dispvms");
+            sawBefore(f.events(), TEMPLATE, "property-pre-del:template_for_dispvms");
         });
     }
 
@@ -156,6 +178,42 @@ class QubesdGuardsTest {
             f.client().call("admin.vm.property.Set", "template", TEMPLATE, "debian-13-xfce");
             assertEquals("debian-13-xfce", f.emulator().host().property(TEMPLATE, "template"));
             assertTrue(f.events().stream().anyMatch(e -> e.name().equals("property-pre-set:template")));
+        });
+    }
+
+    @Test
+    void dispoolNoticesATemplateChangeDrainsAndRefillsFromTheNewTemplate() throws IOException {
+        withTwoPreloads(Release.R42, f -> {
+            refused(f.client(), "admin.vm.property.Set", "template", TEMPLATE, "debian-13-xfce");
+            dispoolDrained(f);
+            f.client().call("admin.vm.property.Set", "template", TEMPLATE, "debian-13-xfce"); // the same command again
+            refilled(f);
+            assertEquals("debian-13-xfce", f.emulator().host().property(TEMPLATE, "template"));
+        });
+    }
+
+    @Test
+    void dispoolNoticesTheNetvmShuttingDownAndRefillsOnlyWhenItStartsAgain() throws IOException {
+        withTwoPreloads(Release.R42, f -> {
+            refused(f.client(), "admin.vm.Shutdown", "", "sys-firewall", "");
+            dispoolDrained(f);
+            f.client().call("admin.vm.Shutdown", "", "sys-firewall", "");
+            assertEquals(PowerState.Halted, f.emulator().host().qube("sys-firewall").state());
+            assertEquals(0, f.engine().pool(TEMPLATE).ready(), "no preload restarts sys-firewall behind the user's back");
+            f.client().call("admin.vm.Start", "", "sys-firewall", "");
+            refilled(f);
+        });
+    }
+
+    @Test
+    void dispoolNoticesTemplateForDispvmsOffAndRemoval() throws IOException {
+        withTwoPreloads(Release.R42, f -> {
+            refused(f.client(), "admin.vm.property.Set", "template_for_dispvms", TEMPLATE, "False");
+            dispoolDrained(f);
+            f.client().call("admin.vm.property.Set", "template_for_dispvms", TEMPLATE, "False");
+            f.client().call("admin.property.Set", "default_dispvm", "dom0", "");
+            f.client().call("admin.vm.Remove", "", TEMPLATE, "");
+            assertTrue(f.emulator().host().listQubes().stream().noneMatch(q -> q.name().equals(TEMPLATE) || q.isDispVm()));
         });
     }
 }
