@@ -82,8 +82,9 @@ final class AdminMethods {
             case "admin.vm.Start" -> noArgs(c) ? done(() -> host.start(dest)) : "";
             case "admin.vm.Pause" -> noArgs(c) ? done(() -> host.pause(dest)) : "";
             case "admin.vm.Unpause" -> noArgs(c) ? done(() -> host.unpause(dest)) : "";
+            case "admin.vm.Shutdown" -> done(() -> shutdown(c));
             case "admin.vm.Kill" -> noArgs(c) ? done(() -> host.kill(dest)) : "";
-            case "admin.vm.Remove" -> noArgs(c) ? done(() -> host.remove(dest)) : "";
+            case "admin.vm.Remove" -> noArgs(c) ? done(() -> remove(dest)) : "";
             case RUN_SERVICE -> runService(dest, withArg(c), c.payloadText());
             default -> throw new Refused("unknown method " + c.method());
         };
@@ -131,6 +132,32 @@ final class AdminMethods {
         }
         host.createDisposable(c.arg(), params.get("name"), Map.of());
         return "";
+    }
+
+    /**
+     * {@code admin.vm.Shutdown[+force][+wait]} (qubes/api/admin.py {@code vm_shutdown}): the guards
+     * qubesd runs before it; the simulated qube then stops at once, as a kill (the simulator has no
+     * guest to shut down cleanly).
+     */
+    private void shutdown(AdminCall c) {
+        List<String> args = c.arg().isEmpty() ? List.of() : List.of(c.arg().split("\\+"));
+        if (c.payload().length != 0 || !Set.of("force", "wait").containsAll(args)) {
+            throw new Refused("ProtocolError: admin.vm.Shutdown takes force and wait only, no payload");
+        }
+        if (!host.qube(c.dest()).state().isActive()) {
+            throw new QubesException(QubesException.NOT_STARTED, "Domain is powered off: '" + c.dest() + "'");
+        }
+        properties.guards().beforeShutdown(c.dest(), args.contains("force"));
+        host.kill(c.dest());
+    }
+
+    /** {@code admin.vm.Remove}: a running qube is refused first, then the qube's users ({@link QubesdGuards#beforeRemove}). */
+    private void remove(String qube) {
+        if (host.qube(qube).state().isActive()) {
+            throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
+        }
+        properties.guards().beforeRemove(qube);
+        host.remove(qube);
     }
 
     private String globalProperty(String name) {

@@ -21,11 +21,26 @@ final class AdminProperties {
     private final QubesdPreloading preloading;
     /** "qube/property" for every property set explicitly (qubesd keeps that flag per property). */
     private final Set<String> explicit = ConcurrentHashMap.newKeySet();
+    private final QubesdGuards guards;
 
-    /** {@code preloading}: when qubesd preloads, its disposables have the stateless {@code is_preload}. */
+    /**
+     * {@code preloading}: when qubesd preloads, its disposables have the stateless {@code is_preload},
+     * and its guards are R4.3's, which exempt them; without it they are R4.2's (also v4.3.9–v4.3.28).
+     */
     AdminProperties(SimHost host, QubesdPreloading preloading) {
         this.host = host;
         this.preloading = preloading;
+        this.guards = new QubesdGuards(host, preloading != null ? QubesdGuards.Rules.R43 : QubesdGuards.Rules.R42,
+                preloading, this);
+    }
+
+    QubesdGuards guards() {
+        return guards;
+    }
+
+    /** Whether the property was set through the Admin API ({@code property_is_default} is False). */
+    boolean isExplicit(String qube, String name) {
+        return explicit.contains(qube + "/" + name);
     }
 
     /** {@code dest.property_list()}: the qube's properties, with {@code is_preload} on a disposable of a preloading qubesd. */
@@ -82,6 +97,7 @@ final class AdminProperties {
             throw new QubesException("QubesPropertyValueError", "property 'is_preload' on DispVM instance cannot be set");
         }
         String value = PropertySchema.sanitize(host, qube, p, untrustedValue);
+        guards.beforeSet(qube, name, value, require(qube, name));
         if (preloading != null) {
             preloading.setProperty(qube, name, value); // qubesd's pre-set handlers first
         } else {
@@ -100,6 +116,7 @@ final class AdminProperties {
             throw new QubesException("QubesPropertyValueError", "property '" + name + "' on "
                     + host.qube(qube).klass() + " instance cannot be set");
         }
+        guards.beforeReset(qube, name, require(qube, name));
         String value = PropertySchema.defaultOf(host, qube, p).orElse("");
         if (preloading != null) {
             preloading.resetProperty(qube, name, value);

@@ -53,6 +53,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final DvmTemplates templates;
     private final EngineRunners runners;
     private final HostSuspend suspend;
+    private final UserIntents intents;
     private final Recovery recovery;
     private final HostCatchUp catchUp;
     private final EngineKnobs knobs;
@@ -92,7 +93,11 @@ public final class DispoolEngine implements AutoCloseable {
         this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
         HostEventRouter router = new HostEventRouter(index,
                 new HostEventReactions(index, runners, workers, catchUp, lifecycle));
-        this.hostEvents = new HostEventSubscription(host, settings.backoff(), timers, router::route,
+        this.intents = new UserIntents(index, runners, clock);
+        this.hostEvents = new HostEventSubscription(host, settings.backoff(), timers, e -> {
+            intents.route(e); // before the router: the pre-events of commands qubesd refuses while preloads exist
+            router.route(e);
+        },
                 () -> index.pools().forEach(p -> p.templateSuspect = true));
         this.knobs = new EngineKnobs(host, index, templates, reader, new PreloadSupport(host, settings.rules()), refill,
                 runners);
@@ -263,7 +268,8 @@ public final class DispoolEngine implements AutoCloseable {
         if (pool == null) {
             return PoolReconciler.Next.DONE;
         }
-        PoolReconciler.Next next = preloading.reconcile(pool, suspend.isSuspended());
+        PoolReconciler.Next next = preloading.reconcile(pool,
+                suspend.isSuspended() ? HostSuspend.DRAIN : intents.holdReason(pool));
         if (!hostEvents.isLive()) {
             pool.templateSuspect = true;
         }

@@ -138,7 +138,7 @@ final class HostPreloads implements Preloading {
 
     /** The host fills the pool: a reconcile only re-reads the settings, it never preloads. */
     @Override
-    public PoolReconciler.Next reconcile(Pool pool, boolean suspended) {
+    public PoolReconciler.Next reconcile(Pool pool, String drain) {
         reader.refresh(pool);
         return PoolReconciler.Next.DONE;
     }

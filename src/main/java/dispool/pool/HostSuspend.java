@@ -13,6 +13,9 @@ import java.util.concurrent.CompletableFuture;
  */
 final class HostSuspend {
 
+    /** Why every pool is emptied while the host sleeps. */
+    static final String DRAIN = "host suspend: all preloads are removed before sleep";
+
     private final PreloadIndex index;
     private final EngineRunners runners;
     private final Clock clock;

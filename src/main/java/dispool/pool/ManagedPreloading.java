@@ -38,8 +38,8 @@ final class ManagedPreloading implements Preloading {
     }
 
     @Override
-    public PoolReconciler.Next reconcile(Pool pool, boolean suspended) {
-        return reconciler.reconcile(pool, suspended);
+    public PoolReconciler.Next reconcile(Pool pool, String drain) {
+        return reconciler.reconcile(pool, drain);
     }
 
     @Override

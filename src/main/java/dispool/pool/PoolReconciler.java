@@ -57,7 +57,7 @@ final class PoolReconciler {
         this.memoryRetry = memoryRetry;
     }
 
-    Next reconcile(Pool pool, boolean suspended) {
+    Next reconcile(Pool pool, String drain) {
         PoolSettings s = reader.refresh(pool);
         if (s.dvmTemplate()) {
             discardOutdated(pool, s.fingerprint());
@@ -66,8 +66,8 @@ final class PoolReconciler {
         // in between was in the want (a policy may count it), and the hand-out's own reconcile
         // refills it if the policy wants it back, so it is not started twice
         int heldAtWant = pool.held();
-        int target = suspended || !s.dvmTemplate() ? 0 : policy.want(pool, clock.nanos());
-        trimExcess(pool, target, suspended ? "host suspend: all preloads are removed before sleep"
+        int target = drain != null || !s.dvmTemplate() ? 0 : policy.want(pool, clock.nanos());
+        trimExcess(pool, target, drain != null ? drain
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
                 : target < s.max() ? "the " + pool.policy + " policy wants " + target + " of " + s.max() + ": " + pool.decision
                 : "preload-dispvm-max lowered to " + target);

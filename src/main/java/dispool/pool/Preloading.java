@@ -10,8 +10,11 @@ interface Preloading {
     /** Hands out one disposable of the pool; runs on a worker or a caller's own thread. */
     HandOut handOut(Pool pool);
 
-    /** Brings the pool in line with its settings; says when to run again. */
-    PoolReconciler.Next reconcile(Pool pool, boolean suspended);
+    /**
+     * Brings the pool in line with its settings; says when to run again. {@code drain}: why the
+     * pool must hold nothing now (a host suspend, a user's command qubesd would refuse), or null.
+     */
+    PoolReconciler.Next reconcile(Pool pool, String drain);
 
     /** The pool as the API shows it. */
     PoolView view(Pool pool);

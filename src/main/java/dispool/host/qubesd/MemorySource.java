@@ -28,4 +28,11 @@ public interface MemorySource {
 
     /** For the API and logs, e.g. {@code qmemman /var/run/qubes/qmemman-avail-mem}. */
     String describe();
+
+    /**
+     * Called before dispool pauses one of its preloads: a source that can reach qmemman hands the
+     * preload's surplus back first ({@link QmemmanBalloon}); the others leave it as it is.
+     */
+    default void beforePause(QubesHost host, String qube) {
+    }
 }

@@ -36,10 +36,12 @@ public final class QmemmanFile implements MemorySource, AutoCloseable {
 
     private final Path file;
     private final MemorySource fallback;
+    private final QmemmanBalloon balloon;
     private final WatchService watch;
     private volatile Reading reading;
 
     private QmemmanFile(Path file, MemorySource fallback) throws IOException {
+        this.balloon = new QmemmanBalloon(file.resolveSibling("qmemman.sock")); // qmemmand's socket sits beside its file
         this.file = file;
         this.fallback = fallback;
         this.watch = file.getFileSystem().newWatchService();
@@ -63,6 +65,11 @@ public final class QmemmanFile implements MemorySource, AutoCloseable {
     public OptionalLong available(QubesHost host) {
         Reading r = reading;
         return r.present() ? r.figure() : fallback.available(host);
+    }
+
+    @Override
+    public void beforePause(QubesHost host, String qube) {
+        balloon.shrink(host, qube);
     }
 
     @Override

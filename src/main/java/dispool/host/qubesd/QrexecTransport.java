@@ -53,7 +53,7 @@ public final class QrexecTransport implements Transport {
     }
 
     /** What a non-zero exit of qrexec-client-vm means, and what to do about it. */
-    static QubesException exitError(String service, String dest, int status, String stderr) {
+    static QrexecExit exitError(String service, String dest, int status, String stderr) {
         String why = switch (status) {
             case 126 -> "denied by qrexec policy: dom0 needs a line like '" + service + " * <this-qube> "
                     + (dest.equals("dom0") ? "@adminvm" : dest) + " allow target=dom0' in /etc/qubes/policy.d/50-dispool-admin.policy"
@@ -62,8 +62,28 @@ public final class QrexecTransport implements Transport {
             case 127 -> "no such service on the target";
             default -> status > 128 ? "qrexec-client-vm was killed by signal " + (status - 128) : "exit status " + status;
         };
-        return new QubesException(Errors.ACCESS, "Service call error: " + service + " to " + dest + ": " + why
+        return new QrexecExit(status, "Service call error: " + service + " to " + dest + ": " + why
                 + (stderr.isEmpty() ? "" : "; stderr: " + stderr));
+    }
+
+    /**
+     * qrexec-client-vm ended non-zero: the Python client's {@code QubesDaemonAccessError}, with the
+     * exit status kept, since 126 (dom0's policy said no) says nothing about qubesd itself.
+     */
+    static final class QrexecExit extends QubesException {
+
+        static final int POLICY_DENIED = 126;
+
+        private final int status;
+
+        QrexecExit(int status, String message) {
+            super(Errors.ACCESS, message);
+            this.status = status;
+        }
+
+        boolean deniedByPolicy() {
+            return status == POLICY_DENIED;
+        }
     }
 
     @Override

@@ -26,6 +26,7 @@ public final class SimHostBuilder {
     private final List<DvmTemplate> dvmTemplates = new ArrayList<>();
     private final List<Feature> features = new ArrayList<>();
     private String defaultDispvm = "";
+    final List<String> netVms = new ArrayList<>();
     boolean reuseDispIds;
     int bootSlots;
 
@@ -70,6 +71,16 @@ public final class SimHostBuilder {
         return this;
     }
 
+    /**
+     * A running qube that provides network ({@code provides_network=True}), such as
+     * {@code sys-firewall}, the netvm every simulated qube names. Off by default: the netvm is then
+     * only a name, and its memory is not counted.
+     */
+    public SimHostBuilder netVm(String name) {
+        netVms.add(name);
+        return this;
+    }
+
     public SimHostBuilder defaultDispvm(String name) {
         defaultDispvm = name;
         return this;
@@ -108,6 +119,7 @@ public final class SimHostBuilder {
     public SimHost build() {
         SimHost host = new SimHost(this);
         SimInventory.populate(host, dom0MiB, templateVms, dvmTemplates);
+        SimInventory.addNetVms(host, netVms);
         host.setGlobal("default_dispvm", "");
         host.setGlobal("default_qrexec_timeout", "60");
         if (!defaultDispvm.isEmpty()) {

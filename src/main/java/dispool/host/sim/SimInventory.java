@@ -33,6 +33,18 @@ final class SimInventory {
         }
     }
 
+    /** Running qubes that provide network; each takes Qubes' default 400 MiB and has no netvm itself. */
+    static void addNetVms(SimHost host, List<String> names) {
+        for (String name : names) {
+            SimQube n = new SimQube(name, "AppVM", PowerState.Running, 1.0);
+            commonProperties(n, 400);
+            n.properties.put("netvm", "");
+            n.properties.put("provides_network", "True");
+            n.properties.put("template_for_dispvms", "False");
+            host.addQube(n);
+        }
+    }
+
     private static void commonProperties(SimQube q, long memoryMiB) {
         q.commonProperties(memoryMiB, 2, "sys-firewall");
         q.properties.put("maxmem", "4000");
