@@ -56,7 +56,7 @@ public final class TrafficSeeds {
                         order.add(p.traffic().name());
                     }
                     for (String policy : policies) {
-                        runs.add(pool.submit(() -> run(p, seed, policy, runner, log)));
+                        runs.add(pool.submit(() -> run(variant(p, policy), seed, policy, runner, log)));
                     }
                 }
             }
@@ -72,12 +72,44 @@ public final class TrafficSeeds {
         }
     }
 
+    /**
+     * A policy as the table names it: {@code qubes}, or {@code qubes@3}, the policy at another
+     * {@code preload-dispvm-max} on every template (a fixed pool at the memory another policy holds).
+     */
+    public static String policyOf(String variant) {
+        int at = variant.indexOf('@');
+        return at < 0 ? variant : variant.substring(0, at);
+    }
+
+    /** The max of a variant ({@code qubes@3}: 3), or -1 when it names none. */
+    public static int maxOf(String variant) {
+        int at = variant.indexOf('@');
+        try {
+            return at < 0 ? -1 : Integer.parseInt(variant.substring(at + 1));
+        } catch (NumberFormatException e) {
+            return -2;
+        }
+    }
+
+    private static Planned variant(Planned p, String variant) {
+        int max = maxOf(variant);
+        return max < 0 ? p : new Planned(p.traffic().withMax(variant, max), policy -> p.target().apply(policyOf(policy)));
+    }
+
     private static Seeded run(Planned p, long seed, String policy, TrafficRunner runner, PrintStream log) {
-        TrafficResult r = runner.run(p.traffic(), policy, () -> p.target().apply(policy)).result();
+        TrafficResult r = runner.run(p.traffic(), policy, () -> made(p, policy)).result();
         log.printf(Locale.ROOT, "%s under %s, seed %d: %d requests, mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, "
                 + "%.0f MiB·s%n", p.traffic().name(), policy, seed, r.samples().size(), r.stats().mean(), r.stats().p95(),
                 r.ready(), r.waited(), r.cold(), r.mibSeconds());
         return new Seeded(seed, r);
+    }
+
+    /**
+     * Hosts and engines are made one at a time: an engine's first event subscription sets up
+     * Mutiny's context propagation, which refuses to be set up twice at once.
+     */
+    private static synchronized EngineTarget made(Planned p, String policy) {
+        return p.target().apply(policy);
     }
 
     private static Seeded join(Future<Seeded> f) {

@@ -58,7 +58,8 @@ public class BenchTrafficCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--policy", paramLabel = "NAME,...", split = ",", description = "Refill policies to compare, the "
-            + "first is the baseline. Default: qubes,adaptive.")
+            + "first is the baseline; with --seeds, NAME@MAX runs one at another preload-dispvm-max (qubes@3: a fixed pool "
+            + "at the memory another policy holds). Default: qubes,adaptive.")
     List<String> policies = new ArrayList<>(List.of(RefillPolicies.QUBES, RefillPolicies.ADAPTIVE));
 
     @Option(names = "--scenario", paramLabel = "NAME,...", split = ",", description = "Scenarios to run: steady, bursts, "
@@ -142,9 +143,10 @@ public class BenchTrafficCommand implements Callable<Integer> {
 
     private void check() {
         for (String p : policies) {
-            if (!RefillPolicies.NAMES.contains(p)) {
+            boolean variant = TrafficSeeds.maxOf(p) != -1;
+            if (!RefillPolicies.NAMES.contains(TrafficSeeds.policyOf(p)) || variant && (seeds < 2 || TrafficSeeds.maxOf(p) < 0)) {
                 throw new ParameterException(spec.commandLine(), "--policy '" + p + "' refused: must be one of "
-                        + RefillPolicies.NAMES);
+                        + RefillPolicies.NAMES + ", with --seeds 2 or more also NAME@MAX (e.g. qubes@3: at preload-dispvm-max 3)");
             }
         }
         if (!(timeScale > 0 && timeScale <= 1_000)) {
