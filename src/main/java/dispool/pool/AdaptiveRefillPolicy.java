@@ -41,8 +41,9 @@ import java.util.function.Supplier;
  *     requests all came in bursts, the next of them forecast, holds none between them (the
  *     steady want at a calm rate of 0; the pre-warm brings the burst's preloads in, and a
  *     request outside a burst brings the steady want back);</li>
- * <li>when the host's memory cannot hold every pool's want, the preloads it can hold are shared by
- *     calm rate, each pool keeping at least one: no template starves, idle ones give first.</li>
+ * <li>bursts at random times over calm demand, no period confirmed, leave a floor that serves a
+ *     burst's first seconds ({@link BurstOnset}); the calm rate is the higher of {@code window}'s
+ *     and {@code riseWindow}'s; memory too short for every want is shared ({@link MemoryShares}).</li>
  * </ul>
  * Filling ahead of demand (calm gaps, a pre-warm) starts at most as many at once as the host
  * sustains, measured ({@link StartCapacity}); the rest start as starts finish, so each is ready
