@@ -29,15 +29,17 @@ public final class ClientMain {
     }
 
     /**
-     * The command line for {@code args}: with only the subcommand they name when they name one
-     * (the usage, a completion script and a mistyped name get them all).
+     * The command line for {@code args}: with only the subcommand they name when they name one,
+     * none for the tool's version alone (the usage, a completion script and a mistyped name get
+     * them all).
      */
     static CommandLine commandLine(PrintWriter out, PrintWriter err, String[] args) {
         CommandLine cl = new CommandLine(new ClientCommand());
         String called = args.length > 0 ? args[0] : "";
         boolean one = ClientCommand.SUBCOMMANDS.containsKey(called) && !called.equals("generate-completion");
+        boolean none = args.length == 1 && (called.equals("--version") || called.equals("-V"));
         ClientCommand.SUBCOMMANDS.forEach((name, command) -> {
-            if (!one || name.equals(called)) {
+            if (!none && (!one || name.equals(called))) {
                 cl.addSubcommand(name, command.get());
                 // -V on a subcommand prints the tool's version, as on the tool itself
                 cl.getSubcommands().get(name).getCommandSpec().version(cl.getCommandSpec().version());

@@ -34,6 +34,8 @@ class LauncherTest {
         Files.createDirectories(home.resolve("app"));
         Files.createDirectories(home.resolve("lib/main"));
         Files.writeString(home.resolve("app/dispool-1.0.jar"), "app");
+        Files.createDirectories(home.resolve("client"));
+        Files.writeString(home.resolve("client/info.picocli.picocli-4.7.7-release17.jar"), "picocli for Java 17");
         for (String jar : List.of("info.picocli.picocli-4.7.7.jar", "com.fasterxml.jackson.core.jackson-core-2.21.1.jar",
                 "com.fasterxml.jackson.core.jackson-databind-2.21.1.jar", "com.fasterxml.jackson.core.jackson-annotations-2.21.jar",
                 "io.vertx.vertx-core-4.5.jar")) {
@@ -67,15 +69,21 @@ class LauncherTest {
 
     @Test
     void theEverydayCommandsAndNoCommandRunTheClientOnItsOwnClassPath() throws Exception {
+        String main = "dispool.cli.ArchiveTraining"; // the first run trains the archive, then runs the command
         for (String[] args : List.of(new String[] {}, new String[] {"ls"}, new String[] {"handout", "web-dvm"})) {
             List<String> java = launch(args);
-            int main = java.indexOf("dispool.cli.ClientMain");
-            assertTrue(main > 0, java.toString());
-            assertEquals(List.of(args), java.subList(main + 1, java.size()));
+            int at = java.indexOf(main);
+            assertTrue(at > 0, java.toString());
+            assertEquals(List.of(args), java.subList(at + 1, java.size()));
             String cp = java.get(java.indexOf("-cp") + 1);
-            assertTrue(cp.startsWith(home.resolve("app/dispool-1.0.jar") + ":") && cp.contains("picocli")
-                    && cp.contains("jackson-databind") && !cp.contains("vertx"), cp);
+            assertEquals(List.of(home.resolve("app/dispool-1.0.jar").toString(),
+                    home.resolve("client/info.picocli.picocli-4.7.7-release17.jar").toString(),
+                    home.resolve("lib/main/com.fasterxml.jackson.core.jackson-core-2.21.1.jar").toString(),
+                    home.resolve("lib/main/com.fasterxml.jackson.core.jackson-databind-2.21.1.jar").toString(),
+                    home.resolve("lib/main/com.fasterxml.jackson.core.jackson-annotations-2.21.jar").toString()),
+                    List.of(cp.split(":")), "the Java 17 picocli, never lib/main's as well");
             assertTrue(!java.contains("-jar"), java.toString());
+            main = "dispool.cli.ClientMain";
         }
     }
 
@@ -99,10 +107,25 @@ class LauncherTest {
         try (var files = Files.list(cache)) {
             assertEquals(1, files.count(), "no half-written archive left");
         }
+        assertTrue(first.contains("dispool.cli.ArchiveTraining"), "trained on the fixed script: " + first);
         List<String> second = launch("get", "web-dvm");
         assertTrue(second.contains("-XX:SharedArchiveFile=" + archive), second.toString());
+        assertTrue(second.contains("dispool.cli.ClientMain"), second.toString());
         Files.writeString(home.resolve("app/dispool-1.0.jar"), "an upgrade");
         assertTrue(launch("ls").stream().anyMatch(a -> a.startsWith("-XX:ArchiveClassesAtExit=")), "a new jar, a new archive");
+    }
+
+    @Test
+    void aBuildWithoutTheClientJarSaysWhatToDo() throws Exception {
+        Files.delete(home.resolve("client/info.picocli.picocli-4.7.7-release17.jar"));
+        ProcessBuilder pb = new ProcessBuilder("deploy/dispool", "ls").redirectErrorStream(true);
+        pb.environment().put("DISPOOL_HOME", home.toString());
+        pb.environment().put("JAVA_HOME", dir.resolve("jdk").toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(1, p.waitFor());
+        assertEquals("dispool: no client jar in " + home + "/client (a build older than the client): run mvn -B package"
+                + " -DskipTests\n", out);
     }
 
     @Test
