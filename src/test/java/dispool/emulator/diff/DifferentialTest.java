@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.Stream;
+import org.eclipse.microprofile.context.spi.ContextManagerProvider;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -21,7 +27,8 @@ import org.junit.jupiter.api.TestFactory;
  * <p>The suite runs the short form: one seed on one DVM template. {@code -Ddiff.grid=full} runs every
  * seed of {@link #FULL_SEEDS} on every {@link DvmProfile}; {@code -Ddiff.table=docs/fidelity.md}
  * writes the table into that file's own sections ({@link FidelityDoc}); {@code -Ddiff.only=TEXT} runs
- * only the workloads whose name contains TEXT.
+ * only the workloads whose name contains TEXT; {@code -Ddiff.seeds=} and {@code -Ddiff.templates=} choose
+ * part of the grid.
  */
 class DifferentialTest {
 
@@ -29,17 +36,35 @@ class DifferentialTest {
     static final long SHORT_SEED = 8;
     static final List<Long> FULL_SEEDS = List.of(8L, 11L, 17L, 23L, 42L);
     private static final DifferentialTable TABLE = new DifferentialTable();
+    private static final ExecutorService SIDES = Executors.newCachedThreadPool();
 
     private static boolean fullGrid() {
         return "full".equals(System.getProperty("diff.grid"));
     }
 
+    /** {@code -Ddiff.seeds=8,11}: these seeds; else the full grid's or the short form's. */
     static List<Long> seeds() {
+        String chosen = System.getProperty("diff.seeds");
+        if (chosen != null) {
+            return Arrays.stream(chosen.split(",")).map(String::trim).map(Long::valueOf).toList();
+        }
         return fullGrid() ? FULL_SEEDS : List.of(SHORT_SEED);
     }
 
+    /** {@code -Ddiff.templates=web-dvm,work-dvm}: these DVM templates; else the full grid's or the short form's. */
     static List<DvmProfile> profiles() {
+        String chosen = System.getProperty("diff.templates");
+        if (chosen != null) {
+            List<String> names = Arrays.stream(chosen.split(",")).map(String::trim).toList();
+            return DvmProfile.all().stream().filter(p -> names.contains(p.name())).toList();
+        }
         return fullGrid() ? DvmProfile.all() : List.of(DvmProfile.WEB);
+    }
+
+    /** SmallRye's context manager is set up on first use; sides starting at once would race to set it. */
+    @BeforeAll
+    static void setUpContextPropagationOnce() {
+        ContextManagerProvider.instance().getContextManager();
     }
 
     @TestFactory
@@ -62,10 +87,15 @@ class DifferentialTest {
     }
 
     private static void runAndCheck(Workload w, DvmProfile p, long seed) {
-        Outcome reference = WorkloadRunner.run(w, new ReferenceSide(w.host(SCALE, seed, p), p.name()));
-        Outcome managed = WorkloadRunner.run(w, new DispoolSide(w.host(SCALE, seed, p), p.name()));
+        // the sides share nothing (a host each) and mostly wait on the simulator's clock: run at once
+        CompletableFuture<Outcome> ref = CompletableFuture.supplyAsync(
+                () -> WorkloadRunner.run(w, new ReferenceSide(w.host(SCALE, seed, p), p.name())), SIDES);
+        CompletableFuture<Outcome> man = CompletableFuture.supplyAsync(
+                () -> WorkloadRunner.run(w, new DispoolSide(w.host(SCALE, seed, p), p.name())), SIDES);
         NativeSide nativeSide = new NativeSide(w.host(SCALE, seed, p), p.name());
         Outcome nativeMode = WorkloadRunner.run(w, nativeSide);
+        Outcome reference = ref.join();
+        Outcome managed = man.join();
         TABLE.add(new DifferentialTable.Row(w, p, seed, reference, managed, nativeMode));
         assertEquals(List.of(), nativeSide.doublePreloading(), w.name() + ": native mode, dispool on top of qubesd's preloads");
         Differences.check(w, Differences.Mode.MANAGED, reference, analogue(w, p, seed, reference), managed);
@@ -84,6 +114,7 @@ class DifferentialTest {
 
     @AfterAll
     static void printAndWriteTable() throws IOException {
+        SIDES.shutdownNow();
         System.out.println("\nDifferential (time scale " + SCALE + "):\n" + TABLE.grid() + "\n" + TABLE.detail());
         String doc = System.getProperty("diff.table");
         if (doc != null) {
