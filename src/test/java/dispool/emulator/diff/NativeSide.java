@@ -21,7 +21,7 @@ final class NativeSide implements Side {
     NativeSide(SimHost host, String dvm) {
         this.qubesd = new ReferenceSide(host, dvm);
         this.nativeHost = new NativeHost(host, qubesd::createDisposable);
-        this.dispool = new DispoolSide(host, dvm, nativeHost, PreloadOwner.HOST);
+        this.dispool = new DispoolSide(host, dvm, nativeHost.host(), PreloadOwner.HOST);
     }
 
     @Override
