@@ -7,31 +7,22 @@ import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
-import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
-import dispool.host.model.DispIds;
-import dispool.host.model.EventFeed;
-import dispool.host.model.Inventory;
-import dispool.host.sim.LatencyModel.Step;
+import dispool.host.memory.Qmemman;
+import dispool.host.memory.QmemmanRules;
 import io.smallrye.mutiny.Multi;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
-import java.util.Random;
-import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * An in-process Qubes R4.3 host: qubes with classes, properties, features and power states, a
- * qmemman-style available-memory figure, Qubes' event stream, and a latency model calibrated on
+ * An in-process Qubes R4.3 host: qubes with classes, properties, features and power states,
+ * qmemman's view of memory ({@link Qmemman}: the published figure and a start's admission), Qubes' event stream, and a latency model calibrated on
  * Qubes' measurements ({@link LatencyModel}), boots sharing the CPUs when asked
- * ({@link Builder#bootSlots}). It behaves like qubesd where dispool can tell:
+ * ({@link SimHostBuilder#bootSlots}). It behaves like qubesd where dispool can tell:
  * the same errors (type and text), the same events in the same order (including the
  * {@code domain-unpaused} that every start fires), and auto-cleanup disposables that vanish when
  * killed or when their start fails.
@@ -44,53 +35,15 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class SimHost implements QubesHost {
 
-    static final long QMEMMAN_RESERVE_MIB = 50;
-    /**
-     * With {@link Builder#reuseDispIds()}, how many other disposables must be freed before an id
-     * is drawn again: a caller still holding an old name (say, removing what it was handed) must
-     * never reach a new qube of the same name. Half the 10,000 ids, so a random draw still finds a
-     * free one at once.
-     */
-    static final int DISPID_COOLING = 5_000;
-
-    private final Object lock = new Object();
-    /** The model; {@link #qubes} and {@link #globals} are its maps. Guarded by {@link #lock}. */
-    private final Inventory<SimQube> inventory;
-    private final Map<String, SimQube> qubes;
-    private final Map<String, String> globals;
-    private final Clock clock;
-    private final LatencyModel latency;
-    private final Random random;
-    private final long totalMiB;
-    private final long dom0MiB;
-    private final Faults faults = new Faults();
-    /** Boots at full speed at once ({@link Builder#bootSlots}); 0: no contention. */
-    private final int bootSlots;
-    private final Map<SimOp, AtomicLong> calls = new EnumMap<>(SimOp.class);
-    private final EventFeed feed = new EventFeed("sim-events");
+    private final SimCore core;
+    private final SimVolumes volumes;
+    private final SimLifecycle lifecycle;
     private volatile boolean memoryFigure = true;
-    /** Memory held by qubes outside the inventory (a fault: other qubes took it), in MiB. */
-    private long takenByOthersMiB;
-    /** Every disposable ever created here, in order: what a leak check compares against. */
-    private final Set<String> created = new LinkedHashSet<>();
-    /** Per name, the serial of its latest creation (a name comes back with reused ids). */
-    private final Map<String, Long> creationSerial = new HashMap<>();
-    private long creations;
 
     SimHost(SimHostBuilder b) {
-        this.clock = b.clock;
-        this.latency = b.latency;
-        this.random = new Random(b.seed);
-        this.totalMiB = b.totalMiB;
-        this.dom0MiB = b.dom0MiB;
-        this.inventory = new Inventory<>(b.reuseDispIds ? DispIds.reusedAfterFreed(clock::nanos, random, DISPID_COOLING)
-                : DispIds.qubesd(clock::nanos, random));
-        this.qubes = inventory.qubes;
-        this.globals = inventory.globals;
-        this.bootSlots = b.bootSlots;
-        for (SimOp op : SimOp.values()) {
-            calls.put(op, new AtomicLong());
-        }
+        this.core = new SimCore(b);
+        this.volumes = new SimVolumes(core);
+        this.lifecycle = new SimLifecycle(core, volumes);
     }
 
     public static SimHostBuilder builder() {
@@ -101,161 +54,113 @@ public final class SimHost implements QubesHost {
 
     @Override
     public List<QubeInfo> listQubes() {
-        count(SimOp.LIST, "dom0");
-        synchronized (lock) {
-            return inventory.list();
+        core.count(SimOp.LIST, "dom0");
+        synchronized (core.lock) {
+            return core.inventory.list();
         }
     }
 
     @Override
     public QubeInfo qube(String name) {
-        count(SimOp.LIST, name);
-        synchronized (lock) {
-            return require(name).info();
+        core.count(SimOp.LIST, name);
+        synchronized (core.lock) {
+            return core.require(name).info();
         }
     }
 
     @Override
     public String property(String qube, String property) {
-        count(SimOp.PROPERTY, qube);
-        synchronized (lock) {
-            return inventory.property(qube, property);
+        core.count(SimOp.PROPERTY, qube);
+        synchronized (core.lock) {
+            return core.inventory.property(qube, property);
         }
     }
 
     @Override
     public Map<String, String> properties(String qube) {
-        count(SimOp.PROPERTY, qube);
-        synchronized (lock) {
-            return Map.copyOf(require(qube).properties);
+        core.count(SimOp.PROPERTY, qube);
+        synchronized (core.lock) {
+            return Map.copyOf(core.require(qube).properties);
         }
     }
 
     @Override
     public String globalProperty(String property) {
-        count(SimOp.PROPERTY, "dom0");
-        synchronized (lock) {
-            return inventory.globalProperty(property);
+        core.count(SimOp.PROPERTY, "dom0");
+        synchronized (core.lock) {
+            return core.inventory.globalProperty(property);
         }
     }
 
     @Override
     public Optional<String> feature(String qube, String feature) {
-        count(SimOp.FEATURE, qube);
-        synchronized (lock) {
-            return inventory.feature(qube, feature);
+        core.count(SimOp.FEATURE, qube);
+        synchronized (core.lock) {
+            return core.inventory.feature(qube, feature);
         }
     }
 
     @Override
     public VolumeInfo volume(String qube, String volume) {
-        count(SimOp.PROPERTY, qube);
-        synchronized (lock) {
-            SimQube q = require(qube);
-            Long size = q.volumes.get(volume);
-            if (size == null) {
-                throw new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube);
-            }
-            Long taken = q.snapshots.get(volume);
-            SimQube source = snapshotSourceLocked(q, volume);
-            return new VolumeInfo(size, taken != null && source != null && revisionLocked(source, volume) != taken);
+        core.count(SimOp.PROPERTY, qube);
+        synchronized (core.lock) {
+            return volumes.volumeLocked(qube, volume);
         }
     }
 
-    /**
-     * Whose volume a qube's volume is a snapshot of at start ({@code snap_on_start}), or null: a
-     * disposable's root is its TemplateVM's root and its private is the DVM template's private;
-     * an AppVM's root is its TemplateVM's root.
-     */
-    private SimQube snapshotSourceLocked(SimQube q, String volume) {
-        SimQube template = qubes.get(q.properties.getOrDefault("template", ""));
-        if (template == null) {
-            return null;
-        }
-        if (q.isDispVm() && volume.equals("private")) {
-            return template;
-        }
-        return volume.equals("root") ? snapshotSourceOrSelfLocked(template, volume) : null;
-    }
-
-    private SimQube snapshotSourceOrSelfLocked(SimQube q, String volume) {
-        SimQube source = snapshotSourceLocked(q, volume);
-        return source == null ? q : source;
-    }
-
-    private static long revisionLocked(SimQube q, String volume) {
-        return q.revisions.getOrDefault(volume, 0L);
-    }
-
-    /** Takes the start-time snapshots: from now on a change of their source makes them outdated. */
-    private void snapshotLocked(SimQube q) {
-        q.snapshots.clear();
-        for (String volume : q.volumes.keySet()) {
-            SimQube source = snapshotSourceLocked(q, volume);
-            if (source != null) {
-                q.snapshots.put(volume, revisionLocked(source, volume));
-            }
-        }
-    }
-
+    /** qmemman's published figure ({@link Qmemman}): what qubesd and dispool read, lagging the change. */
     @Override
     public OptionalLong availableMemory() {
         if (!memoryFigure) {
             return OptionalLong.empty();
         }
-        synchronized (lock) {
-            return OptionalLong.of(availableMiBLocked() << 20);
-        }
+        return OptionalLong.of(core.memory.publishedMiB() << 20);
     }
 
     @Override
     public String availableMemorySource() {
-        return memoryFigure ? "simulator (qmemman-style figure)" : "none (switched off in the simulator)";
+        return memoryFigure ? "simulator (qmemman model: " + (core.memory.rules() == QmemmanRules.SUM ? "sum of memory" : "qmemman rules")
+                + ")" : "none (switched off in the simulator)";
     }
 
-    private long availableMiBLocked() {
-        long used = dom0MiB + QMEMMAN_RESERVE_MIB + takenByOthersMiB;
-        for (SimQube q : qubes.values()) {
-            if (!"AdminVM".equals(q.klass) && q.state.isActive()) {
-                used += q.memoryMiB();
-            }
-        }
-        return totalMiB - used;
+    /** What qmemman sees a qube hold now, in MiB (a paused one: what it was paused with). */
+    public long heldMemoryMiB(String qube) {
+        return core.memory.heldMiB(qube);
     }
 
     @Override
     public Clock clock() {
-        return clock;
+        return core.clock;
     }
 
     // ------------------------------------------------------------------ writing knobs
 
     @Override
     public void setFeature(String qube, String feature, String value) {
-        count(SimOp.FEATURE, qube);
+        core.count(SimOp.FEATURE, qube);
         HostEvent event;
-        synchronized (lock) {
-            event = inventory.setFeature(qube, feature, value);
+        synchronized (core.lock) {
+            event = core.inventory.setFeature(qube, feature, value);
         }
         emit(List.of(event));
     }
 
     @Override
     public void removeFeature(String qube, String feature) {
-        count(SimOp.FEATURE, qube);
+        core.count(SimOp.FEATURE, qube);
         Optional<HostEvent> event;
-        synchronized (lock) {
-            event = inventory.removeFeature(qube, feature);
+        synchronized (core.lock) {
+            event = core.inventory.removeFeature(qube, feature);
         }
         event.ifPresent(e -> emit(List.of(e)));
     }
 
     @Override
     public void setGlobalProperty(String property, String value) {
-        count(SimOp.PROPERTY, "dom0");
+        core.count(SimOp.PROPERTY, "dom0");
         HostEvent event;
-        synchronized (lock) {
-            event = inventory.setGlobalProperty(property, value);
+        synchronized (core.lock) {
+            event = core.inventory.setGlobalProperty(property, value);
         }
         emit(List.of(event));
     }
@@ -263,8 +168,8 @@ public final class SimHost implements QubesHost {
     /** Sets a property of a qube, as {@code qvm-prefs} would (no validation beyond existence). */
     public void setProperty(String qube, String property, String value) {
         List<HostEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            String old = require(qube).properties.put(property, value);
+        synchronized (core.lock) {
+            String old = core.require(qube).properties.put(property, value);
             events.add(HostEvent.of(qube, "property-set:" + property, "name", property, "newvalue", value,
                     "oldvalue", old == null ? "" : old));
         }
@@ -278,8 +183,8 @@ public final class SimHost implements QubesHost {
      * outdated). The qube must be halted, as after the update's shutdown.
      */
     public void updateTemplate(String qube) {
-        synchronized (lock) {
-            SimQube q = require(qube);
+        synchronized (core.lock) {
+            SimQube q = core.require(qube);
             if (q.state != PowerState.Halted) {
                 throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
             }
@@ -291,16 +196,16 @@ public final class SimHost implements QubesHost {
 
     /** Resizes a volume, as {@code qvm-volume resize}; Qubes fires no event a pool manager sees. */
     public void resizeVolume(String qube, String volume, long bytes) {
-        synchronized (lock) {
-            require(qube).volumes.put(volume, bytes);
+        synchronized (core.lock) {
+            core.require(qube).volumes.put(volume, bytes);
         }
     }
 
-    // ------------------------------------------------------------------ lifecycle
+    // ------------------------------------------------------------------ lifecycle ({@link SimLifecycle})
 
     @Override
     public String createDisposable(String dvmTemplate, Map<String, String> features) {
-        return createDisposable(dvmTemplate, null, features);
+        return lifecycle.createDisposable(dvmTemplate, null, features);
     }
 
     /**
@@ -309,227 +214,37 @@ public final class SimHost implements QubesHost {
      * null: qubesd's own {@code dispN} with auto-cleanup, as {@code admin.vm.CreateDisposable}.
      */
     public String createDisposable(String dvmTemplate, String named, Map<String, String> features) {
-        call(SimOp.CREATE, dvmTemplate);
-        synchronized (lock) {
-            inventory.dvmTemplate(dvmTemplate);
-        }
-        sleep(SimOp.CREATE, Step.CREATE, 1.0, dvmTemplate);
-        List<HostEvent> events = new ArrayList<>();
-        String name;
-        synchronized (lock) {
-            SimQube template = inventory.dvmTemplate(dvmTemplate);
-            SimQube d = inventory.addDisposable(dvmTemplate, named, features,
-                    n -> new SimQube(n, "DispVM", PowerState.Halted, template.bootFactor), events);
-            d.volumes.putAll(template.volumes);
-            name = d.name;
-            created.add(name);
-            creationSerial.put(name, ++creations);
-        }
-        emit(events);
-        return name;
+        return lifecycle.createDisposable(dvmTemplate, named, features);
     }
 
     @Override
     public void start(String qube) {
-        call(SimOp.START, qube);
-        int boot;
-        double factor;
-        double startFactor;
-        synchronized (lock) {
-            SimQube q = require(qube);
-            if (q.state != PowerState.Halted) {
-                return;
-            }
-            if (availableMiBLocked() < q.memoryMiB()) {
-                throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
-            }
-            q.state = PowerState.Transient;
-            q.operational = false;
-            snapshotLocked(q);
-            boot = ++q.boot;
-            factor = q.bootFactor;
-            startFactor = factor * bootContentionLocked();
-        }
-        emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "True", "mem_required", "None")));
-        boolean failed = faults.shouldFail(SimOp.START, random);
-        sleep(SimOp.START, Step.START, startFactor, qube);
-        if (failed) {
-            failStart(qube, boot);
-        }
-        List<HostEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            SimQube q = qubes.get(qube);
-            if (q == null || q.boot != boot || q.state != PowerState.Transient) {
-                throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
-            }
-            q.state = PowerState.Running;
-            q.operationalAtNanos = clock.nanos()
-                    + latency.draw(Step.OPERATIONAL, factor * bootContentionLocked(), random).toNanos();
-            events.add(HostEvent.of(qube, "domain-unpaused"));
-            events.add(HostEvent.of(qube, "domain-start", "start_guid", "True"));
-        }
-        emit(events);
-    }
-
-    /**
-     * The slow-down of a boot step drawn now ({@link LatencyModel#contention}): the qubes booting
-     * are those starting, and those running that are not yet operational (the drawing one is one
-     * of them).
-     */
-    private double bootContentionLocked() {
-        if (bootSlots <= 0) {
-            return 1.0;
-        }
-        long now = clock.nanos();
-        int booting = 0;
-        for (SimQube q : qubes.values()) {
-            if (q.state == PowerState.Transient || q.state == PowerState.Running && q.operationalAtNanos > now) {
-                booting++;
-            }
-        }
-        return LatencyModel.contention(booting, bootSlots);
-    }
-
-    /** A failed start leaves nothing behind: a disposable is killed and removed, as qubesd does. */
-    private void failStart(String qube, int boot) {
-        List<HostEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            SimQube q = qubes.get(qube);
-            if (q != null && q.boot == boot) {
-                haltLocked(q, events);
-            }
-        }
-        emit(events);
-        throw new QubesException(QubesException.VM_ERROR, "Cannot connect to qrexec agent for 60 seconds, see "
-                + "/var/log/xen/console/guest-" + qube + ".log for details (simulated fault)");
+        lifecycle.start(qube);
     }
 
     @Override
     public ServiceResult runService(String qube, String service, Duration timeout) {
-        calls.get(SimOp.RUN_SERVICE).incrementAndGet(); // a hung service call times out below, like qrexec
-        faults.failIfDown(SimOp.RUN_SERVICE, qube);
-        long readyAt;
-        int boot;
-        synchronized (lock) {
-            SimQube q = require(qube);
-            if (q.state != PowerState.Running) {
-                throw new QubesException(QubesException.NOT_RUNNING, "Domain not running (either powered off or paused): '"
-                        + qube + "'");
-            }
-            boot = q.boot;
-            readyAt = switch (service) {
-                case "qubes.WaitForRunningSystem" -> q.operationalAtNanos;
-                case "qubes.WaitForSession" -> q.operationalAtNanos
-                        + latency.draw(Step.SESSION, q.bootFactor, random).toNanos();
-                // a simulated command (dispool run): succeeds with no output once the system is up
-                default -> service.startsWith("qubes.VMExec+") ? q.operationalAtNanos : Long.MIN_VALUE;
-            };
-        }
-        if (readyAt == Long.MIN_VALUE) {
-            return new ServiceResult(127, "Service " + service + " not found in " + qube);
-        }
-        if (faults.hang(SimOp.RUN_SERVICE, true) != null || faults.shouldTimeOut(SimOp.RUN_SERVICE, random)) {
-            sleep(timeout, qube);
-            throw new ServiceTimeoutException(qube, service, timeout);
-        }
-        Duration wait = Duration.ofNanos(Math.max(0, readyAt - clock.nanos()))
-                .plus(latency.draw(Step.SERVICE_CALL, faults.slowFactor(SimOp.RUN_SERVICE), random));
-        if (wait.compareTo(timeout) > 0) {
-            sleep(timeout, qube);
-            throw new ServiceTimeoutException(qube, service, timeout);
-        }
-        sleep(wait, qube);
-        if (faults.shouldFail(SimOp.RUN_SERVICE, random)) {
-            return new ServiceResult(1, "systemctl is-system-running: degraded (simulated fault)");
-        }
-        synchronized (lock) {
-            SimQube q = qubes.get(qube);
-            if (q != null && q.boot == boot && service.equals("qubes.WaitForRunningSystem")) {
-                q.operational = true;
-            }
-        }
-        return ServiceResult.OK;
+        return lifecycle.runService(qube, service, timeout);
     }
 
     @Override
     public void pause(String qube) {
-        call(SimOp.PAUSE, qube);
-        sleep(SimOp.PAUSE, Step.PAUSE, 1.0, qube);
-        transition(qube, PowerState.Running, PowerState.Paused, "domain-paused", QubesException.NOT_RUNNING,
-                "Domain not running (either powered off or paused): '" + qube + "'");
+        lifecycle.pause(qube);
     }
 
     @Override
     public void unpause(String qube) {
-        call(SimOp.UNPAUSE, qube);
-        sleep(SimOp.UNPAUSE, Step.UNPAUSE, 1.0, qube);
-        transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused", QubesException.NOT_PAUSED,
-                "Domain is not paused: '" + qube + "'");
-    }
-
-    private void transition(String qube, PowerState from, PowerState to, String event, String error, String message) {
-        synchronized (lock) {
-            SimQube q = require(qube);
-            if (q.state != from) {
-                throw new QubesException(error, message);
-            }
-            q.state = to;
-        }
-        emit(List.of(HostEvent.of(qube, event)));
+        lifecycle.unpause(qube);
     }
 
     @Override
     public void kill(String qube) {
-        call(SimOp.KILL, qube);
-        synchronized (lock) {
-            if (require(qube).state == PowerState.Halted) {
-                throw new QubesException(QubesException.NOT_STARTED, "Domain is powered off: '" + qube + "'");
-            }
-        }
-        sleep(SimOp.KILL, Step.KILL, 1.0, qube);
-        List<HostEvent> events = new ArrayList<>();
-        synchronized (lock) {
-            SimQube q = require(qube);
-            if (q.state != PowerState.Halted) {
-                haltLocked(q, events);
-            }
-        }
-        emit(events);
-    }
-
-    /** Halts a qube; an auto-cleanup disposable then disappears. */
-    private void haltLocked(SimQube q, List<HostEvent> events) {
-        q.state = PowerState.Halted;
-        q.operational = false;
-        q.operationalAtNanos = Long.MAX_VALUE;
-        q.snapshots.clear();
-        q.boot++;
-        events.add(HostEvent.of(q.name, "domain-shutdown"));
-        if (q.isAutoCleanup()) {
-            forgetLocked(q.name);
-            events.add(HostEvent.of("", "domain-delete", "vm", q.name));
-        }
+        lifecycle.kill(qube);
     }
 
     @Override
     public void remove(String qube) {
-        call(SimOp.REMOVE, qube);
-        synchronized (lock) {
-            if (require(qube).state != PowerState.Halted) {
-                throw new QubesException(QubesException.NOT_HALTED, "Domain is not powered off: '" + qube + "'");
-            }
-        }
-        sleep(SimOp.REMOVE, Step.REMOVE, 1.0, qube);
-        synchronized (lock) {
-            require(qube);
-            forgetLocked(qube);
-        }
-        emit(List.of(HostEvent.of("", "domain-delete", "vm", qube)));
-    }
-
-    /** Drops a qube; a disposable's dispid may be drawn again later ({@link DispIds}). */
-    private void forgetLocked(String name) {
-        inventory.forget(name);
+        lifecycle.remove(qube);
     }
 
     // ------------------------------------------------------------------ events
@@ -537,9 +252,9 @@ public final class SimHost implements QubesHost {
     /** Delivered on the simulator's own event thread, in order ({@link EventFeed}). */
     @Override
     public Multi<HostEvent> events() {
-        return Multi.createFrom().deferred(() -> faults.isDown()
+        return Multi.createFrom().deferred(() -> core.faults.isDown()
                 ? Multi.createFrom().failure(new QubesException(QubesException.GENERIC, "simulated qubesd restart: events refused"))
-                : feed.events());
+                : core.feed.events());
     }
 
     /**
@@ -548,7 +263,7 @@ public final class SimHost implements QubesHost {
      * host's reconnecting stream does).
      */
     public void dropEventStreams(Runnable whileDown) {
-        feed.drop(whileDown);
+        core.feed.drop(whileDown);
     }
 
     /**
@@ -557,41 +272,39 @@ public final class SimHost implements QubesHost {
      */
     public void restartQubesd(Runnable whileDown) {
         dropEventStreams(() -> {
-            faults.down(true);
+            core.faults.down(true);
             try {
                 whileDown.run();
             } finally {
-                faults.down(false);
+                core.faults.down(false);
             }
         });
     }
 
-    /** Other qubes take (or give back) memory: the available figure drops by {@code mib} until set to 0. */
+    /** Other core.qubes take (or give back) memory: the available figure drops by {@code mib} until set to 0. */
     public void memoryTakenByOthers(long mib) {
-        synchronized (lock) {
-            takenByOthersMiB = Math.max(0, mib);
-        }
+        core.memory.takenByOthers(mib);
     }
 
-    /** A property as it is now, read past every fault (for checks beside a run with faults on). */
+    /** A property as it is now, read past every fault (for checks beside a run with core.faults on). */
     public Optional<String> peekProperty(String qube, String property) {
-        synchronized (lock) {
-            SimQube q = qubes.get(qube);
+        synchronized (core.lock) {
+            SimQube q = core.qubes.get(qube);
             return q == null ? Optional.empty() : Optional.ofNullable(q.properties.get(property));
         }
     }
 
-    /** Which creation the qube of this name is (1 for the first disposable created here); 0 for none. */
+    /** Which creation the qube of this name is (1 for the first disposable core.created here); 0 for none. */
     public long creationSerial(String name) {
-        synchronized (lock) {
-            return creationSerial.getOrDefault(name, 0L);
+        synchronized (core.lock) {
+            return core.creationSerial.getOrDefault(name, 0L);
         }
     }
 
-    /** Every disposable created on this host so far (including those since removed), in order. */
+    /** Every disposable core.created on this host so far (including those since removed), in order. */
     public List<String> createdDisposables() {
-        synchronized (lock) {
-            return List.copyOf(created);
+        synchronized (core.lock) {
+            return List.copyOf(core.created);
         }
     }
 
@@ -606,26 +319,26 @@ public final class SimHost implements QubesHost {
     }
 
     private void emit(List<HostEvent> events) {
-        feed.emit(events);
+        core.emit(events);
     }
 
     // ------------------------------------------------------------------ controls and queries
 
     public Faults faults() {
-        return faults;
+        return core.faults;
     }
 
     /** Every feature of a qube, name to value (as admin.vm.feature.List and Get; for the emulator). */
     public Map<String, String> features(String qube) {
-        synchronized (lock) {
-            return Map.copyOf(require(qube).features);
+        synchronized (core.lock) {
+            return Map.copyOf(core.require(qube).features);
         }
     }
 
     /** The names of a qube's volumes (as admin.vm.volume.List; for the emulator). */
     public List<String> volumeNames(String qube) {
-        synchronized (lock) {
-            return List.copyOf(require(qube).volumes.keySet());
+        synchronized (core.lock) {
+            return List.copyOf(core.require(qube).volumes.keySet());
         }
     }
 
@@ -634,57 +347,24 @@ public final class SimHost implements QubesHost {
         memoryFigure = on;
     }
 
-    /** True once qubes.WaitForRunningSystem returned 0 in the qube's current boot. */
+    /** True once core.qubes.WaitForRunningSystem returned 0 in the qube's current boot. */
     public boolean isOperational(String qube) {
-        synchronized (lock) {
-            SimQube q = qubes.get(qube);
+        synchronized (core.lock) {
+            SimQube q = core.qubes.get(qube);
             return q != null && q.operational;
         }
     }
 
-    /** How many calls of this kind the host served (or refused) so far. */
+    /** How many core.calls of this kind the host served (or refused) so far. */
     public long calls(SimOp op) {
-        return calls.get(op).get();
-    }
-
-    // ------------------------------------------------------------------ helpers
-
-    private SimQube require(String name) {
-        return inventory.require(name);
-    }
-
-    private void count(SimOp op, String qube) {
-        calls.get(op).incrementAndGet();
-        faults.failIfDown(op, qube);
-        faults.awaitRelease(op, qube);
-    }
-
-    /** Counts the call, waits out a hang, and throws when the fault plan says it fails. */
-    private void call(SimOp op, String qube) {
-        count(op, qube);
-        if (op != SimOp.START && faults.shouldFail(op, random)) {
-            throw new QubesException(QubesException.GENERIC, "simulated " + op.specName() + " failure for " + qube);
-        }
-    }
-
-    private void sleep(SimOp op, Step step, double factor, String qube) {
-        sleep(latency.draw(step, factor * faults.slowFactor(op), random), qube);
-    }
-
-    private void sleep(Duration hostTime, String qube) {
-        try {
-            clock.sleep(hostTime);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QubesException(QubesException.GENERIC, "call about " + qube + " interrupted");
-        }
+        return core.calls.get(op).get();
     }
 
     void addQube(SimQube q) {
-        inventory.add(q);
+        core.inventory.add(q);
     }
 
     void setGlobal(String name, String value) {
-        globals.put(name, value);
+        core.globals.put(name, value);
     }
 }

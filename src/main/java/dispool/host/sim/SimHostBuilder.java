@@ -1,6 +1,7 @@
 package dispool.host.sim;
 
 import dispool.host.Clock;
+import dispool.host.memory.QmemmanRules;
 import dispool.host.model.DispIds;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -28,6 +29,7 @@ public final class SimHostBuilder {
     private String defaultDispvm = "";
     final List<String> netVms = new ArrayList<>();
     boolean reuseDispIds;
+    QmemmanRules memoryRules = QmemmanRules.SUM;
     int bootSlots;
 
     public SimHostBuilder clock(Clock c) {
@@ -52,6 +54,16 @@ public final class SimHostBuilder {
 
     public SimHostBuilder dom0MemoryMiB(long mib) {
         dom0MiB = mib;
+        return this;
+    }
+
+    /**
+     * How qmemman publishes available memory ({@link QmemmanRules}): by default the plain sum the
+     * tests were calibrated on; {@link QmemmanRules#QUBES_R43} for qmemman's own rules (cache
+     * factor, lag, balloon, a preload's surplus handed back before its pause).
+     */
+    public SimHostBuilder memoryRules(QmemmanRules rules) {
+        memoryRules = rules;
         return this;
     }
 
@@ -93,7 +105,7 @@ public final class SimHostBuilder {
     }
 
     /**
-     * Frees a disposable's id also once {@link SimHost#DISPID_COOLING} others were freed after it, so
+     * Frees a disposable's id also once {@link SimCore#DISPID_COOLING} others were freed after it, so
      * a long benchmark can make more than 10,000 disposables in a week of host time (qubesd
      * waits the week: {@link DispIds}). Off by default: ids come back as on Qubes.
      */

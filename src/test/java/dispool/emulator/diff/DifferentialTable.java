@@ -1,34 +1,107 @@
 package dispool.emulator.diff;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
-/** The differential table in Markdown: workload × (reference, dispool) × what a user saw. */
+/**
+ * The differential's tables in Markdown: the grid (workload × DVM template × seed, requests served
+ * from the pool by the reference, dispool managed and dispool native) and the detail of one run.
+ */
 final class DifferentialTable {
 
-    /** One workload's outcomes on both sides. */
-    record Row(Workload workload, Outcome reference, Outcome dispool) {
+    /** One workload's outcomes on every side, on one DVM template and seed. */
+    record Row(Workload workload, DvmProfile profile, long seed, Outcome reference, Outcome managed, Outcome nativeMode) {
     }
 
-    private final Map<String, Row> rows = new LinkedHashMap<>();
+    private final List<Row> rows = Collections.synchronizedList(new ArrayList<>());
 
     void add(Row row) {
-        rows.put(row.workload().name(), row);
+        rows.add(row);
     }
 
-    String markdown() {
+    List<Row> rows() {
+        return List.copyOf(rows);
+    }
+
+    /** Rows per workload, then DVM template, columns per seed: {@code reference / managed / native of requests}. */
+    String grid() {
+        List<Row> all = rows();
+        TreeSet<Long> seeds = new TreeSet<>();
+        all.forEach(r -> seeds.add(r.seed()));
+        Map<String, Map<Long, Row>> byLine = new LinkedHashMap<>();
+        all.forEach(r -> byLine.computeIfAbsent(r.workload().name() + " | " + r.profile().name(), k -> new LinkedHashMap<>())
+                .put(r.seed(), r));
+        StringBuilder out = new StringBuilder("| workload | DVM template |");
+        seeds.forEach(s -> out.append(" seed ").append(s).append(" |"));
+        out.append(" differences |\n| --- | --- |");
+        seeds.forEach(s -> out.append(" --- |"));
+        out.append(" --- |\n");
+        byLine.forEach((line, bySeed) -> {
+            out.append("| ").append(line).append(" |");
+            seeds.forEach(s -> out.append(' ').append(bySeed.containsKey(s) ? cell(bySeed.get(s)) : "").append(" |"));
+            out.append(' ').append(differences(bySeed.values().iterator().next().workload())).append(" |\n");
+        });
+        return out.toString();
+    }
+
+    /** {@code 7 / 7 / 7 of 10}, bold where a dispool side differs from the reference. */
+    private static String cell(Row r) {
+        String m = Integer.toString(r.managed().served());
+        String n = Integer.toString(r.nativeMode().served());
+        return r.reference().served() + " / " + (r.managed().served() == r.reference().served() ? m : "**" + m + "**") + " / "
+                + (r.nativeMode().served() == r.reference().served() ? n : "**" + n + "**") + " of " + r.reference().requests();
+    }
+
+    /** The named differences of a workload, else how it is compared. */
+    private static String differences(Workload w) {
+        List<String> named = new ArrayList<>();
+        Differences.NAMED.stream().filter(n -> n.workload().equals(w.name()))
+                .forEach(n -> named.add(n.mode().name().toLowerCase() + " " + n.aspects().toString().toLowerCase() + ": " + n.why()));
+        Differences.Analogue a = Differences.ANALOGUES.get(w.name());
+        if (a != null) {
+            named.add("managed compared with the reference's " + a.workload());
+        }
+        if (named.isEmpty()) {
+            named.add(w.exact() ? "none; exact" : "none; within " + (w.exact() ? 0 : "max(2, 20 %)"));
+        }
+        return String.join("; ", named).replace("|", "/");
+    }
+
+    /** Every side's outcome on the first DVM template and seed run: what a user saw, request by request. */
+    String detail() {
+        List<Row> all = rows();
+        if (all.isEmpty()) {
+            return "";
+        }
+        DvmProfile p = all.get(0).profile();
+        long seed = all.get(0).seed();
         StringBuilder out = new StringBuilder();
         out.append("| workload | side | from pool | cold (which requests) | max held | mean held at request | outdated handed out | discarded (why) |\n");
         out.append("| --- | --- | ---: | --- | ---: | ---: | ---: | --- |\n");
-        for (Row r : rows.values()) {
-            line(out, r.workload().name(), "reference", r.reference());
-            line(out, "", "dispool", r.dispool());
+        for (Row r : all) {
+            if (r.profile() == p && r.seed() == seed) {
+                line(out, r.workload().name(), "reference", r.reference());
+                line(out, "", "dispool managed", r.managed());
+                line(out, "", "dispool native", r.nativeMode());
+            }
         }
         return out.toString();
     }
 
+    DvmProfile detailProfile() {
+        return rows().isEmpty() ? DvmProfile.WEB : rows().get(0).profile();
+    }
+
+    long detailSeed() {
+        return rows().isEmpty() ? 0 : rows().get(0).seed();
+    }
+
     /** {@code (#1, #2, #7)}; long lists end with the count of the rest. */
-    private static String shortList(java.util.List<Integer> numbers) {
+    private static String shortList(List<Integer> numbers) {
         String shown = String.join(", ", numbers.stream().limit(8).map(n -> "#" + n).toList());
         return "(" + shown + (numbers.size() > 8 ? ", +" + (numbers.size() - 8) : "") + ")";
     }
@@ -39,10 +112,9 @@ final class DifferentialTable {
                 .append(String.format("%.1f", o.meanHeldAtRequests())).append(" | ").append(o.outdatedHandOuts()).append(" | ")
                 .append(o.discards().size());
         if (!o.discards().isEmpty()) {
-            out.append(" (");
             StringBuilder why = new StringBuilder();
             o.discardReasons().forEach((reason, n) -> why.append(why.length() == 0 ? "" : "; ").append(reason).append(" ×").append(n));
-            out.append(why.toString().replace("|", "/")).append(')');
+            out.append(" (").append(why.toString().replace("|", "/")).append(')');
         }
         out.append(" |\n");
     }

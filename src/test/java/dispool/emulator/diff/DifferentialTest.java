@@ -1,44 +1,124 @@
 package dispool.emulator.diff;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Stream;
+import org.eclipse.microprofile.context.spi.ContextManagerProvider;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
-import java.util.stream.Stream;
 
 /**
- * The differential: every workload of issue #8 on the reference model of qubesd's preloading and
- * on dispool's engine (managed, on a simulated host that does not preload), same seed, same
- * script. Prints the table (README, "Differential against qubesd"); asserts what a user sees
- * agrees within tolerances, apart from the differences listed in {@link Differences}.
+ * The differential: every workload on the reference model of qubesd's preloading, on dispool's
+ * engine in managed mode (the simulated host does not preload, as R4.2) and on dispool in native
+ * mode (on top of the reference's preloads), same host, seed and script; the host's memory is
+ * qmemman's ({@link dispool.host.memory.Qmemman}), observed by all. Asserts what a user sees agrees,
+ * apart from the differences {@link Differences} names.
+ *
+ * <p>The suite runs the short form: one seed on one DVM template. {@code -Ddiff.grid=full} runs every
+ * seed of {@link #FULL_SEEDS} on every {@link DvmProfile}; {@code -Ddiff.table=docs/fidelity.md}
+ * writes the table into that file's own sections ({@link FidelityDoc}); {@code -Ddiff.only=TEXT} runs
+ * only the workloads whose name contains TEXT; {@code -Ddiff.seeds=} and {@code -Ddiff.templates=} choose
+ * part of the grid.
  */
 class DifferentialTest {
 
     static final double SCALE = 25;
-    static final long SEED = 8;
+    static final long SHORT_SEED = 8;
+    static final List<Long> FULL_SEEDS = List.of(8L, 11L, 17L, 23L, 42L);
     private static final DifferentialTable TABLE = new DifferentialTable();
+    private static final ExecutorService SIDES = Executors.newCachedThreadPool();
+
+    private static boolean fullGrid() {
+        return "full".equals(System.getProperty("diff.grid"));
+    }
+
+    /** {@code -Ddiff.seeds=8,11}: these seeds; else the full grid's or the short form's. */
+    static List<Long> seeds() {
+        String chosen = System.getProperty("diff.seeds");
+        if (chosen != null) {
+            return Arrays.stream(chosen.split(",")).map(String::trim).map(Long::valueOf).toList();
+        }
+        return fullGrid() ? FULL_SEEDS : List.of(SHORT_SEED);
+    }
+
+    /** {@code -Ddiff.templates=web-dvm,work-dvm}: these DVM templates; else the full grid's or the short form's. */
+    static List<DvmProfile> profiles() {
+        String chosen = System.getProperty("diff.templates");
+        if (chosen != null) {
+            List<String> names = Arrays.stream(chosen.split(",")).map(String::trim).toList();
+            return DvmProfile.all().stream().filter(p -> names.contains(p.name())).toList();
+        }
+        return fullGrid() ? DvmProfile.all() : List.of(DvmProfile.WEB);
+    }
+
+    /** SmallRye's context manager is set up on first use; sides starting at once would race to set it. */
+    @BeforeAll
+    static void setUpContextPropagationOnce() {
+        ContextManagerProvider.instance().getContextManager();
+    }
 
     @TestFactory
-    Stream<DynamicTest> everyWorkloadOnBothSides() {
-        return Workload.all().stream().map(w -> DynamicTest.dynamicTest(w.name(), () -> {
-            Outcome reference = WorkloadRunner.run(w, new ReferenceSide(w.host(SCALE, SEED)));
-            Outcome dispool = WorkloadRunner.run(w, new DispoolSide(w.host(SCALE, SEED)));
-            TABLE.add(new DifferentialTable.Row(w, reference, dispool));
-            Differences.check(w, reference, analogue(w, reference), dispool);
-        }));
+    Stream<DynamicTest> everyWorkloadOnEverySide() {
+        List<DynamicTest> tests = new ArrayList<>();
+        for (DvmProfile p : profiles()) {
+            for (long seed : seeds()) {
+                for (Workload w : Workloads.all().stream().filter(DifferentialTest::selected).toList()) {
+                    tests.add(DynamicTest.dynamicTest(w.name() + " on " + p.name() + ", seed " + seed, () -> runAndCheck(w, p, seed)));
+                }
+            }
+        }
+        return tests.stream();
+    }
+
+    /** {@code -Ddiff.only=TEXT}: only the workloads whose name contains TEXT (to rerun one). */
+    private static boolean selected(Workload w) {
+        String only = System.getProperty("diff.only");
+        return only == null || w.name().contains(only);
+    }
+
+    private static void runAndCheck(Workload w, DvmProfile p, long seed) {
+        // the sides share nothing (a host each) and mostly wait on the simulator's clock: run at once
+        CompletableFuture<Outcome> ref = CompletableFuture.supplyAsync(
+                () -> WorkloadRunner.run(w, new ReferenceSide(w.host(SCALE, seed, p), p.name())), SIDES);
+        CompletableFuture<Outcome> man = CompletableFuture.supplyAsync(
+                () -> WorkloadRunner.run(w, new DispoolSide(w.host(SCALE, seed, p), p.name())), SIDES);
+        NativeSide nativeSide = new NativeSide(w.host(SCALE, seed, p), p.name());
+        Outcome nativeMode = WorkloadRunner.run(w, nativeSide);
+        Outcome reference = ref.join();
+        Outcome managed = man.join();
+        TABLE.add(new DifferentialTable.Row(w, p, seed, reference, managed, nativeMode));
+        assertEquals(List.of(), nativeSide.doublePreloading(), w.name() + ": native mode, dispool on top of qubesd's preloads");
+        Differences.check(w, Differences.Mode.MANAGED, reference, analogue(w, p, seed, reference), managed);
+        Differences.check(w, Differences.Mode.NATIVE, reference, reference, nativeMode);
     }
 
     /** The reference's run of the workload's analogue ({@link Differences#ANALOGUES}), else its own. */
-    private static Outcome analogue(Workload w, Outcome reference) {
+    private static Outcome analogue(Workload w, DvmProfile p, long seed, Outcome reference) {
         Differences.Analogue a = Differences.ANALOGUES.get(w.name());
         if (a == null) {
             return reference;
         }
-        Workload other = Workload.all().stream().filter(x -> x.name().equals(a.workload())).findFirst().orElseThrow();
-        return WorkloadRunner.run(other, new ReferenceSide(other.host(SCALE, SEED)));
+        Workload other = Workloads.byName(a.workload());
+        return WorkloadRunner.run(other, new ReferenceSide(other.host(SCALE, seed, p), p.name()));
     }
 
     @AfterAll
-    static void printTable() {
-        System.out.println("\nDifferential (time scale " + SCALE + ", seed " + SEED + "):\n" + TABLE.markdown());
+    static void printAndWriteTable() throws IOException {
+        SIDES.shutdownNow();
+        System.out.println("\nDifferential (time scale " + SCALE + "):\n" + TABLE.grid() + "\n" + TABLE.detail());
+        String doc = System.getProperty("diff.table");
+        if (doc != null) {
+            FidelityDoc.write(Path.of(doc), TABLE, SCALE);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dispool.emulator.diff;
 
+import dispool.host.QubesHost;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
@@ -18,19 +19,30 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class DispoolSide implements Side {
 
     private final SimHost host;
+    private final String dvm;
+    private final QubesHost engineHost;
+    private final PreloadOwner owner;
     private final List<String> discards = new CopyOnWriteArrayList<>();
     private volatile DispoolEngine engine;
 
-    DispoolSide(SimHost host) {
+    DispoolSide(SimHost host, String dvm) {
+        this(host, dvm, host, PreloadOwner.DISPOOL);
+    }
+
+    /** dispool's engine on {@code engineHost} (the simulator, or qubesd's natively preloading view of it), as {@code owner}. */
+    DispoolSide(SimHost host, String dvm, QubesHost engineHost, PreloadOwner owner) {
         this.host = host;
+        this.dvm = dvm;
+        this.engineHost = engineHost;
+        this.owner = owner;
         this.engine = newEngine();
     }
 
     private DispoolEngine newEngine() {
         EngineSettings d = EngineSettings.defaults();
         // qubesd has no cold-start limit: the differential compares refill rules, not dispool's admission
-        DispoolEngine e = new DispoolEngine(host, new EngineSettings(d.marks(), d.backoff(), Duration.ofSeconds(60),
-                d.memoryRetry(), d.suspendTimeout(), PreloadOwner.DISPOOL).withLimits(new EngineSettings.WorkLimits(64, 32)));
+        DispoolEngine e = new DispoolEngine(engineHost, new EngineSettings(d.marks(), d.backoff(), Duration.ofSeconds(60),
+                d.memoryRetry(), d.suspendTimeout(), owner).withLimits(new EngineSettings.WorkLimits(64, 32)));
         e.events().addListener(ev -> {
             if (ev.type() == PoolEvent.Type.PRELOAD_DISCARDED || ev.type() == PoolEvent.Type.PRELOAD_FAILED) {
                 discards.add(ev.reason());
@@ -41,7 +53,12 @@ final class DispoolSide implements Side {
 
     @Override
     public String label() {
-        return "dispool";
+        return owner == PreloadOwner.DISPOOL ? "dispool managed" : "dispool native";
+    }
+
+    @Override
+    public String dvm() {
+        return dvm;
     }
 
     @Override

@@ -17,17 +17,24 @@ final class ReferenceSide implements Side {
     private static final Set<String> HAND_OUT_REASONS = Set.of("qube was requested", "qube was used without being requested");
 
     private final SimHost host;
+    private final String dvm;
     private volatile QubesdPreloading qubesd;
     private final List<QubesdPreloading> earlier = new ArrayList<>();
 
-    ReferenceSide(SimHost host) {
+    ReferenceSide(SimHost host, String dvm) {
         this.host = host;
+        this.dvm = dvm;
         this.qubesd = new QubesdPreloading(host);
     }
 
     @Override
     public String label() {
         return "reference";
+    }
+
+    @Override
+    public String dvm() {
+        return dvm;
     }
 
     @Override
@@ -51,7 +58,7 @@ final class ReferenceSide implements Side {
     }
 
     /** A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. */
-    private QubesdPreloading.Disposable createDisposable(String template) {
+    QubesdPreloading.Disposable createDisposable(String template) {
         QubesdPreloading current = current();
         try {
             return current.createDisposable(template);

@@ -15,6 +15,9 @@ interface Side extends AutoCloseable {
 
     String label();
 
+    /** The DVM template the workload is run on. */
+    String dvm();
+
     SimHost host();
 
     /** The host has booted: start preloading (qubesd's boot service, or dispool's start). */

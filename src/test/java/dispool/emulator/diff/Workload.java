@@ -1,20 +1,27 @@
 package dispool.emulator.diff;
 
 import dispool.host.Clock;
+import dispool.host.memory.QmemmanRules;
 import dispool.host.sim.SimHost;
 import dispool.host.sim.SimHostBuilder;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * A scripted workload: the DVM template's knobs at boot, then timed steps in host seconds from
- * the moment the pool is first full (requests, knob changes, updates, restarts, suspend).
+ * A scripted workload: the knobs at boot (the subject DVM template's, dom0's, {@code default_dispvm}),
+ * then timed steps in host seconds from the moment the pool is first full (requests, knob changes,
+ * updates, restarts, suspend). The subject is the {@link DvmProfile} the run is on ({@link Side#dvm()}).
+ *
+ * @param bootFill how many preloads the subject holds once booted (what the run waits for)
+ * @param exact    nothing in the script races a refill, so every side must serve exactly the same
+ *                 requests from the pool (else within {@link Differences#tolerance})
  */
-record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
+record Workload(String name, Integer bootMax, String bootDelay, boolean subjectIsDefault, Map<String, String> dom0Features,
+        int bootFill, boolean exact, List<Step> steps) {
 
-    static final String DVM = "web-dvm";
-    static final String TEMPLATE_VM = "debian-13-xfce";
     /** How long after a request the user closes the disposable, in host seconds. */
     static final double CLOSE_AFTER = 10;
 
@@ -25,32 +32,69 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
     record Step(double at, String what, Consumer<Side> action, boolean outdates) {
     }
 
-    /** The simulated host of every workload (seed fixed, {@code scale} times faster than real time). */
-    SimHost host(double scale, long seed) {
+    /**
+     * The simulated host of every workload: the three DVM templates and a spare TemplateVM, qmemman's
+     * R4.3 rules (the figure lags and counts preferred sizes), seed fixed, {@code scale} times faster than real time.
+     */
+    SimHost host(double scale, long seed, DvmProfile subject) {
         SimHostBuilder b = SimHost.builder().clock(Clock.scaled(scale)).seed(seed).totalMemoryMiB(16_000).dom0MemoryMiB(4_000)
-                .dvmTemplate(DVM, 400, TEMPLATE_VM, 1.0).feature(DVM, "preload-dispvm-max", Integer.toString(bootMax));
-        return (bootDelay == null ? b : b.feature(DVM, "preload-dispvm-delay", bootDelay)).build();
+                .memoryRules(QmemmanRules.QUBES_R43).templateVm(DvmProfile.SPARE_TEMPLATE_VM);
+        DvmProfile.all().forEach(p -> b.dvmTemplate(p.name(), p.memoryMiB(), p.templateVm(), p.bootFactor()));
+        if (bootMax != null) {
+            b.feature(subject.name(), "preload-dispvm-max", Integer.toString(bootMax));
+        }
+        if (bootDelay != null) {
+            b.feature(subject.name(), "preload-dispvm-delay", bootDelay);
+        }
+        dom0Features.forEach((f, v) -> b.feature("dom0", f, v));
+        return (subjectIsDefault ? b.defaultDispvm(subject.name()) : b).build();
     }
 
     double end() {
         return steps.stream().mapToDouble(Step::at).max().orElse(0);
     }
 
-    static Builder named(String name, int bootMax, String bootDelay) {
+    static Builder named(String name, Integer bootMax, String bootDelay) {
         return new Builder(name, bootMax, bootDelay);
     }
 
     /** Builds the step list. */
     static final class Builder {
         private final String name;
-        private final int bootMax;
+        private final Integer bootMax;
         private final String bootDelay;
+        private boolean subjectIsDefault;
+        private final Map<String, String> dom0Features = new LinkedHashMap<>();
+        private Integer bootFill;
+        private boolean exact;
         private final List<Step> steps = new ArrayList<>();
 
-        Builder(String name, int bootMax, String bootDelay) {
+        Builder(String name, Integer bootMax, String bootDelay) {
             this.name = name;
             this.bootMax = bootMax;
             this.bootDelay = bootDelay;
+        }
+
+        /** The subject is the {@code default_dispvm} at boot. */
+        Builder asDefaultDispvm() {
+            subjectIsDefault = true;
+            return this;
+        }
+
+        Builder dom0Feature(String feature, String value) {
+            dom0Features.put(feature, value);
+            return this;
+        }
+
+        Builder bootFill(int preloads) {
+            bootFill = preloads;
+            return this;
+        }
+
+        /** Requests are far apart from every refill and knob change: the sides must agree exactly. */
+        Builder exact() {
+            exact = true;
+            return this;
         }
 
         /** {@code count} requests, one every {@code every} seconds from {@code from}. */
@@ -77,42 +121,26 @@ record Workload(String name, int bootMax, String bootDelay, List<Step> steps) {
             return this;
         }
 
+        /** A feature of the subject set ({@code value} null: removed). */
         Builder feature(double at, String feature, String value) {
-            return at(at, feature + "=" + value, s -> {
+            return qubeFeature(at, null, feature, value);
+        }
+
+        /** A feature of {@code qube} (null: the subject) set, or removed when {@code value} is null. */
+        Builder qubeFeature(double at, String qube, String feature, String value) {
+            return at(at, (qube == null ? "" : qube + " ") + feature + "=" + value, s -> {
+                String q = qube == null ? s.dvm() : qube;
                 if (value == null) {
-                    s.host().removeFeature(DVM, feature);
+                    s.host().removeFeature(q, feature);
                 } else {
-                    s.host().setFeature(DVM, feature, value);
+                    s.host().setFeature(q, feature, value);
                 }
             });
         }
 
         Workload build() {
-            return new Workload(name, bootMax, bootDelay, List.copyOf(steps));
+            int fill = bootFill != null ? bootFill : bootMax == null ? 0 : bootMax;
+            return new Workload(name, bootMax, bootDelay, subjectIsDefault, Map.copyOf(dom0Features), fill, exact, List.copyOf(steps));
         }
-    }
-
-    /** The workloads of issue #8, item 2. */
-    static List<Workload> all() {
-        return List.of(
-                named("steady stream (max 2, delay 3, every 2 s)", 2, "3").requests(0, 2, 40).build(),
-                named("bursts of 4 (max 4)", 4, null).burst(0, 4).burst(30, 4).build(),
-                named("burst of 12 (max 4)", 4, null).burst(0, 12).requests(40, 5, 4).build(),
-                named("knob churn", 2, null).requests(0, 3, 12).feature(4, "preload-dispvm-max", "5")
-                        .feature(10, "preload-dispvm-max", "1").feature(16, "preload-dispvm-max", null)
-                        .feature(22, "preload-dispvm-max", "3").feature(28, "preload-dispvm-delay", "0").build(),
-                named("negative delay (max 3, delay -2)", 3, "-2").requests(0, 2, 15).build(),
-                named("zero delay (max 2, delay 0)", 2, "0").requests(0, 2, 20).build(),
-                named("template property change", 2, null).requests(0, 4, 4)
-                        .outdating(9, "qvm-prefs web-dvm vcpus 4", s -> s.host().setProperty(DVM, "vcpus", "4"))
-                        .requests(10, 4, 10).build(),
-                named("TemplateVM update", 2, null).requests(0, 4, 3)
-                        .outdating(9, "update " + TEMPLATE_VM, s -> s.host().updateTemplate(TEMPLATE_VM)).requests(10, 4, 8).build(),
-                named("suspend and resume", 2, null).requests(0, 4, 3).at(10, "suspend", Side::suspend)
-                        .at(20, "resume", Side::resume).requests(22, 4, 6).build(),
-                named("restart of dispool", 2, null).requests(0, 4, 4).at(14, "restart dispool", Side::restartDispool)
-                        .requests(16, 4, 6).build(),
-                named("restart of qubesd", 2, null).requests(0, 4, 4).at(14, "restart qubesd", Side::restartQubesd)
-                        .requests(16, 4, 6).build());
     }
 }

@@ -38,10 +38,10 @@ final class WorkloadRunner {
         try {
             side.boot();
             Awaitility.await(w.name() + ": " + side.label() + " fills the pool at boot").atMost(30, TimeUnit.SECONDS)
-                    .pollInterval(Duration.ofMillis(5)).until(() -> side.ready(Workload.DVM) == w.bootMax());
-            AtomicInteger maxHeld = new AtomicInteger(w.bootMax());
+                    .pollInterval(Duration.ofMillis(5)).until(() -> side.ready(side.dvm()) == w.bootFill());
+            AtomicInteger maxHeld = new AtomicInteger(w.bootFill());
             long sample = clock.toWallNanos(SAMPLE);
-            timers.scheduleAtFixedRate(() -> maxHeld.accumulateAndGet(side.held(Workload.DVM), Math::max), sample, sample,
+            timers.scheduleAtFixedRate(() -> maxHeld.accumulateAndGet(side.held(side.dvm()), Math::max), sample, sample,
                     TimeUnit.NANOSECONDS);
             List<Integer> heldAtRequests = Collections.synchronizedList(new ArrayList<>());
             Map<Integer, Side.Served> served = new ConcurrentSkipListMap<>();
@@ -56,12 +56,12 @@ final class WorkloadRunner {
                     try {
                         if (step.action() != null) {
                             if (step.outdates()) {
-                                outdated.addAll(side.heldNames(Workload.DVM));
+                                outdated.addAll(side.heldNames(side.dvm()));
                             }
                             step.action().accept(side);
                         } else {
-                            heldAtRequests.add(side.held(Workload.DVM));
-                            Side.Served s = side.request(Workload.DVM);
+                            heldAtRequests.add(side.held(side.dvm()));
+                            Side.Served s = side.request(side.dvm());
                             served.put(number, s);
                             pending.add(closeLater(side, s.name(), timers, users));
                         }

@@ -1,0 +1,82 @@
+package dispool.emulator.diff;
+
+import static dispool.emulator.diff.Workload.named;
+
+import dispool.host.sim.SimOp;
+import java.util.List;
+
+/** The differential's workloads: issue #8's, then issue #22's knobs, failures and memory that moves. */
+final class Workloads {
+
+    /** What the threshold-pressure workload keeps free past the subject's preloads, in MiB (dom0's feature). */
+    static final long THRESHOLD_MIB = 2_000;
+
+    private Workloads() {
+    }
+
+    static List<Workload> all() {
+        return List.of(
+                named("sparse stream (max 1, every 30 s)", 1, null).requests(0, 30, 4).exact().build(),
+                named("steady stream (max 2, delay 3, every 2 s)", 2, "3").requests(0, 2, 40).build(),
+                named("bursts of 4 (max 4)", 4, null).burst(0, 4).burst(30, 4).build(),
+                named("burst of 12 (max 4)", 4, null).burst(0, 12).requests(40, 5, 4).build(),
+                named("knob churn", 2, null).requests(0, 3, 12).feature(4, "preload-dispvm-max", "5")
+                        .feature(10, "preload-dispvm-max", "1").feature(16, "preload-dispvm-max", null)
+                        .feature(22, "preload-dispvm-max", "3").feature(28, "preload-dispvm-delay", "0").build(),
+                named("negative delay (max 3, delay -2)", 3, "-2").requests(0, 2, 15).build(),
+                named("zero delay (max 2, delay 0)", 2, "0").requests(0, 2, 20).build(),
+                named("template property change", 2, null).requests(0, 4, 4)
+                        .outdating(9, "qvm-prefs DVM vcpus 4", s -> s.host().setProperty(s.dvm(), "vcpus", "4"))
+                        .requests(10, 4, 10).build(),
+                named("TemplateVM update", 2, null).requests(0, 4, 3)
+                        .outdating(9, "update the TemplateVM", s -> s.host().updateTemplate(s.host().property(s.dvm(), "template")))
+                        .requests(10, 4, 8).build(),
+                named("template change", 2, null).requests(0, 4, 3)
+                        .outdating(14, "qvm-prefs DVM template " + DvmProfile.SPARE_TEMPLATE_VM,
+                                s -> s.host().setProperty(s.dvm(), "template", DvmProfile.SPARE_TEMPLATE_VM))
+                        .requests(20, 4, 6).build(),
+                named("template_for_dispvms off and on", 2, null).requests(0, 4, 3)
+                        .at(14, "template_for_dispvms False", s -> s.host().setProperty(s.dvm(), "template_for_dispvms", "False"))
+                        .at(20, "template_for_dispvms True", s -> s.host().setProperty(s.dvm(), "template_for_dispvms", "True"))
+                        .requests(30, 4, 6).build(),
+                named("default_dispvm set and reset (dom0 max 3)", null, null).dom0Feature("preload-dispvm-max", "3")
+                        .at(0, "default_dispvm DVM", s -> s.host().setGlobalProperty("default_dispvm", s.dvm()))
+                        .requests(15, 4, 4)
+                        .at(40, "default_dispvm reset", s -> s.host().setGlobalProperty("default_dispvm", ""))
+                        .requests(50, 4, 3).build(),
+                named("global max (dom0 max 4 over local 2)", 2, null).asDefaultDispvm().dom0Feature("preload-dispvm-max", "4")
+                        .bootFill(4).requests(0, 4, 4).qubeFeature(18, "dom0", "preload-dispvm-max", "1")
+                        .requests(24, 4, 5).qubeFeature(46, "dom0", "preload-dispvm-max", null).requests(56, 4, 4).build(),
+                named("threshold pressure (memory moves)", 3, null).dom0Feature("preload-dispvm-threshold", Long.toString(THRESHOLD_MIB))
+                        .at(2, "other qubes take memory: room for 1.5 more", Workloads::takeAllButOneAndAHalf)
+                        .requests(4, 4, 6).at(30, "other qubes give it back", s -> s.host().memoryTakenByOthers(0))
+                        .requests(36, 4, 6).build(),
+                named("start failures (every start fails for 6 s)", 2, null)
+                        .at(2, "starts fail", s -> s.host().faults().fail(SimOp.START, 1.0)).requests(3, 2, 2)
+                        .at(8, "starts succeed again", s -> s.host().faults().clear()).requests(16, 4, 6).build(),
+                named("outside unpause (qvm-unpause a preload)", 2, null)
+                        .at(4, "qvm-unpause a preload", s -> s.host().unpause(s.heldNames(s.dvm()).get(0)))
+                        .requests(12, 4, 5).build(),
+                named("suspend and resume", 2, null).requests(0, 4, 3).at(10, "suspend", Side::suspend)
+                        .at(20, "resume", Side::resume).requests(22, 4, 6).build(),
+                named("restart of dispool", 2, null).requests(0, 4, 4).at(14, "restart dispool", Side::restartDispool)
+                        .requests(16, 4, 6).build(),
+                named("restart of qubesd", 2, null).requests(0, 4, 4).at(14, "restart qubesd", Side::restartQubesd)
+                        .requests(16, 4, 6).build());
+    }
+
+    /**
+     * Other qubes take all the published memory but the threshold and one and a half of the
+     * subject's memory: one more preload fits, a second does not.
+     */
+    private static void takeAllButOneAndAHalf(Side s) {
+        long free = s.host().availableMemory().orElseThrow() >> 20;
+        long memory = Long.parseLong(s.host().property(s.dvm(), "memory"));
+        s.host().memoryTakenByOthers(free - THRESHOLD_MIB - memory * 3 / 2);
+    }
+
+    static Workload byName(String name) {
+        return all().stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow(
+                () -> new IllegalArgumentException("no workload named '" + name + "'"));
+    }
+}
