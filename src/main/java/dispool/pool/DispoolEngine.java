@@ -1,32 +1,21 @@
 package dispool.pool;
 
-import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.QubeInfo;
-import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
-import dispool.host.ServiceTimeoutException;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * dispool's engine: one pool of preloaded disposables per DVM template, on any {@link QubesHost}.
@@ -34,7 +23,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * pools is a {@link Preloading} (dispool's own, {@link ManagedPreloading}, or qubesd's,
  * {@link HostPreloads}); the preload lifecycle itself is in {@link PreloadLifecycle}, the
  * per-pool decisions in {@link PoolReconciler} and its {@link RefillPolicy}, the catch-up after
- * missed events in {@link HostCatchUp}.
+ * missed events in {@link HostCatchUp}. The engine's other parts, each answering one kind of call:
+ * <ul>
+ * <li>{@link EngineKnobs}: the settings, written as Qubes features;</li>
+ * <li>{@link HandedOutDisposables}: what a caller may do with a disposable it was handed;</li>
+ * <li>{@link HostSuspend}: draining before the host sleeps, refilling after;</li>
+ * <li>{@link EngineRunners}: when each pool is reconciled, answering {@link LifecycleReactions}
+ *     (the lifecycle) and {@link HostEventReactions} (the host's events);</li>
+ * <li>{@link DvmTemplates}: which pool a request names, refused with what to do.</li>
+ * </ul>
  *
  * <p>The knobs live on the host as Qubes features ({@link PreloadFeatures}); setting one here
  * writes the feature, and the engine reacts to the feature event exactly as it does when a user
@@ -42,29 +39,24 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DispoolEngine implements AutoCloseable {
 
-    private static final System.Logger LOG = System.getLogger(DispoolEngine.class.getName());
-
     private final QubesHost host;
     private final Clock clock;
     private final EngineSettings settings;
     private final PoolEvents events = new PoolEvents();
     private final PreloadIndex index = new PreloadIndex();
-    private final Map<String, PoolRunner> runners = new ConcurrentHashMap<>();
     private final ExecutorService workers;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(named("dispool-timer"));
+    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+            EngineThreads.named("dispool-timer"));
     private final SettingsReader reader;
-    private final PreloadLifecycle lifecycle;
-    private final PoolReconciler reconciler;
+    private final DvmTemplates templates;
+    private final EngineRunners runners;
+    private final HostSuspend suspend;
     private final Recovery recovery;
-    private final HostEventRouter router;
-    private final RefillPolicies refill;
-    private final PreloadSupport support;
     private final HostCatchUp catchUp;
+    private final EngineKnobs knobs;
+    private final HandedOutDisposables disposables;
     /** dispool's own pools, or the host's ({@link PreloadOwner}). */
     private final Preloading preloading;
-    private final Ownership ownership;
-    private volatile boolean suspended;
-    private volatile CompletableFuture<Void> drained;
     /**
      * Until a lost event stream is connected again every pool stays suspect (nothing handed out
      * that may be outdated), until the reconcile after the reconnect compared the templates again.
@@ -75,28 +67,36 @@ public final class DispoolEngine implements AutoCloseable {
         this.host = host;
         this.clock = host.clock();
         this.settings = settings;
-        this.workers = boundedWorkers(settings.limits().workers());
+        this.workers = EngineThreads.boundedWorkers(settings.limits().workers());
         MemoryGate memory = new MemoryGate(host::availableMemory);
         this.reader = new SettingsReader(host, settings);
-        this.support = new PreloadSupport(host);
-        this.ownership = new Ownership(host);
+        Ownership ownership = new Ownership(host);
         ColdStarts coldStarts = new ColdStarts(settings.limits().maxColdStarts(), memory, clock);
-        this.lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
-                new LifecycleListener(), settings.backoff(), ownership, coldStarts);
         StartCapacity starts = new StartCapacity(
                 () -> index.pools().stream().mapToInt(Pool::startsUnderWay).sum() + coldStarts.running());
         events.addListener(starts);
-        this.refill = new RefillPolicies(host, events, starts);
+        RefillPolicies refill = new RefillPolicies(host, events, starts);
+        this.templates = new DvmTemplates(host, reader, index, settings.backoff());
+        this.runners = new EngineRunners(index, workers, timers, clock, settings.backoff(), refill, templates,
+                this::reconcileTemplate, this::catchUp);
+        this.suspend = new HostSuspend(index, runners, clock, settings.suspendTimeout());
+        PreloadLifecycle lifecycle = new PreloadLifecycle(host, settings.marks(), events, memory, index, workers, timers,
+                new LifecycleReactions(index, runners, refill, clock, suspend::checkDrained), settings.backoff(),
+                ownership, coldStarts);
         OutdatedVolumes volumes = new OutdatedVolumes(host);
-        this.reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(), refill, volumes);
+        PoolReconciler reconciler = new PoolReconciler(reader, lifecycle, memory, events, clock, settings.memoryRetry(),
+                refill, volumes);
         this.recovery = new Recovery(host, settings.marks(), lifecycle, index, events, volumes);
-        this.router = new HostEventRouter(index, new RouterTarget());
+        this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
+        HostEventRouter router = new HostEventRouter(index,
+                new HostEventReactions(index, runners, workers, catchUp, lifecycle));
         this.hostEvents = new HostEventSubscription(host, settings.backoff(), timers, router::route,
                 () -> index.pools().forEach(p -> p.templateSuspect = true));
-        this.catchUp = new HostCatchUp(host, index, lifecycle, reader.guardsHostPreloads());
+        this.knobs = new EngineKnobs(host, index, templates, reader, new PreloadSupport(host), refill, runners);
+        this.disposables = new HandedOutDisposables(host, index, lifecycle, ownership);
         this.preloading = settings.owner() == PreloadOwner.HOST
                 ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts)
-                : new ManagedPreloading(lifecycle, reconciler, refill, new EngineRunners(), clock);
+                : new ManagedPreloading(lifecycle, reconciler, refill, runners, clock);
     }
 
     /**
@@ -106,15 +106,15 @@ public final class DispoolEngine implements AutoCloseable {
     public void start() {
         List<QubeInfo> qubes = host.listQubes();
         for (String template : catchUp.dvmTemplates(qubes)) {
-            Pool pool = poolFor(template);
+            Pool pool = templates.poolFor(template);
             reader.refresh(pool);
             recovery.recover(pool, qubes, pool.settings.fingerprint());
         }
-        catchUp.run("service start", this::poolFor); // before the first fill: qubesd's own preloads, if any
+        catchUp("service start"); // before the first fill: qubesd's own preloads, if any
         hostEvents.start();
         long resync = clock.toWallNanos(settings.resyncInterval());
-        timers.scheduleWithFixedDelay(this::resync, resync, resync, TimeUnit.NANOSECONDS);
-        index.pools().forEach(p -> runner(p.template).mark("service start"));
+        timers.scheduleWithFixedDelay(runners::resync, resync, resync, TimeUnit.NANOSECONDS);
+        index.pools().forEach(p -> runners.mark(p.template, "service start"));
     }
 
     // ---------------------------------------------------------------- hand-out
@@ -126,7 +126,7 @@ public final class DispoolEngine implements AutoCloseable {
 
     /** Hands out a disposable of the global {@code default_dispvm}. */
     public Uni<HandOut> handOutDefault() {
-        return Uni.createFrom().item(() -> handOutNow(defaultDispvm())).runSubscriptionOn(workers);
+        return Uni.createFrom().item(() -> handOutNow(templates.defaultDispvm())).runSubscriptionOn(workers);
     }
 
     /**
@@ -139,21 +139,18 @@ public final class DispoolEngine implements AutoCloseable {
     }
 
     private HandOut handOutNow(String template) {
-        Pool pool = requireDvmTemplate(template);
+        Pool pool = templates.requireDvmTemplate(template);
         return preloading.handOut(pool);
     }
 
     /**
      * Removes a disposable dispool handed out (kill; an auto-cleanup disposable then vanishes).
-     * Anything else is refused FORBIDDEN and left untouched ({@link Ownership}): a preload of a
-     * pool, a disposable someone started with {@code qvm-run --dispvm}, qubesd's own preloads.
+     * Anything else is refused FORBIDDEN and left untouched ({@link HandedOutDisposables}).
      */
     public Uni<Void> removeDisposable(String name) {
         PreloadFeatures.validateQubeName("name", name);
         return Uni.createFrom().<Void>item(() -> {
-            requireHandedOutDisposable(name);
-            lifecycle.killAndRemove(name);
-            ownership.removed(name);
+            disposables.remove(name);
             return null;
         }).runSubscriptionOn(workers);
     }
@@ -165,90 +162,37 @@ public final class DispoolEngine implements AutoCloseable {
      */
     public Uni<ServiceResult> runInDisposable(String name, String service, Duration timeout) {
         PreloadFeatures.validateQubeName("name", name);
-        return Uni.createFrom().item(() -> {
-            requireHandedOutDisposable(name);
-            try {
-                return hostCall(() -> host.runService(name, service, timeout), "name", name);
-            } catch (ServiceTimeoutException e) {
-                return new ServiceResult(124, e.getMessage());
-            }
-        }).runSubscriptionOn(workers);
+        return Uni.createFrom().item(() -> disposables.run(name, service, timeout)).runSubscriptionOn(workers);
     }
 
-    /** Refuses (403) a preload, a qube that is not a disposable, or a disposable without dispool's hand-out mark. */
-    private void requireHandedOutDisposable(String name) {
-        Preload p = index.preload(name);
-        if (p != null) {
-            throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name
-                    + " is a preload of " + p.template + ", not a handed-out disposable (left untouched); lower "
-                    + "preload-dispvm-max of " + p.template + " to remove it");
-        }
-        if (name.equals(PreloadFeatures.DOM0)) { // refused by name: the host lists every qube when asked about dom0
-            throw DispoolException.forbidden("name", name, "a disposable dispool handed out", "dom0 is the AdminVM, not a "
-                    + "disposable: dispool removes only the disposables it handed out (left untouched)");
-        }
-        QubeInfo q = hostCall(() -> host.qube(name), "name", name);
-        if (!q.isDispVm()) {
-            throw DispoolException.forbidden("name", name, "a disposable dispool handed out", name + " is a "
-                    + q.klass() + ", not a disposable: dispool removes only the disposables it handed out (left untouched)");
-        }
-        ownership.requireHandedOut(name, "a disposable");
-    }
-
-    // ---------------------------------------------------------------- knobs
+    // ---------------------------------------------------------------- knobs (EngineKnobs)
 
     /** Sets the template's preload-dispvm-max (validated first; nothing changes on bad input). */
     public void setMax(String template, String value) {
-        int max = PreloadFeatures.validateMax(template, value);
-        requireDvmTemplate(template);
-        // Any value, 0 included: qubesd's pre-set handler refuses them all (unsetting is always allowed).
-        support.missingFeature(template).ifPresent(feature -> {
-            throw new DispoolException(DispoolException.Kind.CONFLICT, PreloadSupport.explain(template, feature),
-                    "max", value, "the template has " + feature);
-        });
-        host.setFeature(template, PreloadFeatures.MAX, Integer.toString(max));
-        refreshSettings(template);
-        knobChanged(template, "preload-dispvm-max set to " + max);
+        knobs.setMax(template, value);
+    }
+
+    public void unsetMax(String template) {
+        knobs.unsetMax(template);
     }
 
     /** The refill policy of pools whose template names none ({@code dispool.engine.policy}): qubes or adaptive. */
     public void setDefaultPolicy(String policy) {
-        refill.setDefault(policy);
-        index.pools().forEach(p -> knobChanged(p.template, "default refill policy set to " + policy.trim()));
+        knobs.setDefaultPolicy(policy);
     }
 
     /** Sets the template's refill policy ({@code preload-dispvm-x-dispool-policy}); it takes effect at once. */
     public void setPolicy(String template, String policy) {
-        String v = RefillPolicies.validate("policy", policy);
-        requireDvmTemplate(template);
-        host.setFeature(template, RefillPolicies.FEATURE, v);
-        knobChanged(template, RefillPolicies.FEATURE + " set to " + v);
+        knobs.setPolicy(template, policy);
     }
 
     /** Removes the template's {@code preload-dispvm-x-dispool-policy}: the default policy runs its pool from now on. */
     public void unsetPolicy(String template) {
-        requireDvmTemplate(template);
-        host.removeFeature(template, RefillPolicies.FEATURE);
-        knobChanged(template, RefillPolicies.FEATURE + " unset");
-    }
-
-    public void unsetMax(String template) {
-        requireDvmTemplate(template);
-        host.removeFeature(template, PreloadFeatures.MAX);
-        refreshSettings(template);
-        knobChanged(template, "preload-dispvm-max unset");
+        knobs.unsetPolicy(template);
     }
 
     public GlobalSettings globalSettings() {
-        Optional<String> max = host.feature(PreloadFeatures.DOM0, PreloadFeatures.MAX);
-        String dflt = host.globalProperty(PreloadFeatures.DEFAULT_DISPVM);
-        return new GlobalSettings(max.map(v -> PreloadFeatures.hostMax(max)).orElse(null),
-                PreloadFeatures.hostThreshold(host.feature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD)),
-                PreloadFeatures.hostDelay(host.feature(PreloadFeatures.DOM0, PreloadFeatures.DELAY))
-                        .orElse(PreloadFeatures.DEFAULT_DELAY_SECONDS),
-                dflt.isEmpty() ? null : dflt,
-                host.availableMemory().isPresent() ? host.availableMemory().getAsLong() / MemoryGate.MIB : null,
-                host.availableMemorySource());
+        return knobs.globalSettings();
     }
 
     /**
@@ -257,101 +201,39 @@ public final class DispoolEngine implements AutoCloseable {
      */
     public void updateGlobalSettings(String globalMax, boolean unsetGlobalMax, String threshold, String delay,
             String defaultDispvm) {
-        Integer max = globalMax == null ? null : PreloadFeatures.validateMax(PreloadFeatures.DOM0, globalMax);
-        Long thr = threshold == null ? null : PreloadFeatures.validateThreshold(threshold);
-        Double del = delay == null ? null : PreloadFeatures.validateDelay(PreloadFeatures.DOM0, delay);
-        if (defaultDispvm != null) {
-            requireDvmTemplate(PreloadFeatures.validateQubeName("defaultDispvm", defaultDispvm));
-        }
-        SettingsWrites writes = new SettingsWrites(host);
-        if (unsetGlobalMax || max != null) {
-            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.MAX, unsetGlobalMax ? null : max.toString());
-        }
-        if (thr != null) {
-            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.THRESHOLD, thr.toString());
-        }
-        if (del != null) {
-            writes.feature(PreloadFeatures.DOM0, PreloadFeatures.DELAY, delay.trim());
-        }
-        if (defaultDispvm != null) {
-            writes.globalProperty(PreloadFeatures.DEFAULT_DISPVM, defaultDispvm);
-        }
-        writes.apply(); // all or nothing: a refusal sets back what was written before it
-        index.pools().forEach(p -> {
-            refreshSettings(p.template);
-            knobChanged(p.template, "global settings changed");
-        });
+        knobs.updateGlobalSettings(globalMax, unsetGlobalMax, threshold, delay, defaultDispvm);
     }
 
-    /** Re-reads a pool's settings at once, so the answer to a knob change already shows it. */
-    private void refreshSettings(String template) {
-        reader.refresh(poolFor(template));
-    }
-
-    private void knobChanged(String template, String reason) {
-        Pool pool = poolFor(template);
-        refill.refillNow(pool, clock.nanos());
-        pool.backoff.succeeded();
-        runner(template).mark(reason);
-    }
-
-    // ---------------------------------------------------------------- suspend / resume
+    // ---------------------------------------------------------------- suspend / resume (HostSuspend)
 
     /**
      * Drains every pool before the host sleeps (qubesd's {@code internal.SuspendPre}); completes
      * when no preload is left, or fails after the suspend timeout naming what is left.
      */
     public Uni<Void> suspend() {
-        suspended = true;
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        drained = done;
-        markAll("host suspend");
-        checkDrained();
-        return Uni.createFrom().completionStage(done)
-                .ifNoItem().after(Duration.ofNanos(clock.toWallNanos(settings.suspendTimeout())))
-                .failWith(() -> new DispoolException(DispoolException.Kind.UNAVAILABLE, "host suspend: pools not drained after "
-                        + settings.suspendTimeout().toSeconds() + " s; still there: " + leftovers(), null));
+        return suspend.suspend();
     }
 
     /** Refills every pool after the host woke up (qubesd's {@code internal.SuspendPost}). */
     public void resume() {
-        suspended = false;
-        drained = null;
-        index.pools().forEach(p -> knobChanged(p.template, "system resumed"));
+        suspend.resume();
     }
 
     public boolean isSuspended() {
-        return suspended;
-    }
-
-    private void checkDrained() {
-        CompletableFuture<Void> d = drained;
-        if (d != null && index.pools().stream().allMatch(p -> p.preloads.isEmpty())) {
-            d.complete(null);
-        }
-    }
-
-    private String leftovers() {
-        List<String> names = new ArrayList<>();
-        index.pools().forEach(p -> p.preloads.forEach(x -> names.add(String.valueOf(x))));
-        return names.isEmpty() ? "none" : String.join(", ", names);
+        return suspend.isSuspended();
     }
 
     // ---------------------------------------------------------------- views
 
     public List<PoolView> pools() {
         List<PoolView> out = new ArrayList<>();
-        index.pools().forEach(p -> out.add(view(p)));
+        index.pools().forEach(p -> out.add(preloading.view(p)));
         out.sort(Comparator.comparing(PoolView::template));
         return out;
     }
 
     public PoolView pool(String template) {
-        return view(requireDvmTemplate(template));
-    }
-
-    private PoolView view(Pool pool) {
-        return preloading.view(pool);
+        return preloading.view(templates.requireDvmTemplate(template));
     }
 
     public PoolEvents events() {
@@ -368,192 +250,27 @@ public final class DispoolEngine implements AutoCloseable {
         return settings.owner();
     }
 
-    // ---------------------------------------------------------------- pools and templates
-
-    /** The pool of a DVM template; the name is checked first, then the host, with errors saying what to do. */
-    private Pool requireDvmTemplate(String template) {
-        PreloadFeatures.validateQubeName("template", template);
-        Pool known = index.pool(template);
-        if (known != null && known.settings.dvmTemplate()) {
-            return known;
-        }
-        if (template.equals(PreloadFeatures.DOM0)) { // refused by name: the host lists every qube when asked about dom0
-            throw new DispoolException(DispoolException.Kind.CONFLICT, "dom0 (AdminVM) is not a DVM template: dom0's "
-                    + "preload-dispvm-max is the global max (PUT /api/v1/settings, dispool set dom0 preload-dispvm-max N)",
-                    "template", template, "a DVM template (template_for_dispvms=True)");
-        }
-        QubeInfo q = hostCall(() -> host.qube(template), "template", template);
-        Pool pool = poolFor(template);
-        if (!reader.refresh(pool).dvmTemplate()) {
-            index.dropIfEmpty(pool);
-            throw new DispoolException(DispoolException.Kind.CONFLICT, template + " (" + q.klass()
-                    + ") is not a DVM template: template_for_dispvms is not True; make it one with: qvm-prefs "
-                    + template + " template_for_dispvms True", "template", template, "template_for_dispvms=True");
-        }
-        return pool;
-    }
-
-    private String defaultDispvm() {
-        String t = host.globalProperty(PreloadFeatures.DEFAULT_DISPVM);
-        if (t.isEmpty()) {
-            throw new DispoolException(DispoolException.Kind.CONFLICT, "no default_dispvm is set: name a DVM template, "
-                    + "or set one with: qubes-prefs default_dispvm NAME", "default_dispvm", "", "a DVM template");
-        }
-        return t;
-    }
-
-    private static <T> T hostCall(java.util.function.Supplier<T> call, String field, String value) {
-        try {
-            return call.get();
-        } catch (QubesException e) {
-            if (e.is(QubesException.VM_NOT_FOUND)) {
-                throw new DispoolException(DispoolException.Kind.NOT_FOUND, "no qube named '" + value + "' on this host ("
-                        + e.getMessage() + ")", field, value, "an existing qube");
-            }
-            throw e;
-        }
-    }
-
-    private Pool poolFor(String template) {
-        return index.poolOrCreate(template, t -> new Pool(t, settings.backoff(), PoolSettings.none(0)));
-    }
-
-    private PoolRunner runner(String template) {
-        return runners.computeIfAbsent(template,
-                t -> new PoolRunner(t, this::reconcileTemplate, workers, timers, clock, settings.backoff()));
-    }
+    // ---------------------------------------------------------------- reconciling
 
     private PoolReconciler.Next reconcileTemplate(String template) {
         Pool pool = index.pool(template);
         if (pool == null) {
             return PoolReconciler.Next.DONE;
         }
-        PoolReconciler.Next next = preloading.reconcile(pool, suspended);
+        PoolReconciler.Next next = preloading.reconcile(pool, suspend.isSuspended());
         if (!hostEvents.isLive()) {
             pool.templateSuspect = true;
         }
         if (!pool.settings.dvmTemplate()) {
             index.dropIfEmpty(pool);
         }
-        checkDrained();
+        suspend.checkDrained();
         return next;
     }
 
-    private final class EngineRunners implements Preloading.Runners {
-        @Override
-        public void mark(Pool pool, String reason) {
-            runner(pool.template).mark(reason);
-        }
-
-        @Override
-        public void markAfter(Pool pool, Duration hostDelay) {
-            runner(pool.template).markAfter(hostDelay);
-        }
-    }
-
-    private final class LifecycleListener implements PreloadLifecycle.Listener {
-        /** Starts are limited host-wide: any pool that holds some back may start one now. */
-        @Override
-        public void startEnded(Pool pool) {
-            index.pools().stream().filter(p -> p.deferredStarts > 0)
-                    .forEach(p -> runner(p.template).mark("a start finished: " + p.deferredStarts + " waiting to start"));
-        }
-
-        @Override
-        public void poolChanged(Pool pool, String reason) {
-            runner(pool.template).mark(reason);
-            checkDrained();
-        }
-
-        @Override
-        public void usedElsewhere(Pool pool, String reason) {
-            refill.used(pool, clock.nanos());
-            poolChanged(pool, reason);
-        }
-
-        @Override
-        public void usedByColdRequest(Pool pool, String reason) {
-            refill.used(pool, clock.nanos());
-            poolChanged(pool, reason);
-        }
-    }
-
-    /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */
-    private void resync() {
-        index.pools().forEach(p -> p.volumesToCheck = true);
-        markAll("periodic resync");
-    }
-
-    /** Catches up with the host on a worker ({@link HostCatchUp}), then reconciles every pool. */
-    private void markAll(String reason) {
-        workers.execute(() -> {
-            catchUp.run(reason, this::poolFor);
-            index.pools().forEach(p -> runner(p.template).mark(reason));
-        });
-    }
-
-    // ---------------------------------------------------------------- host events
-
-    private final class RouterTarget implements HostEventRouter.Target {
-        @Override
-        public void markAll(String reason) {
-            DispoolEngine.this.markAll(reason);
-        }
-
-        @Override
-        public void reconnected(String reason) {
-            // A template update may have ended while the stream was down: hold hand-outs until checked.
-            index.pools().forEach(p -> p.volumeChanges.incrementAndGet());
-            DispoolEngine.this.markAll(reason);
-        }
-
-        @Override
-        public void markTemplate(String template, String reason, boolean knobChanged) {
-            if (index.pool(template) != null) {
-                if (knobChanged) {
-                    knobChanged(template, reason);
-                } else {
-                    runner(template).mark(reason);
-                }
-                return;
-            }
-            workers.execute(() -> {
-                if (catchUp.isDvmTemplate(template)) {
-                    knobChanged(template, reason);
-                }
-            });
-        }
-
-        @Override
-        public void templateChanged(String template, String property) {
-            Pool pool = index.pool(template);
-            pool.templateSuspect = true;
-            runner(template).mark(property + " of " + template + " changed");
-        }
-
-        @Override
-        public void preloadUnpaused(Preload p) {
-            Pool pool = index.pool(p.template);
-            // Only a READY preload can be used elsewhere; the start's own domain-unpaused mostly
-            // arrives before that. One read late is told apart by usedElsewhere, from the host's state.
-            if (pool != null && p.state == PreloadState.READY) {
-                workers.execute(() -> lifecycle.usedElsewhere(pool, p));
-            }
-        }
-
-        @Override
-        public void volumesMayBeOutdated(Pool pool, String reason) {
-            pool.volumeChanges.incrementAndGet();
-            runner(pool.template).mark(reason);
-        }
-
-        @Override
-        public void preloadGone(Preload p, String reason) {
-            Pool pool = index.pool(p.template);
-            if (pool != null) {
-                lifecycle.discard(pool, p, reason);
-            }
-        }
+    /** Compares the engine's pools with the host ({@link HostCatchUp}); runs before every pool is reconciled. */
+    private void catchUp(String reason) {
+        catchUp.run(reason, templates::poolFor);
     }
 
     /**
@@ -589,25 +306,5 @@ public final class DispoolEngine implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         events.close();
-    }
-
-    /**
-     * The engine's workers: at most {@code size} threads (hand-outs, preload starts, removals,
-     * reconciles); more work waits in the queue, so a flood of requests cannot grow the threads.
-     */
-    private static ExecutorService boundedWorkers(int size) {
-        ThreadPoolExecutor pool = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(),
-                named("dispool-worker"));
-        pool.allowCoreThreadTimeOut(true);
-        return pool;
-    }
-
-    private static ThreadFactory named(String prefix) {
-        AtomicInteger n = new AtomicInteger();
-        return r -> {
-            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
-            t.setDaemon(true);
-            return t;
-        };
     }
 }
