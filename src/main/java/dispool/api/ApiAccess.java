@@ -115,16 +115,23 @@ public class ApiAccess {
     private void filter(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
         guard.headRead(request);
-        ctx.addEndHandler(done -> guard.requestDone(request));
         Caller caller = Caller.of(request);
         boolean readOnly = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
-        String who = who(request, caller);
+        // the one comparison with the token a request costs: it decides both the door and the audit's "who"
+        boolean tokenShown = !caller.socket() && token != null && token.matches(bearer(request));
+        String who = caller.who(tokenShown);
+        ctx.addEndHandler(done -> {
+            guard.requestDone(request);
+            if (!readOnly && ctx.get(AuditLog.REFUSED_AT_DOOR) == null) {
+                audit.record(ctx, caller, who);
+            }
+        });
         ApiError badPath = PathRule.refusal(request.uri());
         if (badPath != null) {
             refuse(ctx, badPath, 400, caller, who);
             return;
         }
-        ApiError refusal = caller.socket() ? null : tcpRefusal(request, readOnly);
+        ApiError refusal = caller.socket() ? null : tcpRefusal(request, readOnly, tokenShown);
         if (refusal != null) {
             refuse(ctx, refusal, refusal.error().status(), caller, who);
             return;
@@ -133,9 +140,6 @@ public class ApiAccess {
         if (tooLarge != null) {
             refuse(ctx, tooLarge, "Transfer-Encoding".equals(tooLarge.field()) ? 411 : 413, caller, who);
             return;
-        }
-        if (!readOnly) {
-            ctx.addEndHandler(done -> audit.record(ctx, caller, who));
         }
         ctx.next();
     }
@@ -203,7 +207,7 @@ public class ApiAccess {
     }
 
     /** Why a TCP request is refused before it reaches any route, or null when it may go on. */
-    private ApiError tcpRefusal(HttpServerRequest request, boolean readOnly) {
+    private ApiError tcpRefusal(HttpServerRequest request, boolean readOnly, boolean tokenShown) {
         int port = request.localAddress() == null ? -1 : request.localAddress().port();
         // HTTP/1.1's Host header, or HTTP/2's :authority (the JDK's client upgrades to h2c).
         HostAndPort authority = request.authority();
@@ -219,7 +223,7 @@ public class ApiAccess {
                     + origin + "'); call the API from a program, not a browser page", "Origin", origin,
                     "absent, or this service's own origin");
         }
-        if (token == null || token.matches(bearer(request)) || (readOnly && config.api().readWithoutToken())) {
+        if (token == null || tokenShown || (readOnly && config.api().readWithoutToken())) {
             return null;
         }
         String shown = request.getHeader(HttpHeaders.AUTHORIZATION) == null ? "no Authorization header" : "a wrong token";
