@@ -14,11 +14,9 @@ import dispool.pool.PoolView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -275,19 +273,6 @@ public final class SoakRun {
     }
 
     private long leaked(boolean report) {
-        Set<String> pooled = new HashSet<>(held.keySet());
-        engine.pools().forEach(v -> v.preloads().forEach(p -> pooled.add(p.name())));
-        Set<String> onHost = new HashSet<>();
-        sim.listQubes().forEach(q -> onHost.add(q.name()));
-        long leaked = 0;
-        for (String name : sim.createdDisposables()) {
-            if (onHost.contains(name) && !pooled.contains(name)) {
-                leaked++;
-                if (report) {
-                    violations.add("leaked: " + name + " is on the host, neither handed out nor in a pool");
-                }
-            }
-        }
-        return leaked;
+        return Leaks.count(sim, engine, held.keySet(), report ? violations::add : v -> { });
     }
 }
