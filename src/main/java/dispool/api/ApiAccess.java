@@ -4,6 +4,16 @@ import dispool.app.ApiToken;
 import dispool.app.DispoolConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.MemorySize;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -15,6 +25,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Optional;
@@ -52,6 +63,9 @@ public class ApiAccess {
     @Inject
     AuditLog audit;
 
+    @Inject
+    ConnectionGuard guard;
+
     @ConfigProperty(name = "quarkus.http.host")
     String bindHost;
 
@@ -60,6 +74,12 @@ public class ApiAccess {
 
     @ConfigProperty(name = "quarkus.http.domain-socket-enabled", defaultValue = "false")
     boolean socketEnabled;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-header-size", defaultValue = "20K")
+    MemorySize maxHeader;
+
+    @ConfigProperty(name = "quarkus.http.limits.max-initial-line-length", defaultValue = "4096")
+    int maxLine;
 
     @ConfigProperty(name = "quarkus.http.limits.max-body-size")
     Optional<MemorySize> maxBody;
@@ -94,15 +114,24 @@ public class ApiAccess {
 
     private void filter(RoutingContext ctx) {
         HttpServerRequest request = ctx.request();
+        guard.headRead(request);
         Caller caller = Caller.of(request);
         boolean readOnly = request.method() == HttpMethod.GET || request.method() == HttpMethod.HEAD;
-        String who = who(request, caller);
+        // the one comparison with the token a request costs: it decides both the door and the audit's "who"
+        boolean tokenShown = !caller.socket() && token != null && token.matches(bearer(request));
+        String who = caller.who(tokenShown);
+        ctx.addEndHandler(done -> {
+            guard.requestDone(request);
+            if (!readOnly && ctx.get(AuditLog.REFUSED_AT_DOOR) == null) {
+                audit.record(ctx, caller, who);
+            }
+        });
         ApiError badPath = PathRule.refusal(request.uri());
         if (badPath != null) {
             refuse(ctx, badPath, 400, caller, who);
             return;
         }
-        ApiError refusal = caller.socket() ? null : tcpRefusal(request, readOnly);
+        ApiError refusal = caller.socket() ? null : tcpRefusal(request, readOnly, tokenShown);
         if (refusal != null) {
             refuse(ctx, refusal, refusal.error().status(), caller, who);
             return;
@@ -111,9 +140,6 @@ public class ApiAccess {
         if (tooLarge != null) {
             refuse(ctx, tooLarge, "Transfer-Encoding".equals(tooLarge.field()) ? 411 : 413, caller, who);
             return;
-        }
-        if (!readOnly) {
-            ctx.addEndHandler(done -> audit.record(ctx, caller, who));
         }
         ctx.next();
     }
@@ -145,8 +171,43 @@ public class ApiAccess {
         refuse(ctx, error, status, caller, who(ctx.request(), caller));
     }
 
+    /**
+     * A request head Vert.x's codec could not parse ({@link CodecRefusals}): an oversized head
+     * (431) or request line (414), or a malformed head (400), audited, and its answer in the
+     * documented shape. The caller is "anonymous" on TCP: no header of an unparsed head is trusted.
+     */
+    FullHttpResponse refuseUnparsed(Channel channel, HttpRequest request) {
+        Throwable cause = request.decoderResult().cause();
+        int status;
+        ApiError error;
+        if (cause instanceof TooLongHttpHeaderException) {
+            status = 431;
+            error = new ApiError(ErrorCode.INVALID_INPUT, "the request's headers are larger than the "
+                    + maxHeader.asLongValue() + " bytes a call may send (quarkus.http.limits.max-header-size): send "
+                    + "fewer or shorter headers", "headers", null, "at most " + maxHeader.asLongValue() + " bytes of headers");
+        } else if (cause instanceof TooLongHttpLineException) {
+            status = 414;
+            error = new ApiError(ErrorCode.INVALID_INPUT, "the request line is longer than the " + maxLine + " bytes a "
+                    + "call may send (quarkus.http.limits.max-initial-line-length): shorten the path or query",
+                    "request-line", null, "at most " + maxLine + " bytes");
+        } else {
+            status = 400;
+            error = new ApiError(ErrorCode.INVALID_INPUT, "malformed request head refused"
+                    + (cause == null || cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+                    "request", null, "an HTTP/1.1 request head: a request line, then 'Name: value' lines");
+        }
+        Caller caller = Caller.of(channel);
+        audit.recordRefused(request.method().name(), request.uri(), status, error.error().code(), caller, caller.who(false));
+        byte[] body = Json.encode(error).getBytes(StandardCharsets.UTF_8);
+        FullHttpResponse answer = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.valueOf(status),
+                Unpooled.wrappedBuffer(body));
+        answer.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json").set(HttpHeaderNames.CONTENT_LENGTH, body.length)
+                .set(HttpHeaderNames.CONNECTION, "close");
+        return answer;
+    }
+
     /** Why a TCP request is refused before it reaches any route, or null when it may go on. */
-    private ApiError tcpRefusal(HttpServerRequest request, boolean readOnly) {
+    private ApiError tcpRefusal(HttpServerRequest request, boolean readOnly, boolean tokenShown) {
         int port = request.localAddress() == null ? -1 : request.localAddress().port();
         // HTTP/1.1's Host header, or HTTP/2's :authority (the JDK's client upgrades to h2c).
         HostAndPort authority = request.authority();
@@ -162,7 +223,7 @@ public class ApiAccess {
                     + origin + "'); call the API from a program, not a browser page", "Origin", origin,
                     "absent, or this service's own origin");
         }
-        if (token == null || token.matches(bearer(request)) || (readOnly && config.api().readWithoutToken())) {
+        if (token == null || tokenShown || (readOnly && config.api().readWithoutToken())) {
             return null;
         }
         String shown = request.getHeader(HttpHeaders.AUTHORIZATION) == null ? "no Authorization header" : "a wrong token";

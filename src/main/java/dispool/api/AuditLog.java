@@ -73,23 +73,35 @@ public class AuditLog {
 
     /** Records the finished call of {@code ctx} made by {@code who}. */
     void record(RoutingContext ctx, Caller caller, String who) {
+        Object qube = ctx.get(QUBE);
+        write(line(ctx.request().method().name(), ctx.request().path(), ctx.response().getStatusCode(), caller, who, qube,
+                ctx.get(CHANGE), ctx.get(ERROR_CODE)),
+                ctx.get(REFUSED_AT_DOOR) != null, caller);
+    }
+
+    /** Records a request refused before any route could run (Vert.x's codec could not parse it). */
+    void recordRefused(String method, String uri, int status, String errorCode, Caller caller, String who) {
+        write(line(method, uri, status, caller, who, null, null, errorCode), true, caller);
+    }
+
+    private void write(ObjectNode line, boolean refusedAtDoor, Caller caller) {
         if (actions == null) {
             return; // before start: nothing is served yet
         }
-        String line = line(ctx, caller, who).toString();
-        if (ctx.get(REFUSED_AT_DOOR) == null) {
-            actions.write(line);
+        if (!refusedAtDoor) {
+            actions.write(line.toString());
             return;
         }
         List<RefusalLimiter.Summary> due = new ArrayList<>();
         boolean write = limiter.admit(caller.peer(), System.currentTimeMillis(), due);
         if (write) {
-            refusals.write(line);
+            refusals.write(line.toString());
         }
         writeSummaries(due);
     }
 
-    private ObjectNode line(RoutingContext ctx, Caller caller, String who) {
+    private static ObjectNode line(String method, String path, int status, Caller caller, String who, Object qube,
+            Object change, Object error) {
         ObjectNode line = JSON.createObjectNode();
         line.put("time", Instant.now().toString());
         line.put("who", who);
@@ -100,14 +112,13 @@ public class AuditLog {
         if (!caller.socket()) {
             line.put("from", caller.address());
         }
-        line.put("method", ctx.request().method().name());
-        line.put("path", ctx.request().path());
-        putIfSet(line, "template", templateOf(ctx.request().path()));
-        Object qube = ctx.get(QUBE);
-        putIfSet(line, "qube", qube != null ? qube : qubeOf(ctx.request().path()));
-        putIfSet(line, "change", ctx.get(CHANGE));
-        line.put("status", ctx.response().getStatusCode());
-        putIfSet(line, "error", ctx.get(ERROR_CODE));
+        line.put("method", method);
+        line.put("path", path);
+        putIfSet(line, "template", templateOf(path));
+        putIfSet(line, "qube", qube != null ? qube : qubeOf(path));
+        putIfSet(line, "change", change);
+        line.put("status", status);
+        putIfSet(line, "error", error);
         return line;
     }
 

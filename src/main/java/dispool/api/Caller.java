@@ -30,6 +30,17 @@ public record Caller(boolean socket, Integer uid, Integer pid, String address) {
         return new Caller(false, null, null, remote == null ? null : remote.host() + ":" + remote.port());
     }
 
+    /** The caller on {@code channel}, a connection whose request Vert.x could not parse. */
+    static Caller of(Channel channel) {
+        if (channel instanceof EpollDomainSocketChannel epoll) {
+            PeerCredentials peer = peerCredentials(epoll);
+            return new Caller(true, peer == null ? null : peer.uid(), peer == null ? null : peer.pid(),
+                    String.valueOf(epoll.localAddress()));
+        }
+        return new Caller(false, null, null, channel.remoteAddress() instanceof java.net.InetSocketAddress remote
+                ? remote.getAddress().getHostAddress() + ":" + remote.getPort() : null);
+    }
+
     /** Whose refusals {@link RefusalLimiter} counts together: the uid on the socket, the address without its port on TCP. */
     String peer() {
         if (socket || address == null) {
@@ -48,16 +59,15 @@ public record Caller(boolean socket, Integer uid, Integer pid, String address) {
     }
 
     private static PeerCredentials peerCredentials(HttpConnection connection) {
-        if (connection instanceof ConnectionBase base) {
-            Channel channel = base.channel();
-            if (channel instanceof EpollDomainSocketChannel epoll) {
-                try {
-                    return epoll.peerCredentials();
-                } catch (IOException e) {
-                    return null;
-                }
-            }
+        return connection instanceof ConnectionBase base && base.channel() instanceof EpollDomainSocketChannel epoll
+                ? peerCredentials(epoll) : null;
+    }
+
+    private static PeerCredentials peerCredentials(EpollDomainSocketChannel epoll) {
+        try {
+            return epoll.peerCredentials();
+        } catch (IOException e) {
+            return null;
         }
-        return null;
     }
 }

@@ -21,6 +21,9 @@ final class PathRule {
         String raw = uri == null ? "" : uri;
         int query = raw.indexOf('?');
         String path = query < 0 ? raw : raw.substring(0, query);
+        if (path.indexOf('%') < 0 && path.indexOf('\\') < 0 && !path.contains("/.") && !path.startsWith(".")) {
+            return null; // nothing encoded and no segment begins with a dot: every request of a client, at no cost
+        }
         String lower = path.toLowerCase(Locale.ROOT);
         if (lower.contains("%2f") || lower.contains("%5c") || lower.contains("%2e") || lower.contains("%25")
                 || lower.contains("\\")) {

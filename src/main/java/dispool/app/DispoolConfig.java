@@ -232,6 +232,14 @@ public interface DispoolConfig {
          */
         @WithDefault("false")
         boolean allowDefaultDispvmChange();
+
+        /**
+         * Longest a connection (TCP or the socket) may take to send a request's complete head, from
+         * its accept and whenever it has no request in flight; then it is closed. Bytes dribbled in
+         * do not extend it, as they do the idle timeout. Default 10s.
+         */
+        @WithDefault("10s")
+        Duration headerTimeout();
     }
 
     /**

@@ -14,7 +14,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -388,21 +387,7 @@ public final class ChaosRun {
     }
 
     private long leaked(boolean report) {
-        Set<String> pooled = new HashSet<>();
-        engine.pools().forEach(v -> v.preloads().forEach(p -> pooled.add(p.name())));
-        Set<String> onHost = new HashSet<>();
-        sim.listQubes().forEach(q -> onHost.add(q.name()));
-        long leaked = 0;
-        for (String name : sim.createdDisposables()) {
-            if (onHost.contains(name) && !pooled.contains(name)) {
-                leaked++;
-            }
-            if (report && onHost.contains(name) && !pooled.contains(name)) {
-                violations.add("leaked: " + name + " is on the host, neither handed out nor in a pool ("
-                        + sim.qube(name).state() + ")");
-            }
-        }
-        return leaked;
+        return Leaks.count(sim, engine, Set.of(), report ? violations::add : v -> { });
     }
 
     private ChaosReport report(long wallStart, double refill, long leaked) {

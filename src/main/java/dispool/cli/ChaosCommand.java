@@ -6,6 +6,9 @@ import dispool.chaos.ChaosPlan;
 import dispool.chaos.ChaosReport;
 import dispool.chaos.ChaosRun;
 import dispool.chaos.LoadRun;
+import dispool.chaos.SoakPlan;
+import dispool.chaos.SoakReport;
+import dispool.chaos.SoakRun;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
@@ -36,8 +39,14 @@ public class ChaosCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "Seed of the simulator and the callers' choices. Default: ${DEFAULT-VALUE}.")
     long seed = 1;
 
-    @Option(names = "--templates", description = "DVM templates (1 to 10). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--templates", description = "DVM templates (1 to 10). Default: 6 (--soak: 10).")
+    void templates(int n) {
+        templates = n;
+        templatesGiven = true;
+    }
+
     int templates = 6;
+    boolean templatesGiven;
 
     @Option(names = "--callers", description = "Operations in flight at once. Default: ${DEFAULT-VALUE}.")
     int callers = 8;
@@ -85,6 +94,18 @@ public class ChaosCommand implements Callable<Integer> {
             + "(the figures docs/benchmarks keeps beside the printed report).")
     Path json;
 
+    @Option(names = "--soak", description = "Instead of a chaos run: a soak, day-like traffic for --hours simulated "
+            + "hours on --templates templates (default 10) with every fault kind on, sampling RSS, heap after GC, threads, "
+            + "open fds and the timer queue every simulated hour; fails on a violation, a leak or an upward trend.")
+    boolean soak;
+
+    @Option(names = "--hours", description = "--soak: simulated hours. Default: ${DEFAULT-VALUE} (a week).")
+    int hours = 168;
+
+    @Option(names = "--soak-scale", description = "--soak: simulated time per wall time. Default: ${DEFAULT-VALUE} "
+            + "(a week in 14.4 minutes).")
+    double soakScale = 700;
+
     @Option(names = "--load", description = "Instead of a chaos run: load against the running service at --url.")
     boolean load;
 
@@ -119,6 +140,16 @@ public class ChaosCommand implements Callable<Integer> {
             new LoadRun(url, loadTemplates, inFlight, Duration.ofSeconds(seconds), Optional.ofNullable(pid),
                     Duration.ofSeconds(10), Optional.of(tokenFile), Duration.ofMillis(thinkMs)).run(System.out);
             return 0;
+        }
+        if (soak) {
+            SoakPlan week = SoakPlan.week(seed);
+            SoakReport report = new SoakRun(new SoakPlan(hours, templatesGiven ? templates : week.templates(), soakScale,
+                    seed, week.peakPerHour())).run();
+            report.print(System.out);
+            if (json != null) {
+                JSON.writeValue(json.toFile(), report);
+            }
+            return report.passed() ? 0 : 1;
         }
         if (templates < 1 || templates > 10) {
             throw new IllegalArgumentException("--templates " + templates + " refused: from 1 to 10");

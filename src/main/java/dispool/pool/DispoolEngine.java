@@ -11,9 +11,8 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -47,7 +46,7 @@ public final class DispoolEngine implements AutoCloseable {
     private final PoolEvents events = new PoolEvents();
     private final PreloadIndex index = new PreloadIndex();
     private final ExecutorService workers;
-    private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(
+    private final ScheduledThreadPoolExecutor timers = new ScheduledThreadPoolExecutor(1,
             EngineThreads.named("dispool-timer"));
     private final SettingsReader reader;
     private final DvmTemplates templates;
@@ -299,6 +298,11 @@ public final class DispoolEngine implements AutoCloseable {
         } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             return false;
         }
+    }
+
+    /** Tasks waiting in the timer queue (refills, retries, resyncs): a soak checks it does not grow with time. */
+    public int timersQueued() {
+        return timers.getQueue().size();
     }
 
     // ---------------------------------------------------------------- shutdown

@@ -23,8 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Requests refused before any route runs (by Vert.x's router, for a body sent chunked, or because
  * their path changes meaning once decoded) get the documented JSON error and an audit line, as
- * every refusal dispool makes itself does. (Requests Vert.x's HTTP codec refuses, an oversized
- * header or URL or a malformed header line, never reach dispool: see docs/security.md.)
+ * every refusal dispool makes itself does; so do requests Vert.x's HTTP codec cannot parse (an
+ * oversized head or request line, a malformed header line), on TCP and on the Unix socket.
  */
 @QuarkusTest
 class VertxRefusalsTest {
@@ -33,6 +33,9 @@ class VertxRefusalsTest {
 
     @Inject
     DispoolEngine engine;
+
+    @ConfigProperty(name = "dispool.api.socket")
+    String socket;
 
     @ConfigProperty(name = "dispool.audit.file")
     String auditFile;
@@ -99,5 +102,24 @@ class VertxRefusalsTest {
                 "invalid-input");
         assertRefusedAndAudited(tcp().send("GET", "/api/v1/%2e%2e/q/health", null, bearer()), 400, "invalid-input");
         assertEquals(2, engine.pool("web-dvm").max(), "the refused call changed nothing");
+    }
+
+    @Test
+    void anOversizedHeadIsRefusedInTheDocumentedShape() throws IOException {
+        assertRefusedAndAudited(tcp().send("GET", "/api/v1/pools", null, "X-Pad: " + "a".repeat(30_000), bearer()), 431,
+                "invalid-input");
+    }
+
+    @Test
+    void anOversizedRequestLineIsRefusedInTheDocumentedShape() throws IOException {
+        assertRefusedAndAudited(tcp().send("GET", "/api/v1/pools?" + "a".repeat(8_000), null, bearer()), 414,
+                "invalid-input");
+    }
+
+    @Test
+    void aMalformedHeaderLineIsRefusedInTheDocumentedShapeOnTcpAndTheSocket() throws IOException {
+        assertRefusedAndAudited(tcp().send("GET", "/api/v1/pools", null, "Bad Header: x", bearer()), 400, "invalid-input");
+        assertRefusedAndAudited(RawHttp.unix(Path.of(socket)).send("GET", "/api/v1/pools", null, "Bad Header: x"), 400,
+                "invalid-input");
     }
 }

@@ -1,0 +1,259 @@
+package dispool.bench;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardSocketOptions;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The REST hand-out path's latency under load: {@code clients} callers, each on its own kept-alive
+ * connection (TCP with the token, or the Unix socket), hand out a disposable of one template
+ * ({@code POST /api/v1/pools/T/dispvms}) and return it ({@code DELETE /api/v1/dispvms/NAME}), as fast
+ * as they can, for a warm-up and then a measured period. Prints p50, p99 and p99.9 of the hand-out
+ * and of the return, in ms, and the requests per second. HTTP/1.1 written by hand over a socket
+ * channel, the same for both transports: the JDK's client cannot reach a Unix socket, and its own
+ * cost would be in the figures. Run against a service on a zero-latency host (the simulator at a
+ * huge time scale) so that the figures are dispool's REST path, not the host.
+ *
+ * <pre>java -cp target/classes dispool.bench.RestLoad (--socket PATH | --tcp PORT --token-file F)
+ *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]</pre>
+ * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
+ * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated.
+ * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part.
+ */
+public final class RestLoad {
+
+    private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+
+    private final SocketAddress address;
+    private final String host;
+    private final String auth;
+    private final String template;
+    private final long paceNanos;
+
+    /** @param paceNanos each client starts a hand-out at most this often (0: as soon as its last one was returned) */
+    RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos) {
+        this.address = address;
+        this.host = host;
+        this.auth = auth;
+        this.template = template;
+        this.paceNanos = paceNanos;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Args a = new Args(args);
+        SocketAddress address;
+        String host;
+        String auth = "";
+        if (a.get("--socket") != null) {
+            address = UnixDomainSocketAddress.of(a.get("--socket"));
+            host = "localhost";
+        } else {
+            int port = Integer.parseInt(a.get("--tcp"));
+            address = new InetSocketAddress("127.0.0.1", port);
+            host = "localhost:" + port;
+            auth = "Authorization: Bearer " + Files.readString(Path.of(a.get("--token-file"))).trim() + "\r\n";
+        }
+        RestLoad load = new RestLoad(address, host, auth, a.getOr("--template", "bench-dvm"),
+                Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L);
+        int clients = Integer.parseInt(a.getOr("--clients", "16"));
+        load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
+        String pid = a.get("--pid");
+        double cpuBefore = pid == null ? 0 : cpuSeconds(pid);
+        Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
+        String cpu = pid == null ? "" : String.format(Locale.ROOT, "; service CPU %.3f ms per hand-out and return",
+                (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, r.handOut().length));
+        System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
+    }
+
+    /** Hand-out and return latencies (ns), and the answers that were not 201/204 by status. */
+    record Result(long[] handOut, long[] giveBack, Map<Integer, Long> errors, double seconds) {
+        String line(String transport, int clients) {
+            return String.format(Locale.ROOT, "%s, %d clients, %.0f s: %d hand-outs (%.0f/s), errors by status %s; hand-out ms p50 "
+                    + "%.3f p99 %.3f p99.9 %.3f; return ms p50 %.3f p99 %.3f p99.9 %.3f", transport, clients, seconds,
+                    handOut.length, handOut.length / seconds, errors, pct(handOut, 50), pct(handOut, 99), pct(handOut, 99.9),
+                    pct(giveBack, 50), pct(giveBack, 99), pct(giveBack, 99.9));
+        }
+
+        private static double pct(long[] sorted, double p) {
+            return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
+        }
+    }
+
+    /** User and system CPU seconds the process {@code pid} used so far (/proc/PID/stat, at 100 ticks a second). */
+    private static double cpuSeconds(String pid) throws IOException {
+        String stat = Files.readString(Path.of("/proc", pid, "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    Result run(int clients, long nanos) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(clients);
+        List<Future<long[][]>> parts = new ArrayList<>();
+        long end = System.nanoTime() + nanos;
+        for (int c = 0; c < clients; c++) {
+            parts.add(pool.submit(() -> client(end)));
+        }
+        List<Long> handOut = new ArrayList<>();
+        List<Long> giveBack = new ArrayList<>();
+        Map<Integer, Long> errors = new TreeMap<>();
+        for (Future<long[][]> f : parts) {
+            long[][] p = f.get();
+            Arrays.stream(p[0]).forEach(handOut::add);
+            Arrays.stream(p[1]).forEach(giveBack::add);
+            for (int status = 0; status < p[2].length; status++) {
+                if (p[2][status] > 0) {
+                    errors.merge(status, p[2][status], Long::sum);
+                }
+            }
+        }
+        pool.shutdown();
+        return new Result(sorted(handOut), sorted(giveBack), errors, nanos / 1e9);
+    }
+
+    private static long[] sorted(List<Long> values) {
+        long[] out = values.stream().mapToLong(Long::longValue).toArray();
+        Arrays.sort(out);
+        return out;
+    }
+
+    private long[][] client(long end) throws IOException {
+        long[] handOut = new long[1 << 16];
+        long[] giveBack = new long[1 << 16];
+        int n = 0;
+        int m = 0;
+        long[] errors = new long[600]; // by HTTP status
+        try (Connection c = new Connection(address)) {
+            long next = System.nanoTime();
+            while (System.nanoTime() < end && n < handOut.length) {
+                next += paceNanos;
+                LockSupport.parkNanos(next - System.nanoTime()); // paced callers: the offered rate, not the service, sets it
+                long t0 = System.nanoTime();
+                Answer a = c.exchange("POST /api/v1/pools/" + template + "/dispvms HTTP/1.1\r\nHost: " + host + "\r\n" + auth
+                        + "Content-Length: 0\r\n\r\n");
+                long t1 = System.nanoTime();
+                Matcher name = NAME.matcher(a.body());
+                if (a.status() != 201 || !name.find()) {
+                    errors[a.status()]++;
+                    continue;
+                }
+                handOut[n++] = t1 - t0;
+                Answer r = c.exchange("DELETE /api/v1/dispvms/" + name.group(1) + " HTTP/1.1\r\nHost: " + host + "\r\n" + auth
+                        + "\r\n");
+                if (r.status() == 204 || r.status() == 200) {
+                    giveBack[m++] = System.nanoTime() - t1;
+                } else {
+                    errors[r.status()]++;
+                }
+            }
+        }
+        return new long[][] {Arrays.copyOf(handOut, n), Arrays.copyOf(giveBack, m), errors};
+    }
+
+    record Answer(int status, String body) {
+    }
+
+    /** One kept-alive HTTP/1.1 connection: a request out, its answer (Content-Length framed) in. */
+    static final class Connection implements AutoCloseable {
+        private final SocketChannel ch;
+        private final ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+
+        Connection(SocketAddress address) throws IOException {
+            ch = SocketChannel.open(address instanceof UnixDomainSocketAddress ? StandardProtocolFamily.UNIX
+                    : StandardProtocolFamily.INET);
+            if (address instanceof InetSocketAddress) {
+                ch.setOption(StandardSocketOptions.TCP_NODELAY, true); // as curl and the JDK's client: no Nagle delay
+            }
+            ch.connect(address);
+        }
+
+        Answer exchange(String request) throws IOException {
+            ByteBuffer out = ByteBuffer.wrap(request.getBytes(StandardCharsets.US_ASCII));
+            while (out.hasRemaining()) {
+                ch.write(out);
+            }
+            in.clear();
+            int headEnd;
+            while ((headEnd = indexOf(in, "\r\n\r\n")) < 0) {
+                read();
+            }
+            String head = new String(in.array(), 0, headEnd, StandardCharsets.US_ASCII);
+            int length = contentLength(head);
+            while (in.position() < headEnd + 4 + length) {
+                read();
+            }
+            String body = new String(in.array(), headEnd + 4, length, StandardCharsets.UTF_8);
+            return new Answer(Integer.parseInt(head.substring(9, 12)), body);
+        }
+
+        private void read() throws IOException {
+            if (ch.read(in) < 0) {
+                throw new IOException("the service closed the connection");
+            }
+        }
+
+        private static int contentLength(String head) {
+            for (String line : head.split("\r\n")) {
+                if (line.regionMatches(true, 0, "content-length:", 0, 15)) {
+                    return Integer.parseInt(line.substring(15).trim());
+                }
+            }
+            return 0;
+        }
+
+        private static int indexOf(ByteBuffer buf, String s) {
+            byte[] a = buf.array();
+            outer:
+            for (int i = 0; i + s.length() <= buf.position(); i++) {
+                for (int j = 0; j < s.length(); j++) {
+                    if (a[i + j] != s.charAt(j)) {
+                        continue outer;
+                    }
+                }
+                return i;
+            }
+            return -1;
+        }
+
+        @Override
+        public void close() throws IOException {
+            ch.close();
+        }
+    }
+
+    /** {@code --name value} pairs. */
+    private record Args(String[] args) {
+        String get(String name) {
+            for (int i = 0; i + 1 < args.length; i++) {
+                if (args[i].equals(name)) {
+                    return args[i + 1];
+                }
+            }
+            return null;
+        }
+
+        String getOr(String name, String fallback) {
+            String v = get(name);
+            return v == null ? fallback : v;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dispool.api;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.RestAssured;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.awaitility.Awaitility;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * dispool.api.header-timeout: a connection that never completes a request's head is closed when
+ * the deadline passes, on TCP and on the Unix socket, however steadily it dribbles bytes (each byte
+ * would reset an idle timeout); a request in flight (the event stream) is never cut by it.
+ */
+@QuarkusTest
+@TestProfile(HeaderDeadlineTest.ShortDeadline.class)
+class HeaderDeadlineTest {
+
+    private static final Duration DEADLINE = Duration.ofMillis(1500);
+    private static final Duration DRIBBLE = Duration.ofMillis(100);
+
+    public static class ShortDeadline implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("dispool.api.header-timeout", DEADLINE.toMillis() + "ms");
+        }
+    }
+
+    @ConfigProperty(name = "dispool.api.socket")
+    String socket;
+
+    private final ScheduledExecutorService dribbler = Executors.newSingleThreadScheduledExecutor();
+
+    @AfterEach
+    void stop() {
+        dribbler.shutdownNow();
+    }
+
+    @Test
+    void aHeadDribbledOverTcpIsCutAtTheDeadline() throws IOException {
+        assertCutAtTheDeadline(RawHttp.tcp(RestAssured.port), "Host: localhost:" + RestAssured.port);
+    }
+
+    @Test
+    void aHeadDribbledOverTheUnixSocketIsCutAtTheDeadline() throws IOException {
+        assertCutAtTheDeadline(RawHttp.unix(Path.of(socket)), "Host: localhost");
+    }
+
+    @Test
+    void aKeptAliveConnectionWithNoRequestInFlightIsClosedAtTheDeadline() throws IOException {
+        try (SocketChannel ch = RawHttp.unix(Path.of(socket)).open()) {
+            long start = System.nanoTime();
+            ch.write(ascii("GET /api/v1/pools HTTP/1.1\r\nHost: localhost\r\n\r\n"));
+            ch.configureBlocking(false);
+            Awaitility.await().atMost(DEADLINE.multipliedBy(4)).until(() -> closedByPeer(ch));
+            assertTrue(System.nanoTime() - start >= DEADLINE.toNanos(), "closed before the deadline");
+        }
+    }
+
+    @Test
+    void aRequestInFlightIsNotCutByTheDeadline() throws IOException {
+        try (SocketChannel ch = RawHttp.unix(Path.of(socket)).open()) {
+            ch.write(ascii("GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"));
+            ch.configureBlocking(false);
+            Awaitility.await().during(DEADLINE.multipliedBy(2)).atMost(DEADLINE.multipliedBy(3))
+                    .until(() -> !closedByPeer(ch));
+        }
+    }
+
+    private void assertCutAtTheDeadline(RawHttp http, String host) throws IOException {
+        try (SocketChannel ch = http.open()) {
+            long start = System.nanoTime();
+            ch.write(ascii("GET /api/v1/pools HTTP/1.1\r\n" + host + "\r\n"));
+            ch.configureBlocking(false);
+            AtomicInteger sent = new AtomicInteger();
+            dribbler.scheduleAtFixedRate(() -> {
+                try {
+                    ch.write(ascii("X"));
+                    sent.incrementAndGet();
+                } catch (IOException e) {
+                    throw new IllegalStateException("the connection is closed", e);
+                }
+            }, 0, DRIBBLE.toMillis(), TimeUnit.MILLISECONDS);
+            Awaitility.await().atMost(DEADLINE.multipliedBy(4)).until(() -> closedByPeer(ch));
+            long elapsed = System.nanoTime() - start;
+            assertTrue(elapsed >= DEADLINE.toNanos(), "closed after " + elapsed / 1_000_000 + " ms, before the deadline");
+            assertTrue(sent.get() >= DEADLINE.dividedBy(DRIBBLE) / 2,
+                    "the client kept sending bytes until the close (" + sent.get() + " sent)");
+        }
+    }
+
+    /** True once the peer closed: a read gives end of stream (or the connection was reset). */
+    private static boolean closedByPeer(SocketChannel ch) {
+        ByteBuffer buf = ByteBuffer.allocate(4096);
+        try {
+            int n;
+            while ((n = ch.read(buf)) > 0) {
+                buf.clear();
+            }
+            return n < 0;
+        } catch (IOException reset) {
+            return true;
+        }
+    }
+
+    private static ByteBuffer ascii(String s) {
+        return ByteBuffer.wrap(s.getBytes(StandardCharsets.US_ASCII));
+    }
+}
