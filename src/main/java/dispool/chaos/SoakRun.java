@@ -171,7 +171,7 @@ public final class SoakRun {
                 engine.setMax(template, Integer.toString(1 + random.nextInt(3)));
                 ledger.fault(hour);
             }
-        } catch (QubesException | DispoolException e) {
+        } catch (QubesException | DispoolException e) { // the simulator's own call throws the host's error
             ledger.refused(hour);
         }
     }
@@ -205,9 +205,6 @@ public final class SoakRun {
         } catch (DispoolException e) {
             ledger.refused(hour);
             return;
-        } catch (QubesException e) {
-            ledger.refused(hour);
-            return;
         } catch (RuntimeException e) {
             violations.add("hour " + hour + ": hand-out of " + template + " failed unexpectedly: " + e);
             return;
@@ -238,12 +235,12 @@ public final class SoakRun {
         }
         try {
             engine.removeDisposable(name).await().atMost(Duration.ofMinutes(2));
-        } catch (QubesException e) {
-            held.put(name, serial);
-            clockwork.schedule(() -> users.execute(() -> removeHeld(name)),
-                    sim.clock().toWallNanos(Duration.ofMinutes(1)), TimeUnit.NANOSECONDS);
         } catch (DispoolException e) {
-            if (e.kind() != DispoolException.Kind.NOT_FOUND) {
+            if (e.hostType() != null) { // the host failed: the disposable is still there
+                held.put(name, serial);
+                clockwork.schedule(() -> users.execute(() -> removeHeld(name)),
+                        sim.clock().toWallNanos(Duration.ofMinutes(1)), TimeUnit.NANOSECONDS);
+            } else if (e.kind() != DispoolException.Kind.NOT_FOUND) {
                 violations.add("removal of " + name + ", which dispool handed out, refused: " + e.getMessage());
             }
         }
