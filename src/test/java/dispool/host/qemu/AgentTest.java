@@ -75,8 +75,8 @@ class AgentTest {
                     }
                     // coming up: only the first answer goes out now, the rest with the next request
                     for (String h : up ? held : held.subList(0, 1)) {
+                        answered.incrementAndGet(); // counted before the host can read it
                         out.write((h + " 0 \n").getBytes(StandardCharsets.UTF_8));
-                        answered.incrementAndGet();
                     }
                     held = up ? new ArrayList<>() : new ArrayList<>(held.subList(1, held.size()));
                     up = true;
