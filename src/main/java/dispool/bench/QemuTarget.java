@@ -33,13 +33,14 @@ public final class QemuTarget extends EngineTarget {
     private final QemuHost host;
     private final Path stateDir;
     private final String description;
+    private final Optional<QemuFloor> floor;
 
     /**
      * @param templates DVM templates (name and memory; the boot factor is the simulator's and is ignored)
      * @param guestDir  the built guest (vmlinuz, initramfs.img, disk.qcow2)
      */
     public QemuTarget(List<EmbeddedTarget.Template> templates, double refillDelaySeconds, Path guestDir) {
-        this(templates, refillDelaySeconds, guestDir, OptionalLong.empty(), 0, null);
+        this(templates, refillDelaySeconds, guestDir, OptionalLong.empty(), 0, null, true);
     }
 
     /**
@@ -50,6 +51,12 @@ public final class QemuTarget extends EngineTarget {
      */
     public QemuTarget(List<EmbeddedTarget.Template> templates, double refillDelaySeconds, Path guestDir,
             OptionalLong memoryBudgetMiB, long thresholdMiB, String policy) {
+        this(templates, refillDelaySeconds, guestDir, memoryBudgetMiB, thresholdMiB, policy, false);
+    }
+
+    /** @param measureFloor time the hand-out's floor ({@link QemuFloor}) before the engine starts */
+    private QemuTarget(List<EmbeddedTarget.Template> templates, double refillDelaySeconds, Path guestDir,
+            OptionalLong memoryBudgetMiB, long thresholdMiB, String policy, boolean measureFloor) {
         requireGuest(guestDir);
         try {
             stateDir = Files.createTempDirectory("dispool-bench-qemu-");
@@ -68,6 +75,14 @@ public final class QemuTarget extends EngineTarget {
                 : Map.of();
         host = QemuHost.open(new QemuSettings(stateDir, "qemu-system-x86_64", "qemu-img", "auto", memoryBudgetMiB,
                 Duration.ofSeconds(5), Duration.ofSeconds(60), specs, dom0, Optional.of(specs.get(0).name())));
+        try {
+            floor = measureFloor ? Optional.of(QemuFloor.measure(host, specs.get(0).name(), QemuFloor.SAMPLES,
+                    Duration.ofSeconds(120))) : Optional.empty();
+        } catch (RuntimeException e) {
+            host.close();
+            removeStateDir();
+            throw e;
+        }
         start(host, new DispoolEngine(host, EngineSettings.defaults()));
         description = String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s, %d CPUs, "
                 + "guest: Debian cloud kernel + busybox initramfs + qcow2 overlay, refill delay %s s, memory budget %s, "
@@ -93,6 +108,11 @@ public final class QemuTarget extends EngineTarget {
         return host.accelerator().toUpperCase(Locale.ROOT) + " (" + host.acceleratorReason() + ")";
     }
 
+    /** The hand-out's floor, timed before the engine started; absent for the traffic scenarios. */
+    public Optional<QemuFloor> floor() {
+        return floor;
+    }
+
     @Override
     public String describe() {
         return description;
@@ -105,6 +125,10 @@ public final class QemuTarget extends EngineTarget {
         host.listQubes().stream().filter(q -> q.isDispVm() && q.state().isActive()).map(QubeInfo::name)
                 .forEach(host::kill);
         host.close();
+        removeStateDir();
+    }
+
+    private void removeStateDir() {
         try (Stream<Path> all = Files.walk(stateDir)) {
             all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {

@@ -58,8 +58,13 @@ final class Agent implements AutoCloseable {
     }
 
     /**
-     * Pings until the agent answers, at most {@code timeout}: true once it did. Any answer to a
-     * ping of this wait counts (a booting guest answers late pings in a burst).
+     * Pings until the agent answers, at most {@code timeout}: true once it did and every ping sent
+     * before has been answered. A booting guest reads nothing, so the pings sent every
+     * {@link #PING_EVERY} pile up on its port and it answers them in a run once its agent is up:
+     * one run of a boot of several seconds under TCG took the agent most of a second. Left to
+     * run on, that would be paid by whoever sends the next request (the hand-out's ping after the
+     * preload is paused and resumed). So once one answer came, one more ping goes out and its own
+     * answer is awaited: the port is first in, first out, so the run is over when it arrives.
      */
     synchronized boolean awaitReady(Duration timeout) throws IOException, InterruptedException {
         answers.clear();
@@ -71,7 +76,7 @@ final class Agent implements AutoCloseable {
             for (Matcher m = answers.poll(wait, TimeUnit.NANOSECONDS); m != null; m = answers.poll()) {
                 requireOpen();
                 if (Long.parseLong(m.group(1)) >= first) {
-                    return true;
+                    return call("", Duration.ofNanos(Math.max(0, deadline - System.nanoTime()))) != null;
                 }
             }
         }

@@ -7,7 +7,6 @@ import dispool.host.QubeInfo;
 import dispool.host.QubesException;
 import dispool.host.QubesHost;
 import dispool.host.ServiceResult;
-import dispool.host.ServiceTimeoutException;
 import dispool.host.VolumeInfo;
 import dispool.host.model.DispIds;
 import dispool.host.model.EventFeed;
@@ -39,7 +38,8 @@ import org.jboss.logging.Logger;
  * hold one lock, and nothing else does: launching, QMP and agent calls, the inventory file's
  * writes and a removed guest's directory run outside it. A start checks memory and takes it
  * (the guest turns {@code Transient}, which counts as using its memory) in one hold of the lock,
- * so two starts never both pass on the same free memory.
+ * so two starts never both pass on the same free memory. Boots, pauses, kills and agent calls are
+ * {@link GuestRuns}'; what a volume is made of, {@link Volumes}'.
  */
 public final class QemuHost implements QubesHost, AutoCloseable {
 
@@ -55,6 +55,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     final InventoryStore store;
     private final EventFeed feed = new EventFeed("qemu-events");
     private Accelerator.Choice accelerator;
+    private final GuestRuns runs = new GuestRuns(this);
 
     QemuHost(QemuSettings settings) {
         this.settings = settings;
@@ -143,37 +144,12 @@ public final class QemuHost implements QubesHost, AutoCloseable {
             privateSnapshot = q.state == PowerState.Halted ? 0 : q.privateSnapshot;
         }
         try {
-            return switch (volume) {
-                case "root" -> {
-                    List<Path> files = rootFiles(props);
-                    long size = 0;
-                    for (Path f : files) {
-                        size += Files.size(f);
-                    }
-                    yield new VolumeInfo(size, rootSnapshot > 0 && Volumes.modified(files) > rootSnapshot);
-                }
-                case "private" -> privateVolume(props, privateSnapshot);
-                default -> throw new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube);
-            };
+            return Volumes.info(volume, props, rootSnapshot, privateSnapshot)
+                    .orElseThrow(() -> new QubesException(QubesException.GENERIC, "No such volume '" + volume + "' of " + qube));
         } catch (IOException e) {
             throw new QubesException(QubesException.GENERIC, "volume " + volume + " of " + qube + " unreadable: "
                     + e.getMessage() + " (is the guest built? deploy/qemu/build-guest.sh)", e);
         }
-    }
-
-    /** Without a disk, a template's private volume is empty and never outdated. */
-    private static VolumeInfo privateVolume(Map<String, String> props, long snapshot) throws IOException {
-        String disk = props.getOrDefault("disk", "");
-        if (disk.isEmpty()) {
-            return new VolumeInfo(0, false);
-        }
-        Path base = Path.of(disk);
-        return new VolumeInfo(Volumes.diskSize(base), snapshot > 0 && Volumes.modified(List.of(base)) > snapshot);
-    }
-
-    private static List<Path> rootFiles(Map<String, String> props) {
-        String kernel = props.getOrDefault("kernel", "");
-        return kernel.isEmpty() ? List.of() : List.of(Path.of(kernel), Path.of(props.get("initramfs")));
     }
 
     /**
@@ -189,7 +165,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     }
 
     /** {@code machine}: MemAvailable, read before the lock (a file read). */
-    private long availableLocked(long machine) {
+    long availableLocked(long machine) {
         if (settings.memoryBudgetMiB().isEmpty()) {
             return machine;
         }
@@ -268,11 +244,8 @@ public final class QemuHost implements QubesHost, AutoCloseable {
                 throw new QubesException(QubesException.GENERIC, qube + " is a disposable, not a template");
             }
         }
-        String disk = props.getOrDefault("disk", "");
-        List<Path> files = "TemplateVM".equals(klassOf(qube)) ? rootFiles(props)
-                : disk.isEmpty() ? List.of() : List.of(Path.of(disk));
         try {
-            Volumes.touch(files);
+            Volumes.touch(Volumes.ofTemplate(klassOf(qube), props));
         } catch (IOException e) {
             throw new QubesException(QubesException.GENERIC, "cannot update " + qube + ": " + e.getMessage(), e);
         }
@@ -314,230 +287,30 @@ public final class QemuHost implements QubesHost, AutoCloseable {
 
     @Override
     public void start(String qube) {
-        Map<String, String> props;
-        synchronized (lock) {
-            QemuQube q = require(qube);
-            if (!q.isDispVm()) {
-                throw new QubesException(QubesException.GENERIC, "only disposables run on the QEMU host; " + qube
-                        + " is a " + q.klass);
-            }
-            if (q.state != PowerState.Halted) {
-                return;
-            }
-            props = Map.copyOf(q.properties);
-        }
-        QemuVm.Guest guest = guestOf(qube, props);
-        long[] snapshots = snapshots(qube, props);
-        long machine = MemInfo.available();
-        int boot;
-        InventoryStore.Version v;
-        synchronized (lock) {
-            QemuQube q = require(qube);
-            if (q.state != PowerState.Halted) {
-                return;
-            }
-            if (availableLocked(machine) < (guest.memoryMiB() << 20)) {
-                throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
-            }
-            q.state = PowerState.Transient; // its memory counts as used from here
-            boot = ++q.boot;
-            q.launched = true;
-            q.rootSnapshot = snapshots[0];
-            q.privateSnapshot = snapshots[1];
-            v = inventoryLocked();
-        }
-        store.write(v);
-        emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "False", "mem_required", "None")));
-        QemuVm vm;
-        try {
-            vm = QemuVm.launch(settings.qemu(), accelerator.name(), qube, vmDir(qube), guest, settings.callTimeout(),
-                    qmpListener(qube, boot));
-        } catch (IOException e) {
-            killStray(qube);
-            halt(qube, boot);
-            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": " + e.getMessage()
-                    + " (console: " + vmDir(qube).resolve("console.log") + ")", e);
-        }
-        synchronized (lock) {
-            QemuQube q = qubes.get(qube);
-            if (q != null && q.boot == boot && q.state == PowerState.Transient) {
-                q.vm = vm;
-                q.state = PowerState.Running;
-                vm = null;
-            }
-        }
-        if (vm != null) {
-            vm.kill(settings.killGrace());
-            throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
-        }
-        emit(List.of(HostEvent.of(qube, "domain-unpaused"), HostEvent.of(qube, "domain-start", "start_guid", "False")));
-    }
-
-    private QemuVm.Guest guestOf(String qube, Map<String, String> props) {
-        Path overlay = vmDir(qube).resolve(QemuVm.OVERLAY);
-        return new QemuVm.Guest(Path.of(props.get("kernel")), Path.of(props.get("initramfs")),
-                Files.exists(overlay) ? Optional.of(overlay) : Optional.empty(), QemuQube.memoryMiB(props),
-                Integer.parseInt(props.getOrDefault("vcpus", "1")));
-    }
-
-    /** What the volumes are as the disposable starts: modification times of its root files and its disk. */
-    private static long[] snapshots(String qube, Map<String, String> props) {
-        try {
-            String disk = props.getOrDefault("disk", "");
-            return new long[] {Volumes.modified(rootFiles(props)), disk.isEmpty() ? 0 : Volumes.modified(List.of(Path.of(disk)))};
-        } catch (IOException e) {
-            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": guest image unreadable: "
-                    + e.getMessage() + " (build it: deploy/qemu/build-guest.sh)", e);
-        }
+        runs.start(qube);
     }
 
     @Override
     public void pause(String qube) {
-        QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
-                "Domain not running (either powered off or paused): '" + qube + "'");
-        qmp(qube, "stop", vm::stop);
-        transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
+        runs.pause(qube);
     }
 
-    /**
-     * QMP {@code cont}, then one round trip through the guest's agent: a resumed guest counts as
-     * usable once it answers, which is what a hand-out's "usable" measures on this host.
-     */
+    /** QMP {@code cont}, then one agent round trip ({@link GuestRuns#unpause}). */
     @Override
     public void unpause(String qube) {
-        QemuVm vm = running(qube, PowerState.Paused, QubesException.NOT_PAUSED, "Domain is not paused: '" + qube + "'");
-        qmp(qube, "cont", vm::cont);
-        transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
-        try {
-            if (vm.agent().call("", settings.callTimeout()) == null) {
-                throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent did not answer within "
-                        + settings.callTimeout().toMillis() + " ms");
-            }
-        } catch (IOException e) {
-            throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent is unreachable: "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QubesException(QubesException.GENERIC, "unpause of " + qube + " interrupted");
-        }
-    }
-
-    private interface QmpCall {
-        void run() throws IOException;
-    }
-
-    private static void qmp(String qube, String what, QmpCall call) {
-        try {
-            call.run();
-        } catch (IOException e) {
-            throw new QubesException(QubesException.VM_ERROR, "QMP " + what + " of " + qube + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private QemuVm running(String qube, PowerState expected, String error, String message) {
-        synchronized (lock) {
-            QemuQube q = require(qube);
-            if (q.state != expected || q.vm == null) {
-                throw new QubesException(error, message);
-            }
-            return q.vm;
-        }
-    }
-
-    private void transition(String qube, PowerState from, PowerState to, String event) {
-        boolean changed;
-        synchronized (lock) {
-            QemuQube q = qubes.get(qube);
-            changed = q != null && q.state == from;
-            if (changed) {
-                q.state = to;
-            }
-        }
-        if (changed) {
-            emit(List.of(HostEvent.of(qube, event)));
-        }
-    }
-
-    /** Turns one boot's QMP events into the host's domain events. */
-    Consumer<String> qmpListener(String qube, int boot) {
-        return e -> onQmpEvent(qube, boot, e);
-    }
-
-    /**
-     * A QEMU process of this guest that dispool holds no handle of (a launch that failed half
-     * way, a QMP connection that broke while QEMU lives on): SIGKILL, so that removing the
-     * guest's directory never leaves a process behind.
-     */
-    private void killStray(String qube) {
-        GuestProcesses.all(QemuVm.marker(vmDir(qube))).forEach(p -> ProcessHandle.of(p.pid()).ifPresent(h -> {
-            LOG.warnf("%s: killing its QEMU process %d, no longer reachable over QMP", qube, p.pid());
-            h.destroyForcibly();
-        }));
-    }
-
-    private void onQmpEvent(String qube, int boot, String event) {
-        if (event == null) {
-            killStray(qube);
-            halt(qube, boot);
-        } else if ("SHUTDOWN".equals(event)) {
-            halt(qube, boot);
-        } else if ("STOP".equals(event)) {
-            transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
-        } else if ("RESUME".equals(event)) {
-            transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
-        }
+        runs.unpause(qube);
     }
 
     @Override
     public void kill(String qube) {
-        QemuVm vm;
-        int boot;
-        synchronized (lock) {
-            QemuQube q = require(qube);
-            if (q.state == PowerState.Halted) {
-                throw new QubesException(QubesException.NOT_STARTED, "Domain is powered off: '" + qube + "'");
-            }
-            vm = q.vm;
-            boot = q.boot;
-        }
-        if (vm != null) {
-            vm.kill(settings.killGrace());
-        }
-        halt(qube, boot);
+        runs.kill(qube);
     }
 
-    /** The end of one boot: halted, and an auto-cleanup disposable removed with its directory (overlay). */
-    void halt(String qube, int boot) {
-        List<HostEvent> events = new ArrayList<>();
-        QemuVm vm;
-        InventoryStore.Version v;
-        boolean removed = false;
-        synchronized (lock) {
-            QemuQube q = qubes.get(qube);
-            if (q == null || q.boot != boot || q.state == PowerState.Halted) {
-                return;
-            }
-            vm = q.vm;
-            q.vm = null;
-            q.state = PowerState.Halted;
-            q.boot++;
-            events.add(HostEvent.of(qube, "domain-shutdown"));
-            if (q.isDispVm() && "True".equals(q.properties.get("auto_cleanup"))) {
-                forgetLocked(q);
-                removed = true;
-                events.add(HostEvent.of("", "domain-delete", "vm", qube));
-            }
-            v = inventoryLocked();
-        }
-        if (vm != null) {
-            vm.close();
-        }
-        if (removed) {
-            GuestDirs.delete(vmDir(qube));
-        }
-        store.write(v);
-        emit(events);
+    /** Turns one boot's QMP events into the host's domain events. */
+    Consumer<String> qmpListener(String qube, int boot) {
+        return runs.qmpListener(qube, boot);
     }
+
 
     @Override
     public void remove(String qube) {
@@ -576,44 +349,15 @@ public final class QemuHost implements QubesHost, AutoCloseable {
      * qube names, which the next start removes. Its id is not drawn again for a week, so no new
      * disposable meets the old directory.
      */
-    private void forgetLocked(QemuQube q) {
+    void forgetLocked(QemuQube q) {
         inventory.forget(q.name);
     }
 
     @Override
     public ServiceResult runService(String qube, String service, Duration timeout) {
-        QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
-                "Domain not running (either powered off or paused): '" + qube + "'");
-        Optional<String> command;
-        try {
-            command = AgentServices.command(service);
-        } catch (IllegalArgumentException e) {
-            return new ServiceResult(126, e.getMessage());
-        }
-        try {
-            if (command.isEmpty()) {
-                return new ServiceResult(127, "Service " + service + " not found in " + qube
-                        + " (the QEMU guest's agent knows " + AgentServices.KNOWN + ")");
-            }
-            if (command.get().isEmpty()) {
-                if (!vm.agent().awaitReady(timeout)) {
-                    throw new ServiceTimeoutException(qube, service, timeout);
-                }
-                return ServiceResult.OK;
-            }
-            Agent.Answer a = vm.agent().call(command.get(), timeout);
-            if (a == null) {
-                throw new ServiceTimeoutException(qube, service, timeout);
-            }
-            return new ServiceResult(a.exitStatus(), a.output());
-        } catch (IOException e) {
-            throw new QubesException(QubesException.VM_ERROR, "call to " + service + " in " + qube + " failed: "
-                    + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new QubesException(QubesException.GENERIC, "call to " + service + " in " + qube + " interrupted");
-        }
+        return runs.runService(qube, service, timeout);
     }
+
 
     // ------------------------------------------------------------------ events
 
@@ -626,7 +370,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         return feed.events();
     }
 
-    private void emit(List<HostEvent> events) {
+    void emit(List<HostEvent> events) {
         feed.emit(events);
     }
 

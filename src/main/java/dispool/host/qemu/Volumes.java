@@ -1,11 +1,14 @@
 package dispool.host.qemu;
 
+import dispool.host.VolumeInfo;
 import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -72,5 +75,43 @@ final class Volumes {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while creating the overlay " + overlay);
         }
+    }
+    /** A qube's volume ({@code root} or {@code private}) as it is now; a snapshot of 0: not started, never outdated. */
+    static Optional<VolumeInfo> info(String volume, Map<String, String> props, long rootSnapshot, long privateSnapshot)
+            throws IOException {
+        return switch (volume) {
+            case "root" -> {
+                List<Path> files = rootFiles(props);
+                long size = 0;
+                for (Path f : files) {
+                    size += Files.size(f);
+                }
+                yield Optional.of(new VolumeInfo(size, rootSnapshot > 0 && modified(files) > rootSnapshot));
+            }
+            case "private" -> Optional.of(privateVolume(props, privateSnapshot));
+            default -> Optional.empty();
+        };
+    }
+
+    /** Without a disk, a template's private volume is empty and never outdated. */
+    private static VolumeInfo privateVolume(Map<String, String> props, long snapshot) throws IOException {
+        String disk = props.getOrDefault("disk", "");
+        if (disk.isEmpty()) {
+            return new VolumeInfo(0, false);
+        }
+        Path base = Path.of(disk);
+        return new VolumeInfo(diskSize(base), snapshot > 0 && modified(List.of(base)) > snapshot);
+    }
+
+    /** The guest image a qube boots (kernel, initramfs); none for a qube without a kernel. */
+    static List<Path> rootFiles(Map<String, String> props) {
+        String kernel = props.getOrDefault("kernel", "");
+        return kernel.isEmpty() ? List.of() : List.of(Path.of(kernel), Path.of(props.get("initramfs")));
+    }
+
+    /** What an update of a template rewrites: a TemplateVM's guest image, a DVM template's disk (if any). */
+    static List<Path> ofTemplate(String klass, Map<String, String> props) {
+        String disk = props.getOrDefault("disk", "");
+        return "TemplateVM".equals(klass) ? rootFiles(props) : disk.isEmpty() ? List.of() : List.of(Path.of(disk));
     }
 }

@@ -1,0 +1,89 @@
+package dispool.host.qemu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host side of the guest's agent against a fake guest on a Unix socket; no QEMU needed. */
+class AgentTest {
+
+    /** Pings the fake guest holds unread while it "boots", as a booting guest's serial port does. */
+    private static final int PILED_UP = 3;
+
+    @TempDir
+    Path dir;
+
+    /**
+     * A guest answers the pings that piled up while it booted in one run once its agent is up;
+     * readiness must not return before that run is over, or the next request (a hand-out's ping)
+     * waits behind it. The fake guest answers the first piled-up ping at once and the rest only
+     * when another request comes, as a slow guest still working through them would.
+     */
+    @Test
+    void readinessReturnsOnlyOnceEveryPingSentBeforeIsAnswered() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            FakeGuest guest = new FakeGuest();
+            Thread t = new Thread(() -> guest.serve(server), "fake-guest");
+            t.setDaemon(true);
+            t.start();
+            try (Agent agent = Agent.connect(socket, "fake")) {
+                assertTrue(agent.awaitReady(Duration.ofSeconds(30)), "the fake guest answered");
+                assertEquals(guest.received.get(), guest.answered.get(),
+                        "every ping sent before readiness returned has its answer (none left for the next request)");
+                assertEquals(0, agent.call("", Duration.ofSeconds(5)).exitStatus());
+            }
+        }
+    }
+
+    /** Holds the first pings, answers one, then the rest when the next request arrives, then each at once. */
+    private static final class FakeGuest {
+        final AtomicInteger received = new AtomicInteger();
+        final AtomicInteger answered = new AtomicInteger();
+
+        void serve(ServerSocketChannel server) {
+            try (SocketChannel ch = server.accept()) {
+                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                        StandardCharsets.UTF_8));
+                OutputStream out = Channels.newOutputStream(ch);
+                List<String> held = new ArrayList<>();
+                boolean up = false;
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    received.incrementAndGet();
+                    String id = line.split(" ")[0];
+                    held.add(id);
+                    if (!up && held.size() < PILED_UP) {
+                        continue;
+                    }
+                    // coming up: only the first answer goes out now, the rest with the next request
+                    for (String h : up ? held : held.subList(0, 1)) {
+                        answered.incrementAndGet(); // counted before the host can read it
+                        out.write((h + " 0 \n").getBytes(StandardCharsets.UTF_8));
+                    }
+                    held = up ? new ArrayList<>() : new ArrayList<>(held.subList(1, held.size()));
+                    up = true;
+                }
+            } catch (IOException e) {
+                // the agent closed the connection: the test is over
+            }
+        }
+    }
+}
