@@ -89,7 +89,7 @@ final class HostPreloads implements Preloading {
         }
         views.remove(pool.template);
         if (preloaded) {
-            workers.execute(() -> markAfterHandOut(pool, name));
+            EngineThreads.afterHandOut(workers, () -> markAfterHandOut(pool, name));
         }
         HandOut h = new HandOut(name, pool.template, preloaded, timer.stages(), timer.totalMillis());
         events.publish(new PoolEvent(PoolEvent.Type.HANDED_OUT, pool.template, name,

@@ -123,7 +123,7 @@ final class PreloadHandOut {
         ctx.publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
         if (marksToClear) {
             ownership.handingOut(p.name);
-            ctx.workers.execute(() -> {
+            EngineThreads.afterHandOut(ctx.workers, () -> {
                 marking.markHandedOut(pool, p.name);
                 marking.unmark(pool, p.name);
             });
