@@ -26,7 +26,7 @@ import org.jboss.logging.Logger;
 public class EngineProducer {
 
     private static final Logger LOG = Logger.getLogger(EngineProducer.class);
-    static final String QUBESD_MARKS_PREFIX = "x-dispool-";
+    public static final String QUBESD_MARKS_PREFIX = "x-dispool-";
 
     @Produces
     @Singleton

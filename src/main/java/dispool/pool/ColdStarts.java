@@ -36,10 +36,16 @@ final class ColdStarts {
         this.clock = clock;
     }
 
-    /** One admitted cold start; closing it frees the slot and the memory reserved for it. */
+    /**
+     * One admitted cold start; closing it frees the slot and the memory reserved for it. The
+     * memory is reserved only until the host took it ({@link #memoryTaken}), as qubesd holds its
+     * qmemman request only until the domain is created (qubes/vm/qubesvm.py {@code start},
+     * release4.3): from then on the host's figure counts it, and a reservation would count it twice.
+     */
     final class Slot implements AutoCloseable {
         private final long startedNanos;
         private final long memoryMiB;
+        private boolean reserved = true;
         private boolean closed;
 
         private Slot(long startedNanos, long memoryMiB) {
@@ -47,11 +53,19 @@ final class ColdStarts {
             this.memoryMiB = memoryMiB;
         }
 
+        /** The start returned: the disposable holds its memory, which the host's figure shows. */
+        void memoryTaken() {
+            if (reserved) {
+                reserved = false;
+                memory.release(memoryMiB);
+            }
+        }
+
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                memory.release(memoryMiB);
+                memoryTaken();
                 finished(startedNanos);
             }
         }

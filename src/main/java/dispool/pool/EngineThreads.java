@@ -1,7 +1,9 @@
 package dispool.pool;
 
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +24,19 @@ final class EngineThreads {
                 named("dispool-worker"));
         pool.allowCoreThreadTimeOut(true);
         return pool;
+    }
+
+    /**
+     * Bookkeeping after a hand-out, off the caller's path: on a worker, or on the caller's thread
+     * when the engine is closing (its workers refuse work). The caller has the disposable already;
+     * a refused task must neither fail the hand-out nor leave the disposable without its marks.
+     */
+    static void afterHandOut(Executor workers, Runnable bookkeeping) {
+        try {
+            workers.execute(bookkeeping);
+        } catch (RejectedExecutionException closing) {
+            bookkeeping.run();
+        }
     }
 
     static ThreadFactory named(String prefix) {

@@ -73,6 +73,9 @@ final class HostPreloads implements Preloading {
                 ownership.mark(name); // a cold one: marked with its creation, before the start
             }
             host.start(name);
+            if (slot != null) {
+                slot.memoryTaken();
+            }
             timer.lap("start");
             if (!preloaded) {
                 lifecycle.waitOperational(name, pool.settings);
@@ -89,7 +92,7 @@ final class HostPreloads implements Preloading {
         }
         views.remove(pool.template);
         if (preloaded) {
-            workers.execute(() -> markAfterHandOut(pool, name));
+            EngineThreads.afterHandOut(workers, () -> markAfterHandOut(pool, name));
         }
         HandOut h = new HandOut(name, pool.template, preloaded, timer.stages(), timer.totalMillis());
         events.publish(new PoolEvent(PoolEvent.Type.HANDED_OUT, pool.template, name,

@@ -9,7 +9,9 @@ import java.util.function.Supplier;
  * <pre>
  *   allowed = min(want, floor(max(0, available − threshold − reserved) / memory of the template))
  * </pre>
- * where {@code reserved} is the memory of preloads this gate admitted that are not yet ready, so two pools (or two quick reconciles) never spend the same free memory twice. With
+ * where {@code reserved} is the memory of starts this gate admitted whose start has not returned yet
+ * (after that the host's figure counts them), so two pools (or two quick reconciles) never spend the
+ * same free memory twice. With
  * no available-memory figure there is no gate (a warning, once).
  */
 final class MemoryGate {
@@ -32,7 +34,7 @@ final class MemoryGate {
 
     /**
      * Admits up to {@code want} preloads of {@code perQubeMiB} each, and reserves their memory
-     * until each is ready or gone ({@link #release}). The host's figure is read before the lock
+     * until each start returned or gave up ({@link #release}). The host's figure is read before the lock
      * (it may be Admin API calls); only the arithmetic on the reservations is under it.
      */
     Admission admit(String template, int want, long thresholdMiB, long perQubeMiB) {
@@ -63,8 +65,8 @@ final class MemoryGate {
     }
 
     /**
-     * A preload admitted here is ready (or gave up, or was handed out while starting): qmemman's
-     * figure, written after its next balancing pass, tells its memory from now on.
+     * A start admitted here returned (or gave up): the qube holds its memory, and qmemman's
+     * figure, written after its next balancing pass, tells it from now on.
      */
     synchronized void release(long perQubeMiB) {
         reservedBytes = Math.max(0, reservedBytes - perQubeMiB * MIB);

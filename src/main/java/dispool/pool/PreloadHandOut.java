@@ -123,7 +123,7 @@ final class PreloadHandOut {
         ctx.publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
         if (marksToClear) {
             ownership.handingOut(p.name);
-            ctx.workers.execute(() -> {
+            EngineThreads.afterHandOut(ctx.workers, () -> {
                 marking.markHandedOut(pool, p.name);
                 marking.unmark(pool, p.name);
             });
@@ -139,13 +139,13 @@ final class PreloadHandOut {
         PoolSettings settings = pool.settings;
         ColdStarts.Slot slot = coldStarts.admit(pool.template, settings.memoryMiB());
         try (slot) {
-            return startCold(pool, settings, timer);
+            return startCold(pool, settings, timer, slot);
         } finally {
             ctx.listener.startEnded(pool);
         }
     }
 
-    private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer) {
+    private HandOut startCold(Pool pool, PoolSettings settings, StageTimer timer, ColdStarts.Slot slot) {
         String name;
         try {
             name = ctx.host.createDisposable(pool.template, ctx.marks.coldCreation(Ownership.now()));
@@ -156,6 +156,7 @@ final class PreloadHandOut {
         timer.lap("create");
         try {
             ctx.host.start(name);
+            slot.memoryTaken();
             timer.lap("start");
             startup.waitOperational(name, settings);
             timer.lap("operational");

@@ -4,6 +4,7 @@ import dispool.host.Backoff;
 import dispool.host.QubesException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -58,7 +59,21 @@ final class PreloadRemoval {
 
     /** Removes a disposable that never reached its caller, off the caller's thread, retrying until it is gone. */
     void removeEventually(Pool pool, String name, String reason) {
-        ctx.workers.execute(() -> removeRetrying(pool, name, reason, 0, () -> { }));
+        try {
+            ctx.workers.execute(() -> removeRetrying(pool, name, reason, 0, () -> { }));
+        } catch (RejectedExecutionException closing) {
+            removeWhileClosing(pool, name, reason);
+        }
+    }
+
+    /** The engine is closing (its workers refuse work): one try on the caller's thread, no retries left to run them. */
+    private void removeWhileClosing(Pool pool, String name, String reason) {
+        try {
+            killAndRemove(name);
+        } catch (QubesException e) {
+            ctx.warn(pool, "could not remove " + name + " (" + reason + ") as dispool stops: " + PreloadLifecycle.describe(e)
+                    + "; if it is still there once dispool runs again, remove it with qvm-kill " + name);
+        }
     }
 
     /**

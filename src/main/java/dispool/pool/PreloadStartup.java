@@ -41,8 +41,13 @@ final class PreloadStartup {
         ctx.workers.execute(() -> runStartup(pool, p, settings));
     }
 
-    /** The memory the gate reserved for it stays reserved until it is ready or gone (the finally). */
+    /**
+     * The memory the gate reserved for it stays reserved until its start returned (the host's
+     * figure counts it from then on, as qubesd's qmemman request ends once the domain exists), or
+     * until it is gone.
+     */
     private void runStartup(Pool pool, Preload p, PoolSettings settings) {
+        boolean reserved = true;
         try {
             p.name = ctx.host.createDisposable(pool.template, ctx.marks.preloadCreation());
             ctx.index.put(p);
@@ -50,6 +55,8 @@ final class PreloadStartup {
             marking.writeList(pool);
             step(p, PreloadState.STARTING);
             ctx.host.start(p.name);
+            memory.release(settings.memoryMiB());
+            reserved = false;
             step(p, PreloadState.WAITING_OPERATIONAL);
             waitOperational(p.name, settings);
             if (p.isClaimedForHandOut()) {
@@ -70,7 +77,9 @@ final class PreloadStartup {
                 startupFailed(pool, p, e);
             }
         } finally {
-            memory.release(settings.memoryMiB());
+            if (reserved) {
+                memory.release(settings.memoryMiB());
+            }
             ctx.listener.startEnded(pool);
         }
     }

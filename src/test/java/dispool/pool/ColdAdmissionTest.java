@@ -4,11 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dispool.host.QubesHost;
 import dispool.host.sim.SimHost;
 import dispool.host.sim.SimOp;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 /** Cold starts go through a concurrency limit (BUSY) and memory admission (INSUFFICIENT_MEMORY). */
@@ -46,5 +49,32 @@ class ColdAdmissionTest extends EngineFixture {
         assertEquals(DispoolException.Kind.INSUFFICIENT_MEMORY, e.kind());
         assertTrue(e.getMessage().contains("400 MiB needed"), e.getMessage());
         assertEquals(0, sim.calls(SimOp.CREATE));
+    }
+
+    /**
+     * A cold start whose start returned holds its memory, and the host's figure shows it: it is
+     * not also reserved, or a second request that qubesd's qmemman would serve is refused.
+     */
+    @Test
+    void aColdStartsMemoryCountsOnceItsStartReturned() throws InterruptedException {
+        sim = host().totalMemoryMiB(4900).build(); // 850 MiB free: two 400 MiB disposables fit
+        CountDownLatch secondAdmitted = new CountDownLatch(1);
+        AtomicBoolean firstCall = new AtomicBoolean(true);
+        // the first disposable waits in its readiness call (its start returned) until the second was decided
+        QubesHost host = InterceptedHost.of(sim, "runService", args -> {
+            if (firstCall.getAndSet(false)) {
+                secondAdmitted.await();
+            }
+        });
+        engine = new DispoolEngine(host, EngineSettings.defaults().withResyncInterval(Duration.ofSeconds(30))
+                .withLimits(new EngineSettings.WorkLimits(8, 4)));
+        engine.start();
+        CompletableFuture<HandOut> first = engine.handOut(WEB).subscribeAsCompletionStage();
+        await().until(() -> sim.calls(SimOp.RUN_SERVICE) == 0 && !firstCall.get());
+        CompletableFuture<HandOut> second = engine.handOut(WEB).subscribeAsCompletionStage();
+        await().until(() -> sim.calls(SimOp.START) == 2 || second.isDone());
+        secondAdmitted.countDown();
+        assertTrue(first.join().name().startsWith("disp"));
+        assertTrue(second.join().name().startsWith("disp"), "admitted with 450 MiB free");
     }
 }

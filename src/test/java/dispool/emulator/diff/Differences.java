@@ -40,14 +40,7 @@ final class Differences {
                     "qubesd R4.2 does not own dispool's preloads, so its restart interrupts none"),
             new Named(Mode.NATIVE, "restart of qubesd", EnumSet.of(Aspect.DISCARDS),
                     "the same qubesd model on both; whether a preload is starting at the instant of the restart (and is "
-                            + "removed as interrupted) is timing, and dispool's hand-outs move the refills by a few host seconds"),
-            new Named(Mode.MANAGED, "template_for_dispvms off and on", EnumSet.of(Aspect.DISCARDS),
-                    "dispool removes the preloads of a qube that is no longer a DVM template, as qubesd release4.3 does "
-                            + "(its property-set:template_for_dispvms handler); the reference port here has no such handler "
-                            + "yet and keeps them paused (issue 22, part 1)"),
-            new Named(Mode.NATIVE, "threshold pressure (memory moves)", EnumSet.of(Aspect.SERVED),
-                    "OPEN: with dispool handing out on top, qubesd's model refills less under memory pressure (7 or 8 of 12 "
-                            + "served from the pool over five seeds, against 12 alone); the cause is not found yet"));
+                            + "removed as interrupted) is timing, and dispool's hand-outs move the refills by a few host seconds"));
 
     /**
      * Workloads whose counterpart on the reference is another workload in managed mode: dispool's

@@ -1,9 +1,11 @@
 package dispool.emulator.diff;
 
+import dispool.app.EngineProducer;
 import dispool.host.QubesHost;
 import dispool.host.sim.SimHost;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
+import dispool.pool.Marks;
 import dispool.pool.PoolEvent;
 import dispool.pool.PoolView;
 import dispool.pool.PreloadOwner;
@@ -40,8 +42,12 @@ final class DispoolSide implements Side {
 
     private DispoolEngine newEngine() {
         EngineSettings d = EngineSettings.defaults();
+        // Beside a qubesd that preloads, dispool keeps its bookkeeping under its own names, as the
+        // service does on a Qubes host (EngineProducer): with qubesd's names it would adopt qubesd's
+        // preloads at start and write qubesd's list, putting a preload already handed out back on it.
+        Marks marks = owner == PreloadOwner.HOST ? Marks.prefixed(EngineProducer.QUBESD_MARKS_PREFIX) : d.marks();
         // qubesd has no cold-start limit: the differential compares refill rules, not dispool's admission
-        DispoolEngine e = new DispoolEngine(engineHost, new EngineSettings(d.marks(), d.backoff(), Duration.ofSeconds(60),
+        DispoolEngine e = new DispoolEngine(engineHost, new EngineSettings(marks, d.backoff(), Duration.ofSeconds(60),
                 d.memoryRetry(), d.suspendTimeout(), owner).withLimits(new EngineSettings.WorkLimits(64, 32)));
         e.events().addListener(ev -> {
             if (ev.type() == PoolEvent.Type.PRELOAD_DISCARDED || ev.type() == PoolEvent.Type.PRELOAD_FAILED) {

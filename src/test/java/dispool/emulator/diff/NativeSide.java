@@ -56,6 +56,17 @@ final class NativeSide implements Side {
         return s;
     }
 
+    /** qubesd preloads here: its handlers see the change first, as on the reference. */
+    @Override
+    public void setProperty(String qube, String name, String value) {
+        qubesd.setProperty(qube, name, value);
+    }
+
+    @Override
+    public void setGlobalProperty(String name, String value) {
+        qubesd.setGlobalProperty(name, value);
+    }
+
     @Override
     public int ready(String template) {
         return qubesd.ready(template);

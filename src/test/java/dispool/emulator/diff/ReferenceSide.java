@@ -74,6 +74,17 @@ final class ReferenceSide implements Side {
         return qubesd;
     }
 
+    /** Through qubesd's pre-set handlers (a direct host change would skip them, see docs/fidelity.md). */
+    @Override
+    public void setProperty(String qube, String name, String value) {
+        current().setProperty(qube, name, value);
+    }
+
+    @Override
+    public void setGlobalProperty(String name, String value) {
+        current().setGlobalProperty(name, value);
+    }
+
     /** qubesd's {@code preload-dispvm} list. */
     @Override
     public List<String> heldNames(String template) {

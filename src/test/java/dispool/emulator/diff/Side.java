@@ -37,6 +37,19 @@ interface Side extends AutoCloseable {
     /** The names of the preloads held for {@code template} now. */
     List<String> heldNames(String template);
 
+    /**
+     * {@code qvm-prefs QUBE NAME VALUE}. Where qubesd preloads, the change goes through its
+     * {@code property-pre-set} handlers; here qubesd has none for preloads (R4.2), so it is the host's.
+     */
+    default void setProperty(String qube, String name, String value) {
+        host().setProperty(qube, name, value);
+    }
+
+    /** {@code qubes-prefs NAME VALUE} (empty: reset); as {@link #setProperty}, through qubesd's handlers where it preloads. */
+    default void setGlobalProperty(String name, String value) {
+        host().setGlobalProperty(name, value);
+    }
+
     /** Why each preload was thrown away without being handed out, oldest first. */
     List<String> discards();
 

@@ -2,8 +2,13 @@ package dispool.emulator.diff;
 
 import static dispool.emulator.diff.Workload.named;
 
+import dispool.host.QubesException;
 import dispool.host.sim.SimOp;
+import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.awaitility.Awaitility;
 
 /** The differential's workloads: issue #8's, then issue #22's knobs, failures and memory that moves. */
 final class Workloads {
@@ -26,23 +31,23 @@ final class Workloads {
                 named("negative delay (max 3, delay -2)", 3, "-2").requests(0, 2, 15).build(),
                 named("zero delay (max 2, delay 0)", 2, "0").requests(0, 2, 20).build(),
                 named("template property change", 2, null).requests(0, 4, 4)
-                        .outdating(9, "qvm-prefs DVM vcpus 4", s -> s.host().setProperty(s.dvm(), "vcpus", "4"))
+                        .outdating(9, "qvm-prefs DVM vcpus 4", s -> s.setProperty(s.dvm(), "vcpus", "4"))
                         .requests(10, 4, 10).build(),
                 named("TemplateVM update", 2, null).requests(0, 4, 3)
                         .outdating(9, "update the TemplateVM", s -> s.host().updateTemplate(s.host().property(s.dvm(), "template")))
                         .requests(10, 4, 8).build(),
                 named("template change", 2, null).requests(0, 4, 3)
-                        .outdating(14, "qvm-prefs DVM template " + DvmProfile.SPARE_TEMPLATE_VM,
-                                s -> s.host().setProperty(s.dvm(), "template", DvmProfile.SPARE_TEMPLATE_VM))
-                        .requests(20, 4, 6).build(),
+                        .outdating(22, "qvm-prefs DVM template " + DvmProfile.SPARE_TEMPLATE_VM, whenClosed(
+                                s -> s.setProperty(s.dvm(), "template", DvmProfile.SPARE_TEMPLATE_VM)))
+                        .requests(28, 4, 6).build(),
                 named("template_for_dispvms off and on", 2, null).requests(0, 4, 3)
-                        .at(14, "template_for_dispvms False", s -> s.host().setProperty(s.dvm(), "template_for_dispvms", "False"))
-                        .at(20, "template_for_dispvms True", s -> s.host().setProperty(s.dvm(), "template_for_dispvms", "True"))
-                        .requests(30, 4, 6).build(),
+                        .at(22, "template_for_dispvms False", whenClosed(s -> s.setProperty(s.dvm(), "template_for_dispvms", "False")))
+                        .at(28, "template_for_dispvms True", s -> s.setProperty(s.dvm(), "template_for_dispvms", "True"))
+                        .requests(36, 4, 6).build(),
                 named("default_dispvm set and reset (dom0 max 3)", null, null).dom0Feature("preload-dispvm-max", "3")
-                        .at(0, "default_dispvm DVM", s -> s.host().setGlobalProperty("default_dispvm", s.dvm()))
+                        .at(0, "default_dispvm DVM", s -> s.setGlobalProperty("default_dispvm", s.dvm()))
                         .requests(15, 4, 4)
-                        .at(40, "default_dispvm reset", s -> s.host().setGlobalProperty("default_dispvm", ""))
+                        .at(40, "default_dispvm reset", s -> s.setGlobalProperty("default_dispvm", ""))
                         .requests(50, 4, 3).build(),
                 named("global max (dom0 max 4 over local 2)", 2, null).asDefaultDispvm().dom0Feature("preload-dispvm-max", "4")
                         .bootFill(4).requests(0, 4, 4).qubeFeature(18, "dom0", "preload-dispvm-max", "1")
@@ -63,6 +68,31 @@ final class Workloads {
                         .requests(16, 4, 6).build(),
                 named("restart of qubesd", 2, null).requests(0, 4, 4).at(14, "restart qubesd", Side::restartQubesd)
                         .requests(16, 4, 6).build());
+    }
+
+    /**
+     * The change once the user's disposables of the subject are gone (closed, then removed by
+     * auto-cleanup): qubesd R4.3 refuses {@code template} while one runs and
+     * {@code template_for_dispvms=False} while one exists, so a user closes them first. The step's
+     * time leaves room for that; this waits only when a slow start made a close late.
+     */
+    private static Consumer<Side> whenClosed(Consumer<Side> change) {
+        return s -> {
+            Awaitility.await("the user's disposables of " + s.dvm() + " are gone").atMost(30, TimeUnit.SECONDS)
+                    .pollInterval(Duration.ofMillis(10)).until(() -> s.host().listQubes().stream()
+                            .filter(q -> q.isDispVm() && s.dvm().equals(templateOf(s, q.name())))
+                            .allMatch(q -> s.heldNames(s.dvm()).contains(q.name())));
+            change.accept(s);
+        };
+    }
+
+    /** A disposable's DVM template; empty once it is removed (between the listing and this read). */
+    private static String templateOf(Side s, String disposable) {
+        try {
+            return s.host().property(disposable, "template");
+        } catch (QubesException gone) {
+            return "";
+        }
     }
 
     /**
