@@ -115,6 +115,29 @@ public record Traffic(String name, String description, List<Arrival> arrivals, i
                 Map.of(template, max));
     }
 
+    /**
+     * A ramp: random requests whose rate rises in a straight line from {@code lowPerMinute} to
+     * {@code highPerMinute} over the first half of {@code length} and falls back over the second
+     * (a working day's morning and evening in an hour: demand a fixed pool is sized for only at
+     * the top).
+     */
+    public static Traffic ramp(String template, int max, double lowPerMinute, double highPerMinute, Duration length,
+            long seed) {
+        SplittableRandom r = new SplittableRandom(seed);
+        long end = length.toMillis();
+        // thinning: candidates at the top rate, each kept with the share the rate at its time has of the top
+        List<Arrival> a = new ArrayList<>();
+        for (Arrival c : poisson(template, highPerMinute, 0, end, r)) {
+            double climb = 1 - Math.abs(2.0 * c.atMs() / end - 1);
+            if (r.nextDouble() * highPerMinute < lowPerMinute + (highPerMinute - lowPerMinute) * climb) {
+                a.add(c);
+            }
+        }
+        return new Traffic("ramp", String.format(java.util.Locale.ROOT, "Poisson arrivals rising from %.1f/min to "
+                + "%.0f/min and back over %d min", lowPerMinute, highPerMinute, length.toMinutes()), a, 0,
+                Map.of(template, max));
+    }
+
     private static List<Arrival> poisson(String template, double perMinute, long fromMs, long toMs, SplittableRandom r) {
         List<Arrival> a = new ArrayList<>();
         double meanGapMs = 60_000 / perMinute;

@@ -57,7 +57,8 @@ public final class TrafficScenarios {
                 new Case(Traffic.competing("work-dvm", "web-dvm", 4, 8, 3, Duration.ofMinutes(30), seed),
                         memoryForPreloads(4) + IN_USE_MIB, IN_USE_MIB),
                 new Case(Traffic.dayLike("default-dvm", 4, 0.5, Duration.ofMinutes(60), 4, 12, Duration.ofMinutes(15),
-                        seed).withMax(RefillPolicies.ADAPTIVE, 12), roomy));
+                        seed).withMax(RefillPolicies.ADAPTIVE, 12), roomy),
+                new Case(Traffic.ramp("default-dvm", 4, 0.5, 8, Duration.ofMinutes(60), seed), roomy));
     }
 
     /**

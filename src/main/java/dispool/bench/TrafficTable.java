@@ -68,7 +68,7 @@ public final class TrafficTable {
     }
 
     /** "4", or "2/4" when the templates' maxes differ (in template order). */
-    private static String max(Map<String, Integer> maxes) {
+    static String max(Map<String, Integer> maxes) {
         List<Integer> distinct = maxes.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(Map.Entry::getValue)
                 .distinct().toList();
         return distinct.stream().map(String::valueOf).collect(Collectors.joining("/"));

@@ -11,6 +11,8 @@ import dispool.bench.TrafficChart;
 import dispool.bench.TrafficResult;
 import dispool.bench.TrafficRunner;
 import dispool.bench.TrafficScenarios;
+import dispool.bench.TrafficSeeds;
+import dispool.bench.TrafficSeedsTable;
 import dispool.bench.TrafficTable;
 import dispool.pool.RefillPolicies;
 import java.io.IOException;
@@ -56,11 +58,12 @@ public class BenchTrafficCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--policy", paramLabel = "NAME,...", split = ",", description = "Refill policies to compare, the "
-            + "first is the baseline. Default: qubes,adaptive.")
+            + "first is the baseline; with --seeds, NAME@MAX runs one at another preload-dispvm-max (qubes@3: a fixed pool "
+            + "at the memory another policy holds). Default: qubes,adaptive.")
     List<String> policies = new ArrayList<>(List.of(RefillPolicies.QUBES, RefillPolicies.ADAPTIVE));
 
     @Option(names = "--scenario", paramLabel = "NAME,...", split = ",", description = "Scenarios to run: steady, bursts, "
-            + "two-templates, day-like. Default: all.")
+            + "two-templates, day-like, ramp. Default: all.")
     List<String> scenarios = new ArrayList<>();
 
     @Option(names = "--host", paramLabel = "sim|qemu", description = "The simulator (sim) or real QEMU micro-VMs on "
@@ -77,6 +80,14 @@ public class BenchTrafficCommand implements Callable<Integer> {
 
     @Option(names = "--seed", description = "Seed of the arrivals and the simulator's latencies. Default: ${DEFAULT-VALUE}.")
     long seed = 42;
+
+    @Option(names = "--seeds", description = "Simulator: run every scenario with this many seeds (--seed, --seed + 1, "
+            + "...) and print the table over all of them with each policy's worst seed. Default: ${DEFAULT-VALUE}.")
+    int seeds = 1;
+
+    @Option(names = "--jobs", description = "With --seeds: runs at once (each a simulated host that mostly sleeps; more "
+            + "than the CPUs slows the engine's own work, which the time scale multiplies). Default: ${DEFAULT-VALUE}.")
+    int jobs = 1;
 
     @Option(names = "--miss-target", description = "Simulator: live advice on the day-like trace, highest share of "
             + "requests that may find no ready preload. Default: ${DEFAULT-VALUE}.")
@@ -100,6 +111,9 @@ public class BenchTrafficCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         check();
+        if (seeds > 1) {
+            return seeds();
+        }
         List<Planned> planned = chosen(host.equals("qemu") ? qemuCases() : simCases());
         double loadBefore = loadAverage();
         List<TrafficResult> results = new ArrayList<>();
@@ -129,9 +143,10 @@ public class BenchTrafficCommand implements Callable<Integer> {
 
     private void check() {
         for (String p : policies) {
-            if (!RefillPolicies.NAMES.contains(p)) {
+            boolean variant = TrafficSeeds.maxOf(p) != -1;
+            if (!RefillPolicies.NAMES.contains(TrafficSeeds.policyOf(p)) || variant && (seeds < 2 || TrafficSeeds.maxOf(p) < 0)) {
                 throw new ParameterException(spec.commandLine(), "--policy '" + p + "' refused: must be one of "
-                        + RefillPolicies.NAMES);
+                        + RefillPolicies.NAMES + ", with --seeds 2 or more also NAME@MAX (e.g. qubes@3: at preload-dispvm-max 3)");
             }
         }
         if (!(timeScale > 0 && timeScale <= 1_000)) {
@@ -140,6 +155,14 @@ public class BenchTrafficCommand implements Callable<Integer> {
         }
         if (!host.equals("sim") && !host.equals("qemu")) {
             throw new ParameterException(spec.commandLine(), "--host '" + host + "' refused: must be sim or qemu");
+        }
+        if (seeds < 1 || seeds > 100 || jobs < 1 || jobs > 64) {
+            throw new ParameterException(spec.commandLine(), "--seeds " + seeds + " / --jobs " + jobs + " refused: "
+                    + "--seeds must be 1 to 100, --jobs 1 to 64");
+        }
+        if (seeds > 1 && host.equals("qemu")) {
+            throw new ParameterException(spec.commandLine(), "--seeds " + seeds + " refused with --host qemu: real "
+                    + "guests run in real time, one seed at a time (run the command once per --seed)");
         }
         if (host.equals("qemu")) {
             try {
@@ -150,7 +173,34 @@ public class BenchTrafficCommand implements Callable<Integer> {
         }
     }
 
+    /** The scenarios over --seeds seeds on the simulator, --jobs at once: the table over all of them. */
+    private int seeds() throws IOException {
+        Path dir = out != null ? out : Path.of("dispool-traffic-" + STAMP.format(Instant.now()));
+        Files.createDirectories(dir);
+        List<Long> all = java.util.stream.LongStream.range(seed, seed + seeds).boxed().toList();
+        long began = System.nanoTime();
+        double loadBefore = loadAverage();
+        List<TrafficSeeds.Seeded> results = TrafficSeeds.run(s -> chosen(simCases(s)).stream()
+                .map(p -> new TrafficSeeds.Planned(p.traffic(), p.target())).toList(), all, policies,
+                new TrafficRunner(Duration.ofSeconds(60)), jobs, System.err);
+        String measuredBy = simHost() + String.format(Locale.ROOT, ", %d at once, %.0f s of wall time, load average "
+                + "%.1f at the start and %.1f at the end", jobs, (System.nanoTime() - began) / 1e9, loadBefore, loadAverage());
+        TrafficSeedsTable.print(measuredBy, results, System.out);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("traffic.json").toFile(),
+                results);
+        TrafficChart.write(measuredBy + " (seed " + seed + ")", results.stream().filter(r -> r.seed() == seed)
+                .map(TrafficSeeds.Seeded::result).toList(), dir.resolve("traffic.png"), dir.resolve("traffic.svg"));
+        System.out.println();
+        System.out.println("Wrote " + dir.resolve("traffic.json") + " (every seed), traffic.png, traffic.svg (seed " + seed
+                + ")");
+        return 0;
+    }
+
     private List<Planned> simCases() {
+        return simCases(seed);
+    }
+
+    private List<Planned> simCases(long seed) {
         return TrafficScenarios.standard(seed).stream().map(c -> new Planned(c.traffic(),
                 policy -> c.target(timeScale, seed, policy), Optional.of(c))).toList();
     }

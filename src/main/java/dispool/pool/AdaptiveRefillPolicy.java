@@ -41,8 +41,9 @@ import java.util.function.Supplier;
  *     requests all came in bursts, the next of them forecast, holds none between them (the
  *     steady want at a calm rate of 0; the pre-warm brings the burst's preloads in, and a
  *     request outside a burst brings the steady want back);</li>
- * <li>when the host's memory cannot hold every pool's want, the preloads it can hold are shared by
- *     calm rate, each pool keeping at least one: no template starves, idle ones give first.</li>
+ * <li>bursts at random times over calm demand, no period confirmed, leave a floor that serves a
+ *     burst's first seconds ({@link BurstOnset}); the calm rate is the higher of {@code window}'s
+ *     and {@code riseWindow}'s; memory too short for every want is shared ({@link MemoryShares}).</li>
  * </ul>
  * Filling ahead of demand (calm gaps, a pre-warm) starts at most as many at once as the host
  * sustains, measured ({@link StartCapacity}); the rest start as starts finish, so each is ready
@@ -56,6 +57,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * The model's parameters.
      *
      * @param window        calm rate window
+     * @param riseWindow    a shorter window whose calm rate counts when higher: demand that rises is seen in it
      * @param burstMemory   how long requests and bursts are remembered
      * @param burstWindow   requests this close together form a burst
      * @param burstMin      requests within the burst window that make a burst, at least
@@ -66,10 +68,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * @param leadMargin    refill times of margin before a forecast burst's preloads should all be ready
      * @param defaultRefill refill time until one was measured (Qubes R4.3's cold start median)
      */
-    record Parameters(Duration window, Duration burstMemory, Duration burstWindow, int burstMin, double burstChance,
+    record Parameters(Duration window, Duration riseWindow, Duration burstMemory, Duration burstWindow, int burstMin, double burstChance,
             Duration idleAfter, double missTarget, double regularity, double leadMargin, Duration defaultRefill) {
 
-        static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(60),
+        static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(2),
+                Duration.ofMinutes(60),
                 Duration.ofSeconds(30), 3, 0.001, Duration.ofMinutes(10), 0.01, 0.25, 0.5, Duration.ofSeconds(7));
     }
 
@@ -80,19 +83,15 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     private final QubesRefillPolicy calm = new QubesRefillPolicy();
     private final RefillTimes refillTimes;
     private final StartCapacity starts;
-    private final Supplier<OptionalLong> availableBytes;
+    private final MemoryShares shares;
     private final Map<String, DemandEstimate> demand = new ConcurrentHashMap<>();
-    private final Map<String, Share> shares = new ConcurrentHashMap<>();
-
-    /** A pool's last unshared want and its weight in a memory split. */
-    private record Share(int want, double rate, int held, long memoryMiB, long thresholdMiB) {
-    }
 
     /**
      * What the pool's demand looks like now: the burst on (or null), the next forecast burst (or
      * null), whether its pre-warm is on, and the size of the bursts so far (0: none closed yet).
      */
-    private record Outlook(DemandEstimate.Burst open, BurstForecast next, boolean prewarm, int expectedSize) {
+    private record Outlook(DemandEstimate.Burst open, BurstForecast next, boolean prewarm, int expectedSize,
+            BurstOnset onset) {
 
         boolean refillAtOnce() {
             return open != null || prewarm;
@@ -104,7 +103,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         this.p = p;
         this.refillTimes = refillTimes;
         this.starts = starts;
-        this.availableBytes = availableBytes;
+        this.shares = new MemoryShares(availableBytes);
     }
 
     /**
@@ -167,22 +166,24 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     public int want(Pool pool, long nowNanos) {
         PoolSettings s = pool.settings;
         if (s.max() <= 0) {
-            shares.remove(pool.template);
+            shares.forget(pool.template);
             pool.decision = "preload-dispvm-max is 0: no preloads";
             pool.adaptiveReason = Reason.MAX_ZERO;
             return 0;
         }
         DemandEstimate d = demand(pool.template);
-        double rate = d.calmRatePerSecond(nowNanos, p.window().toNanos());
+        // the higher of the two windows: rising demand is followed within minutes, falling demand only slowly
+        double rate = Math.max(d.calmRatePerSecond(nowNanos, p.window().toNanos()),
+                d.calmRatePerSecond(nowNanos, p.riseWindow().toNanos()));
         DemandNow demand = new DemandNow(d, rate, refillSeconds(pool), s.max(), nowNanos);
         Outlook o = outlook(pool, nowNanos);
         Want w = o.open() != null ? inBurst(pool, demand, o)
                 : o.prewarm() ? beforeBurst(pool, demand, o)
                 : calm(demand, o);
         int want = Math.max(w.floor(), Math.min(w.count(), s.max()));
-        shares.put(pool.template, new Share(want, rate, pool.held(), s.memoryMiB(), s.thresholdMiB()));
-        int shared = shareOfMemory(pool.template, want);
-        pool.decision = shared < want ? w.why() + "; " + shareReason(pool.template, shared) : w.why();
+        shares.wants(pool, want, rate);
+        int shared = shares.shareOf(pool.template, want);
+        pool.decision = shared < want ? w.why() + "; " + shares.reason(pool.template, shared) : w.why();
         pool.adaptiveReason = w.reason();
         return shared;
     }
@@ -213,7 +214,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         /** Requests come only in bursts and the next is forecast: none held until its pre-warm. */
         BETWEEN_BURSTS,
         /** Steady demand: Erlang C at the calm rate. */
-        STEADY
+        STEADY,
+        /** Bursts at random times over calm demand: what a burst's first seconds take ({@link BurstOnset}). */
+        BURST_ONSET
     }
 
     /** A want before memory shares, the least it may be, why (code and words). */
@@ -257,8 +260,27 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
                 Math.max(0, Duration.ofNanos(o.next().dueNanos() - now).toSeconds())));
     }
 
-    /** No burst on or due: the steady want, the max before any request, 1 when idle, 0 between forecast bursts. */
+    /**
+     * No burst on or due: the steady want (1 when idle), the max before any request, 0 between
+     * forecast bursts; never below the onset of the bursts that came at random times over calm
+     * demand ({@link BurstOnset}: held until they leave the memory, {@code burstMemory}). Not when
+     * nothing calm came (bursts alone, a script's batches, wait for their period), nor once two
+     * gaps agree on a period (the pre-warm brings them in; one gap fits any two bursts).
+     */
     private Want calm(DemandNow demand, Outlook o) {
+        Want w = calmAlone(demand, o);
+        BurstOnset onset = o.onset();
+        if (onset == null || w.reason() == Reason.NO_REQUEST_YET || w.reason() == Reason.BETWEEN_BURSTS
+                || onset.cover() <= w.count() || o.next() != null && o.next().confirmed()
+                || demand.requests().calmRatePerSecond(demand.nowNanos(), p.burstMemory().toNanos()) == 0) {
+            return w;
+        }
+        return new Want(onset.cover(), Reason.BURST_ONSET, String.format(Locale.ROOT, "bursts of %d at %.1f requests/s in "
+                + "the last %d min, no period confirmed: hold %d, what a burst takes until its first refill is ready",
+                onset.size(), onset.perSecond(), p.burstMemory().toMinutes(), Math.min(onset.cover(), demand.max())));
+    }
+
+    private Want calmAlone(DemandNow demand, Outlook o) {
         long now = demand.nowNanos();
         long last = demand.requests().lastNanos();
         if (last == Long.MIN_VALUE) {
@@ -309,7 +331,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         List<DemandEstimate.Burst> closed = open == null ? bursts : bursts.subList(0, bursts.size() - 1);
         BurstForecast next = BurstForecast.of(closed, nowNanos, p.regularity(), p.burstWindow().toNanos()).orElse(null);
         boolean prewarm = next != null && next.covers(nowNanos, lead(pool, next.size()), p.burstWindow().toNanos());
-        return new Outlook(open, next, prewarm, medianSize(closed));
+        BurstOnset onset = BurstOnset.of(closed, refillTimes.medianSeconds(pool.template, p.defaultRefill())).orElse(null);
+        return new Outlook(open, next, prewarm, onset == null ? 0 : onset.size(), onset);
     }
 
     /**
@@ -328,13 +351,6 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
     private double refillSeconds(Pool pool) {
         return refillTimes.medianSeconds(pool.template, p.defaultRefill()) + Math.max(0, pool.settings.delaySeconds());
-    }
-
-    /** The median size of the last bursts (the forecast's window); 0 before any. */
-    private static int medianSize(List<DemandEstimate.Burst> closed) {
-        int[] sizes = closed.subList(Math.max(0, closed.size() - BurstForecast.GAPS - 1), closed.size()).stream()
-                .mapToInt(DemandEstimate.Burst::size).sorted().toArray();
-        return sizes.length == 0 ? 0 : sizes[sizes.length / 2];
     }
 
     /**
@@ -358,7 +374,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
     /** The pool runs another policy now: it no longer takes part in memory shares. */
     void forget(String template) {
-        shares.remove(template);
+        shares.forget(template);
     }
 
     /**
@@ -380,48 +396,5 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
     private DemandEstimate demand(String template) {
         return demand.computeIfAbsent(template, t -> new DemandEstimate());
-    }
-
-    /**
-     * The preloads this pool may hold when memory is short: the slots the host can hold (every
-     * adaptive pool's held preloads plus the free memory above the threshold) split by rate, at
-     * least one each. Unchanged when memory suffices or the host gives no figure.
-     */
-    private int shareOfMemory(String template, int want) {
-        OptionalLong avail = availableBytes.get();
-        Share mine = shares.get(template);
-        if (want == 0 || avail.isEmpty() || mine == null || mine.memoryMiB() <= 0) {
-            return want;
-        }
-        long freeSlots = Math.max(0, (avail.getAsLong() >> 20) - mine.thresholdMiB()) / mine.memoryMiB();
-        int wanted = 0;
-        int held = 0;
-        double rates = 0;
-        for (Share s : shares.values()) {
-            wanted += s.want();
-            held += s.held();
-            rates += s.rate();
-        }
-        long slots = held + freeSlots;
-        if (wanted <= slots || shares.size() < 2) {
-            return want;
-        }
-        double weight = rates > 0 ? mine.rate() / rates : 1.0 / shares.size();
-        // rounded to the nearest slot: the memory gate still admits only what fits
-        return (int) Math.max(1, Math.min(want, Math.round(slots * weight)));
-    }
-
-    private String shareReason(String template, int shared) {
-        double total = shares.values().stream().mapToDouble(Share::rate).sum();
-        Share mine = shares.get(template);
-        double others = total - mine.rate();
-        String ratio = others > 0 && mine.rate() > 0 ? ratio(mine.rate(), others) : "by demand";
-        return "memory short: shared " + ratio + " by demand with the other pools, holds " + shared;
-    }
-
-    /** "3:1": two rates as the smallest whole numbers near their proportion. */
-    private static String ratio(double a, double b) {
-        double small = Math.min(a, b);
-        return Math.max(1, Math.round(a / small)) + ":" + Math.max(1, Math.round(b / small));
     }
 }

@@ -20,13 +20,19 @@ import java.util.Optional;
  * @param dueNanos  when the next burst should start
  * @param size      how many requests it should bring
  * @param periodNanos the bursts' period
+ * @param gaps      the gaps it was drawn from: one is a guess, two that agree a pattern
  */
-record BurstForecast(long dueNanos, int size, long periodNanos) {
+record BurstForecast(long dueNanos, int size, long periodNanos, int gaps) {
 
     /** Bursts looked at for the period and the size. */
     static final int GAPS = 4;
     /** Periods a forecast carries past its last burst. */
     static final int MISSES = 3;
+
+    /** Whether two gaps or more agree on the period (one gap fits any two bursts, even random ones). */
+    boolean confirmed() {
+        return gaps >= 2;
+    }
 
     /** Whether {@code nowNanos} is within the pre-warm window: from {@code lead} before due to {@code tolerance} after. */
     boolean covers(long nowNanos, long leadNanos, long toleranceNanos) {
@@ -64,6 +70,6 @@ record BurstForecast(long dueNanos, int size, long periodNanos) {
             }
             due += period;
         }
-        return Optional.of(new BurstForecast(due, sizes[sizes.length / 2], period));
+        return Optional.of(new BurstForecast(due, sizes[sizes.length / 2], period, gaps.length));
     }
 }

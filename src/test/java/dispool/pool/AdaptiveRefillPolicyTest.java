@@ -98,7 +98,9 @@ class AdaptiveRefillPolicyTest {
         requests(p, due, 2, S / 2);
         assertEquals(10, policy.want(p, due + S), "the requests of the burst come off the pre-warm: " + p.decision);
         policy.observe(p, due + 40 * S); // one request outside the bursts
-        assertEquals(2, policy.want(p, due + 41 * S), "a calm request brings the steady want back: " + p.decision);
+        // the steady want back, at the rise window's rate (1.5/min over 2 min; the 10-min window alone wanted 2)
+        assertEquals(3, policy.want(p, due + 41 * S), "a calm request brings the steady want back: " + p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, "a confirmed period: no onset floor");
     }
 
     @Test
@@ -140,5 +142,47 @@ class AdaptiveRefillPolicyTest {
         assertEquals(AdaptiveRefillPolicy.Reason.STEADY, busy.adaptiveReason, "a steady stream is no burst: " + busy.decision);
         assertTrue(busy.decision.contains("memory short: shared 3:1 by demand"), busy.decision);
         assertTrue(quiet.decision.contains("memory short: shared 1:3 by demand"), quiet.decision);
+    }
+
+    @Test
+    void burstsAtRandomTimesOverCalmDemandKeepWhatABurstsFirstSecondsTake() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 5, 120 * S); // calm: one every 2 min
+        requests(p, 600 * S, 12, 2 * S); // a burst: 12 in 22 s, 0.5/s after the first
+        long after = 700 * S;
+        // no refill measured yet: 7 s start -> ready; 1 + ceil(0.5/s x 7 s) = 5
+        assertEquals(5, policy.want(p, after), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BURST_ONSET, p.adaptiveReason, p.decision);
+        assertEquals(5, policy.want(p, after + 15 * 60 * S), "no request for 15 min: the floor, not idle's 1: " + p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BURST_ONSET, p.adaptiveReason, p.decision);
+        policy.observe(p, after + 70 * 60 * S); // a request after the burst has left the memory
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, wantReason(p, after + 70 * 60 * S), p.decision);
+    }
+
+    @Test
+    void burstsAloneWaitForTheirPeriodInsteadOfAFloor() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 12, 2 * S); // one burst, nothing calm
+        assertEquals(1, policy.want(p, 200 * S), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
+    }
+
+    @Test
+    void risingDemandIsFollowedWithinTheRiseWindow() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 5, 120 * S); // 0.5/min for 10 min
+        requests(p, 600 * S, 8, 15 * S); // then 4/min for 2 min, never 3 within 30 s: no burst
+        long now = 719 * S;
+        // 4/min x (7 s + 3 s delay) = load 0.67 wants 4; the 10-min window's 1.2/min (load 0.2) 3
+        int want = policy.want(p, now);
+        assertEquals(4, want, p.decision);
+        assertEquals(3, AdaptiveRefillPolicy.smallestPool(12 / 600.0 * 10, 0.01, 12));
+        assertTrue(p.decision.startsWith("4.0 requests/min outside bursts"), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
+    }
+
+    private AdaptiveRefillPolicy.Reason wantReason(Pool p, long nowNanos) {
+        policy.want(p, nowNanos);
+        return p.adaptiveReason;
     }
 }

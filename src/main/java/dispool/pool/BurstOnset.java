@@ -1,0 +1,43 @@
+package dispool.pool;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the first seconds of a burst take, from the bursts a pool had: bursts that come at random
+ * times cannot be preloaded for ahead ({@link BurstForecast} finds no period), but their requests
+ * come at a rate that repeats. A burst's first claim is refilled at once; the refill is ready one
+ * start → ready time later, and every request that comes before then needs a preload already
+ * held. So a pool that has had such bursts keeps that many between them: a floor, refilled at
+ * once while a burst lasts, which serves a burst's onset wherever it falls.
+ *
+ * @param cover     preloads that serve a burst's requests until its first refill is ready
+ * @param perSecond the bursts' request rate (median over the bursts kept)
+ * @param size      the bursts' median size
+ */
+record BurstOnset(int cover, double perSecond, int size) {
+
+    /**
+     * The floor from the closed bursts (oldest first) for a start → ready time of
+     * {@code readySeconds}, or empty before any: 1 for the request that opens the burst plus the
+     * requests that come within one start → ready time at the bursts' rate, at most their size.
+     */
+    static Optional<BurstOnset> of(List<DemandEstimate.Burst> closed, double readySeconds) {
+        List<DemandEstimate.Burst> last = closed.subList(Math.max(0, closed.size() - BurstForecast.GAPS - 1), closed.size());
+        if (last.isEmpty()) {
+            return Optional.empty();
+        }
+        double[] rates = last.stream().mapToDouble(BurstOnset::perSecond).sorted().toArray();
+        int[] sizes = last.stream().mapToInt(DemandEstimate.Burst::size).sorted().toArray();
+        double rate = rates[rates.length / 2];
+        int size = sizes[sizes.length / 2];
+        long within = Double.isInfinite(rate) ? size : (long) Math.ceil(rate * readySeconds);
+        return Optional.of(new BurstOnset((int) Math.min(size, 1 + within), rate, size));
+    }
+
+    /** A burst's requests after its first, per second of its span (all at once: infinite). */
+    private static double perSecond(DemandEstimate.Burst b) {
+        long span = b.lastNanos() - b.startNanos();
+        return b.size() < 2 ? 0 : span <= 0 ? Double.POSITIVE_INFINITY : (b.size() - 1) / (span / 1e9);
+    }
+}
