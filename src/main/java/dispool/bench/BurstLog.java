@@ -25,7 +25,7 @@ public final class BurstLog {
     static final long MAX_GAP_MS = 2_000;
 
     static final String HEADER = "scenario,policy,burst,at_ms,template,want,held,ready,starting,starts_at_once,reason,"
-            + "requests,served_ready";
+            + "requests,served_ready,decision";
 
     /**
      * One burst's row.
@@ -38,14 +38,21 @@ public final class BurstLog {
      * @param reason       the adaptive policy's reason code, or the policy's name when it has none
      * @param requests     requests of the burst for the template
      * @param servedReady  of those, how many were handed a ready preload
+     * @param decision     the policy's last decision in words (empty when none)
      */
     public record Row(String scenario, String policy, int burst, long atMs, String template, int want, int held,
-            int ready, int starting, int startsAtOnce, String reason, int requests, int servedReady) {
+            int ready, int starting, int startsAtOnce, String reason, int requests, int servedReady, String decision) {
 
         String csv() {
             return String.join(",", scenario, policy, Integer.toString(burst), Long.toString(atMs), template,
                     Integer.toString(want), Integer.toString(held), Integer.toString(ready), Integer.toString(starting),
-                    Integer.toString(startsAtOnce), reason, Integer.toString(requests), Integer.toString(servedReady));
+                    Integer.toString(startsAtOnce), reason, Integer.toString(requests), Integer.toString(servedReady),
+                    quoted(decision));
+        }
+
+        /** RFC 4180: the words have commas, so they are quoted, their quotes doubled. */
+        private static String quoted(String s) {
+            return '"' + s.replace("\"", "\"\"") + '"';
         }
     }
 
@@ -73,7 +80,8 @@ public final class BurstLog {
         for (String t : traffic.maxes().keySet().stream().sorted().toList()) {
             PoolView p = target.view(t);
             rows.add(new Row(traffic.name(), policy, burst, atMs, t, p.want(), p.ready() + p.starting(), p.ready(),
-                    p.starting(), p.startsAtOnce(), p.reasonCode() != null ? p.reasonCode() : p.policy(), 0, 0));
+                    p.starting(), p.startsAtOnce(), p.reasonCode() != null ? p.reasonCode() : p.policy(), 0, 0,
+                    p.decision() == null ? "" : p.decision()));
         }
         return rows;
     }
@@ -94,7 +102,7 @@ public final class BurstLog {
                 }
             }
             out.add(new Row(r.scenario(), r.policy(), r.burst(), r.atMs(), r.template(), r.want(), r.held(), r.ready(),
-                    r.starting(), r.startsAtOnce(), r.reason(), requests, ready));
+                    r.starting(), r.startsAtOnce(), r.reason(), requests, ready, r.decision()));
         }
         return out;
     }
