@@ -1,7 +1,6 @@
 package dispool.bench;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -13,7 +12,6 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.CategoryPlot;
 import org.jfree.chart.renderer.category.BarRenderer;
 import org.jfree.chart.renderer.category.StandardBarPainter;
-import org.jfree.chart.title.TextTitle;
 import org.jfree.data.category.DefaultCategoryDataset;
 
 /**
@@ -63,11 +61,6 @@ public final class BurstChart {
         CategoryPlot plot = new CategoryPlot(data, bursts, count, renderer);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
-        JFreeChart chart = new JFreeChart("dispool bench: the pool at each burst's start",
-                new Font("SansSerif", Font.BOLD, 16), plot, true);
-        chart.setBackgroundPaint(Color.WHITE);
-        String by = measuredBy.length() > 150 ? measuredBy.substring(0, 147) + "..." : measuredBy;
-        chart.addSubtitle(new TextTitle(by, new Font("SansSerif", Font.PLAIN, 11)));
-        return chart;
+        return TrafficChart.titled("dispool bench: the pool at each burst's start", plot, measuredBy);
     }
 }
