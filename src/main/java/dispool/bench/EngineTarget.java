@@ -61,6 +61,11 @@ public abstract class EngineTarget implements BenchTarget {
                 p.maxSource() == PoolSettings.MaxSource.LOCAL);
     }
 
+    /** The pool as the engine shows it, with the policy's want, reason code and start-capacity estimate. */
+    public PoolView view(String template) {
+        return engine.pool(template);
+    }
+
     @Override
     public HandOut handOut(String template) {
         return engine.handOut(template).await().indefinitely();

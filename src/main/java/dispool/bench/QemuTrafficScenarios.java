@@ -52,16 +52,16 @@ public final class QemuTrafficScenarios {
     }
 
     /**
-     * Steady Poisson arrivals; Qubes' bursts at 6 requests with 2 in flight, four of them 60 s apart
-     * (the adaptive policy forecasts the third and fourth from the gaps between the earlier ones
-     * and fills ahead of them), {@code adaptive} at the burst's size as its ceiling against
+     * Steady Poisson arrivals; Qubes' bursts at 6 requests with 2 in flight, eight of them 60 s apart
+     * (the adaptive policy forecasts the third on from the gaps between the earlier ones and fills
+     * ahead of them; eight, so the sixth on show the forecast holds past five bursts), {@code adaptive} at the burst's size as its ceiling against
      * {@code qubes}' fixed pool of 2; two templates at 3:1
      * with memory for 3 preloads; a day-like trace of a quiet minute, then two bursts.
      */
     public static List<Case> standard(long seed) {
         return List.of(
                 new Case(Traffic.steady("default-dvm", 2, 4, Duration.ofMinutes(3), seed), ROOMY_MIB, 0),
-                new Case(Traffic.qubesBursts("default-dvm", 2, 4, 6, 2, Duration.ofSeconds(60))
+                new Case(Traffic.qubesBursts("default-dvm", 2, 8, 6, 2, Duration.ofSeconds(60))
                         .withMax(RefillPolicies.ADAPTIVE, 6), ROOMY_MIB, 0),
                 new Case(Traffic.competing("work-dvm", "web-dvm", 3, 6, 3, Duration.ofMinutes(3), seed),
                         memoryForPreloads(3) + IN_USE_MIB, IN_USE_MIB),

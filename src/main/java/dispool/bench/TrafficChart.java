@@ -60,8 +60,12 @@ public final class TrafficChart {
         plot.add(plot(latency, "request \u2192 usable, ms of host time", policies), 3);
         plot.add(plot(memory, "memory held by preloads, MiB on average", policies), 2);
         plot.setFixedLegendItems(legend(policies));
-        JFreeChart chart = new JFreeChart("dispool bench: traffic scenarios per refill policy",
-                new Font("SansSerif", Font.BOLD, 16), plot, true);
+        return titled("dispool bench: traffic scenarios per refill policy", plot, measuredBy);
+    }
+
+    /** A bench chart: its title, a white background and what measured it as the subtitle (cut at 150 characters). */
+    static JFreeChart titled(String title, org.jfree.chart.plot.Plot plot, String measuredBy) {
+        JFreeChart chart = new JFreeChart(title, new Font("SansSerif", Font.BOLD, 16), plot, true);
         chart.setBackgroundPaint(Color.WHITE);
         String by = measuredBy.length() > 150 ? measuredBy.substring(0, 147) + "..." : measuredBy;
         chart.addSubtitle(new TextTitle(by, new Font("SansSerif", Font.PLAIN, 11)));

@@ -40,8 +40,9 @@ public final class TrafficRunner {
         this.warmUp = warmUp;
     }
 
-    /** The result and the history the run recorded (for live advice on it). */
-    public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs) {
+    /** The result, the history the run recorded (for live advice on it) and the pool at each burst's start. */
+    public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs,
+            List<BurstLog.Row> bursts) {
     }
 
     public Run run(Traffic traffic, String policy, Supplier<? extends EngineTarget> targets) {
@@ -53,25 +54,36 @@ public final class TrafficRunner {
             sleepHost(target, warmUp.toMillis());
             long start = target.hostMillis();
             AtomicInteger refused = new AtomicInteger();
-            List<Sample> samples = send(traffic, target, refused);
+            List<BurstLog.Row> bursts = new ArrayList<>();
+            List<Sample> samples = send(traffic, target, refused,
+                    (burst, atMs) -> bursts.addAll(BurstLog.before(traffic, policy, burst, atMs, target)));
             long end = target.hostMillis();
             long from = recorder.toHistoryMillis(start);
             long to = recorder.toHistoryMillis(end);
             return new Run(result(traffic, policy, samples, history, target, from, to, refused.get()), history, from,
-                    to);
+                    to, BurstLog.served(traffic, bursts, samples));
         }
     }
 
-    private static List<Sample> send(Traffic traffic, EngineTarget target, AtomicInteger refused) {
+    /** Told just before a burst's first request is sent: the burst's number (1-based) and its time from the start. */
+    private interface BurstStart {
+        void at(int burst, long atMs);
+    }
+
+    private static List<Sample> send(Traffic traffic, EngineTarget target, AtomicInteger refused, BurstStart onBurst) {
         List<Sample> samples = Collections.synchronizedList(new ArrayList<>());
         ExecutorService callers = Executors.newCachedThreadPool();
         Semaphore inFlight = new Semaphore(traffic.inFlight() > 0 ? traffic.inFlight() : Integer.MAX_VALUE);
         long start = target.hostMillis();
         try {
             List<Traffic.Arrival> arrivals = traffic.arrivals();
+            List<Integer> bursts = BurstLog.starts(arrivals);
             for (int i = 0; i < arrivals.size(); i++) {
                 Traffic.Arrival a = arrivals.get(i);
                 sleepHost(target, start + a.atMs() - target.hostMillis());
+                if (bursts.contains(i)) {
+                    onBurst.at(bursts.indexOf(i) + 1, a.atMs());
+                }
                 acquire(inFlight);
                 int iteration = i;
                 callers.execute(() -> {

@@ -2,6 +2,8 @@ package dispool.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dispool.bench.BurstChart;
+import dispool.bench.BurstLog;
 import dispool.bench.EngineTarget;
 import dispool.bench.QemuTarget;
 import dispool.bench.QemuTrafficScenarios;
@@ -118,6 +120,7 @@ public class BenchTrafficCommand implements Callable<Integer> {
         double loadBefore = loadAverage();
         List<TrafficResult> results = new ArrayList<>();
         List<String> advice = new ArrayList<>();
+        List<BurstLog.Row> bursts = new ArrayList<>();
         Path dir = out != null ? out : Path.of("dispool-traffic-" + STAMP.format(Instant.now()));
         Files.createDirectories(dir);
         TrafficRunner runner = new TrafficRunner(host.equals("qemu") ? QemuTrafficScenarios.WARM_UP : Duration.ofSeconds(60));
@@ -128,6 +131,7 @@ public class BenchTrafficCommand implements Callable<Integer> {
                 TrafficRunner.Run run = runner.run(p.traffic(), policy, () -> p.target().apply(policy));
                 TrafficResult r = run.result();
                 results.add(r);
+                bursts.addAll(run.bursts());
                 if (p.traffic().name().equals("day-like") && policy.equals(RefillPolicies.QUBES) && p.sim().isPresent()) {
                     advice.addAll(TrafficAdvice.adviseAndReplay(run, p.sim().get(), runner, timeScale, seed, missTarget,
                             dir));
@@ -136,7 +140,13 @@ public class BenchTrafficCommand implements Callable<Integer> {
                         r.stats().mean(), r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), r.heldMean());
             }
         }
-        report(host.equals("qemu") ? qemuHost(loadBefore) : simHost(), results, dir, System.out);
+        String measuredBy = host.equals("qemu") ? qemuHost(loadBefore) : simHost();
+        report(measuredBy, results, dir, System.out);
+        if (!bursts.isEmpty()) {
+            BurstLog.writeCsv(bursts, dir);
+            BurstChart.write(measuredBy, bursts, dir);
+            System.out.println("Wrote the pool at each burst's start: " + dir.resolve("bursts.csv") + ", bursts.png");
+        }
         advice.forEach(System.out::println);
         return 0;
     }

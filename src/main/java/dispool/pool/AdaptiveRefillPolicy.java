@@ -307,6 +307,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     @Override
     public Plan plan(Pool pool, long nowNanos) {
         Outlook o = outlook(pool, nowNanos);
+        pool.startsAtOnce = starts.estimate().atOnce();
         RefillTimers timers = pool.refill;
         if (o.refillAtOnce()) {
             timers.takeWoken(nowNanos);

@@ -98,7 +98,11 @@ final class DemandEstimate {
     /**
      * The median number of requests per {@code binNanos} over the window before the last bin (only
      * bins since the first request): the background a burst in the last bin stands out against. A
-     * median, not a mean: earlier bursts do not raise it and random clumps do not lower it.
+     * median, not a mean: random clumps do not lower it. The requests of closed bursts shorter than
+     * a bin are left out: bursts a minute apart fill half the 30 s bins, and one that straddles a
+     * bin's edge fills two, so after five or so the median was theirs and the next burst no longer
+     * stood out (on QEMU, from the sixth burst of a minute on the forecast was lost). A run of steady
+     * demand taken for a burst spans a whole bin (it takes in the bin's requests) and stays in.
      */
     synchronized double medianPerBin(long nowNanos, long windowNanos, long binNanos) {
         long from = Math.max(nowNanos - windowNanos, firstSeenNanos);
@@ -109,12 +113,26 @@ final class DemandEstimate {
         int[] counts = new int[bins];
         for (long t : requests) {
             long back = nowNanos - binNanos - t;
-            if (back >= 0 && back < (long) bins * binNanos) {
+            if (back >= 0 && back < (long) bins * binNanos && !inShortBurst(t, nowNanos, binNanos)) {
                 counts[(int) (back / binNanos)]++;
             }
         }
         java.util.Arrays.sort(counts);
         return bins % 2 == 1 ? counts[bins / 2] : (counts[bins / 2 - 1] + counts[bins / 2]) / 2.0;
+    }
+
+    /**
+     * Whether a request at {@code t} belongs to a closed burst (ended by a calm request, or its last
+     * request a bin or more before now) that spanned less than {@code binNanos}.
+     */
+    private boolean inShortBurst(long t, long nowNanos, long binNanos) {
+        for (Burst b : bursts) {
+            boolean closed = b.ended() || nowNanos - b.lastNanos() >= binNanos;
+            if (closed && t >= b.startNanos() && t <= b.lastNanos() && b.lastNanos() - b.startNanos() < binNanos) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Requests within the last {@code burstNanos}. */

@@ -51,6 +51,10 @@ final class Pool {
     volatile String decision;
     /** The adaptive policy's last decision as a code (null: it has not decided for this pool). */
     volatile AdaptiveRefillPolicy.Reason adaptiveReason;
+    /** The want of the last reconcile (-1: not decided yet): how many free preloads the policy asked for. */
+    volatile int want = -1;
+    /** The start-capacity estimate the adaptive policy last planned with (0: it has not planned for this pool). */
+    volatile int startsAtOnce;
     /**
      * Preloads of a gap the policy said to fill that its start limit held back
      * ({@link RefillPolicy.Plan#maxStarts}): they start as starts finish, without a new timer.

@@ -67,6 +67,7 @@ final class PoolReconciler {
         // refills it if the policy wants it back, so it is not started twice
         int heldAtWant = pool.held();
         int target = drain != null || !s.dvmTemplate() ? 0 : policy.want(pool, clock.nanos());
+        pool.want = target;
         trimExcess(pool, target, drain != null ? drain
                 : !s.dvmTemplate() ? pool.template + " is gone or no longer a DVM template"
                 : target < s.max() ? "the " + pool.policy + " policy wants " + target + " of " + s.max() + ": " + pool.decision

@@ -24,11 +24,22 @@ import java.util.concurrent.TimeUnit;
  * @param warning       a problem with the knobs found on the host, or null
  * @param policy        the refill policy running the pool ({@code qubes} or {@code adaptive})
  * @param decision      the policy's last decision in words ("burst of 6 in 30 s…"), or null
+ * @param want          free preloads the policy wanted at the last reconcile; -1 before the first
+ * @param reasonCode    the adaptive policy's reason code for that want, or null (another policy)
+ * @param startsAtOnce  the start-capacity estimate the adaptive policy last planned with; 0 for none
  */
 public record PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB,
         double delaySeconds, long memoryMiB, List<PreloadView> preloads, int ready, int starting,
         MemoryGate.Admission admission, String lastFailure, int failures, long retryInMs, String warning, String policy,
-        String decision) {
+        String decision, int want, String reasonCode, int startsAtOnce) {
+
+    /** A pool no dispool policy decides for (qubesd fills it in native mode): no want, no reason, no estimate. */
+    public PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB, double delaySeconds,
+            long memoryMiB, List<PreloadView> preloads, int ready, int starting, MemoryGate.Admission admission,
+            String lastFailure, int failures, long retryInMs, String warning, String policy, String decision) {
+        this(template, max, maxSource, thresholdMiB, delaySeconds, memoryMiB, preloads, ready, starting, admission,
+                lastFailure, failures, retryInMs, warning, policy, decision, -1, null, 0);
+    }
 
     static PoolView of(Pool pool, long nowNanos) {
         List<PreloadView> preloads = new ArrayList<>();
@@ -43,7 +54,8 @@ public record PoolView(String template, int max, PoolSettings.MaxSource maxSourc
         return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
                 preloads, ready, starting, pool.admission, pool.lastFailure, pool.backoff.failures(),
                 TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(nowNanos)), s.maxWarning(), pool.policy,
-                pool.decision);
+                pool.decision, pool.want, pool.adaptiveReason == null ? null : pool.adaptiveReason.name(),
+                pool.startsAtOnce);
     }
 
     /** One preload: its qube, state and age in host-time ms. */
