@@ -9,7 +9,6 @@ import dispool.pool.DispoolEngine;
 import dispool.pool.DispoolException;
 import dispool.pool.EngineSettings;
 import dispool.pool.HandOut;
-import dispool.pool.PoolView;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -36,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * <li>none handed out twice (the same creation of a qube given to two callers), none before it was
  *     operational, none outdated (its template changed before the hand-out began);</li>
  * <li>no leaked qube: every disposable created ends handed out, pooled, or removed;</li>
- * <li>max never exceeded (sampled: free preloads, starting or ready, ≤ the highest max of the pool
+ * <li>max never exceeded ({@link MaxWatch}: free preloads, starting or ready, ≤ the highest max of the pool
  *     in the last {@link #MAX_GRACE}, while a lowered max's excess is being discarded);
  *     threshold never exceeded ({@link ThresholdWatch});</li>
  * <li>every pool refilled within {@link #REFILL_BOUND} (host time) after the faults stop and the
@@ -87,12 +86,12 @@ public final class ChaosRun {
     private final List<String> violations = Collections.synchronizedList(new ArrayList<>());
     private final AtomicLong preloaded = new AtomicLong();
     private final AtomicLong cold = new AtomicLong();
-    private final AtomicLong maxSamples = new AtomicLong();
     private final int maxKnob;
     private SimHost sim;
     private ThresholdWatch watch;
     private DispoolEngine engine;
     private volatile boolean memoryTaken;
+    private long maxSamples;
 
     public ChaosRun(ChaosPlan plan) {
         this.plan = plan;
@@ -159,9 +158,7 @@ public final class ChaosRun {
     private void runOperations() throws InterruptedException {
         AtomicInteger next = new AtomicInteger();
         ExecutorService callers = Executors.newFixedThreadPool(plan.callers());
-        Thread sampler = new Thread(this::sampleMax, "chaos-max-sampler");
-        sampler.setDaemon(true);
-        sampler.start();
+        MaxWatch maxWatch = new MaxWatch(engine, MAX_GRACE, violations::add);
         try {
             List<Future<?>> done = new ArrayList<>();
             for (int c = 0; c < plan.callers(); c++) {
@@ -184,8 +181,8 @@ public final class ChaosRun {
             }
         } finally {
             callers.shutdownNow();
-            sampler.interrupt();
-            sampler.join();
+            maxWatch.close();
+            maxSamples = maxWatch.samples();
         }
     }
 
@@ -316,30 +313,6 @@ public final class ChaosRun {
 
     // ---------------------------------------------------------------- invariants
 
-    private void sampleMax() {
-        Map<String, TreeMap<Long, Integer>> history = new HashMap<>();
-        while (!Thread.currentThread().isInterrupted()) {
-            long now = System.nanoTime();
-            for (PoolView v : engine.pools()) {
-                TreeMap<Long, Integer> h = history.computeIfAbsent(v.template(), t -> new TreeMap<>());
-                h.put(now, v.max());
-                h.headMap(now - MAX_GRACE.toNanos()).clear();
-                int allowed = h.values().stream().mapToInt(Integer::intValue).max().orElse(0);
-                int held = v.ready() + v.starting(); // free ones: claimed for a hand-out or a removal no longer count
-                if (held > allowed && h.firstKey() < now - MAX_GRACE.toNanos() / 2) {
-                    violations.add("max exceeded: " + v.template() + " holds " + held + " preloads, max " + v.max()
-                            + " (the highest in the last " + MAX_GRACE.toMillis() + " ms: " + allowed + ")");
-                }
-            }
-            maxSamples.incrementAndGet();
-            try {
-                TimeUnit.MILLISECONDS.sleep(2);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
-    }
-
     private void removeEverythingHeld() throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!held.isEmpty() && System.nanoTime() < deadline) {
@@ -395,7 +368,7 @@ public final class ChaosRun {
         injected.forEach((k, v) -> faults.put(k, v.get()));
         return new ChaosReport(plan, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - wallStart), snapshot(operations),
                 faults, preloaded.get(), cold.get(), snapshot(refused), refill, REFILL_BOUND.toSeconds(), watch.checks(),
-                maxSamples.get(), leaked, List.copyOf(violations));
+                maxSamples, leaked, List.copyOf(violations));
     }
 
     private static Map<String, Long> snapshot(Map<String, AtomicLong> m) {
