@@ -83,6 +83,10 @@ final class HostPreloads implements Preloading {
             }
         } catch (RuntimeException e) {
             lifecycle.removeEventually(pool, name, "it failed to start");
+            DispoolException noMemory = slot == null ? null : slot.refused(name, e);
+            if (noMemory != null) {
+                throw noMemory;
+            }
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
         } finally {

@@ -55,6 +55,19 @@ final class MemoryGate {
         }
     }
 
+    /**
+     * Reserves one start's memory without judging it (a cold start, which the host's own memory
+     * request judges, see {@link ColdStarts}) until {@link #release}; returns the host's figure in
+     * MiB as read now, or null when it gives none.
+     */
+    Long reserve(long perQubeMiB) {
+        OptionalLong avail = available.get();
+        synchronized (this) {
+            reservedBytes += perQubeMiB * MIB;
+        }
+        return avail.isPresent() ? avail.getAsLong() / MIB : null;
+    }
+
     /** The pure formula; {@code keepBytes} is the threshold plus what is already reserved. */
     static int allowed(int want, long availableBytes, long keepBytes, long perQubeBytes) {
         if (want <= 0) {
