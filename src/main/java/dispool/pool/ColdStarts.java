@@ -18,8 +18,10 @@ import java.util.concurrent.TimeUnit;
  * served one after another from what is really free, not from the published, lagging figure
  * (qubes/vm/qubesvm.py, qubes/tools/qmemmand.py, release4.3). A start the host refuses for memory
  * becomes {@link DispoolException.Kind#INSUFFICIENT_MEMORY} naming the template, its memory and
- * the figure seen at admission ({@link Slot#refused}). The slot still reserves the memory in
- * {@link MemoryGate} until the start returned, so preloads admitted meanwhile do not count on it.
+ * the figure seen at admission ({@link Slot#refused}). Nor does a cold start reserve memory in
+ * {@link MemoryGate}: qubesd's preload refill does not count cold starts under way either, and
+ * the host's figure counts one from its start on, so a reservation would count it twice and hold
+ * back the refills qubesd makes.
  */
 final class ColdStarts {
 
@@ -43,18 +45,12 @@ final class ColdStarts {
         this.clock = clock;
     }
 
-    /**
-     * One admitted cold start; closing it frees the slot and the memory reserved for it. The
-     * memory is reserved only until the host took it ({@link #memoryTaken}), as qubesd holds its
-     * qmemman request only until the domain is created (qubes/vm/qubesvm.py {@code start},
-     * release4.3): from then on the host's figure counts it, and a reservation would count it twice.
-     */
+    /** One admitted cold start; closing it frees the slot. */
     final class Slot implements AutoCloseable {
         private final long startedNanos;
         private final String template;
         private final long memoryMiB;
         private final Long availableMiB;
-        private boolean reserved = true;
         private boolean closed;
 
         private Slot(long startedNanos, String template, long memoryMiB, Long availableMiB) {
@@ -82,25 +78,16 @@ final class ColdStarts {
                     + "then try again", memory);
         }
 
-        /** The start returned: the disposable holds its memory, which the host's figure shows. */
-        void memoryTaken() {
-            if (reserved) {
-                reserved = false;
-                memory.release(memoryMiB);
-            }
-        }
-
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                memoryTaken();
                 finished(startedNanos);
             }
         }
     }
 
-    /** Takes a slot and reserves the memory of one {@code template} disposable, or refuses when no slot is free. */
+    /** Takes a slot for one {@code template} disposable, or refuses when none is free. */
     Slot admit(String template, long memoryMiB) {
         long now = clock.nanos();
         synchronized (this) {
@@ -112,7 +99,7 @@ final class ColdStarts {
             count++;
             running.merge(now, 1, Integer::sum);
         }
-        return new Slot(now, template, memoryMiB, memory.reserve(memoryMiB));
+        return new Slot(now, template, memoryMiB, memory.figureMiB());
     }
 
     /** Cold starts running now: boots that share the host's CPUs with the preloads' ({@link StartCapacity}). */

@@ -73,9 +73,6 @@ final class HostPreloads implements Preloading {
                 ownership.mark(name); // a cold one: marked with its creation, before the start
             }
             host.start(name);
-            if (slot != null) {
-                slot.memoryTaken();
-            }
             timer.lap("start");
             if (!preloaded) {
                 lifecycle.waitOperational(name, pool.settings);

@@ -156,7 +156,6 @@ final class PreloadHandOut {
         timer.lap("create");
         try {
             ctx.host.start(name);
-            slot.memoryTaken();
             timer.lap("start");
             startup.waitOperational(name, settings);
             timer.lap("operational");
