@@ -81,7 +81,10 @@ final class Workloads {
                 // a count, not a time window: which starts fail must not depend on when a refill lands (issue 22)
                 named("start failures (the next 2 starts fail)", 2, null)
                         .at(2, "the next 2 starts fail", s -> s.host().faults().failNext(SimOp.START, 2)).requests(3, 2, 2)
-                        .requests(16, 4, 6).exact().build(),
+                        .requests(16, 4, 6)
+                        .racy("after the failures the request at 16 s goes cold on qubesd, and the refill it triggers races "
+                                + "the requests at 20 s and 24 s (under load the reference alone serves 5 or 6 of 8)")
+                        .build(),
                 named("outside unpause (qvm-unpause a preload)", 2, null)
                         .at(4, "qvm-unpause a preload", s -> s.host().unpause(s.heldNames(s.dvm()).get(0)))
                         .requests(12, 4, 5)
