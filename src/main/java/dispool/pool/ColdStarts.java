@@ -50,28 +50,28 @@ final class ColdStarts {
         private final long startedNanos;
         private final String template;
         private final long memoryMiB;
-        private final Long availableMiB;
         private boolean closed;
 
-        private Slot(long startedNanos, String template, long memoryMiB, Long availableMiB) {
+        private Slot(long startedNanos, String template, long memoryMiB) {
             this.startedNanos = startedNanos;
             this.template = template;
             this.memoryMiB = memoryMiB;
-            this.availableMiB = availableMiB;
         }
 
         /**
          * What the caller gets when the host's start of {@code qube} failed: a lack of memory
          * (qmemman could not free enough) is {@code INSUFFICIENT_MEMORY} with the figures; null
-         * for any other failure, which the caller reports as it is.
+         * for any other failure, which the caller reports as it is. The figure is read only here,
+         * so a cold start that succeeds makes no extra host call for it.
          */
         DispoolException refused(String qube, RuntimeException e) {
             QubesException memory = HostErrors.memoryCause(e);
             if (memory == null) {
                 return null;
             }
+            Long availableMiB = memory.figureMiB();
             String seen = availableMiB == null ? "the host gives no available-memory figure"
-                    : "qmemman's figure was " + availableMiB + " MiB when it was admitted";
+                    : "qmemman's figure is now " + availableMiB + " MiB";
             return DispoolException.hostRefused(DispoolException.Kind.INSUFFICIENT_MEMORY, template + ": no preload ready and the host "
                     + "could not free " + memoryMiB + " MiB (memory of " + template + ") for the cold disposable " + qube + " ("
                     + seen + "): " + memory.getMessage() + "; shut down a qube or lower a template's preload-dispvm-max, "
@@ -99,7 +99,7 @@ final class ColdStarts {
             count++;
             running.merge(now, 1, Integer::sum);
         }
-        return new Slot(now, template, memoryMiB, memory.figureMiB());
+        return new Slot(now, template, memoryMiB);
     }
 
     /** Cold starts running now: boots that share the host's CPUs with the preloads' ({@link StartCapacity}). */

@@ -53,7 +53,7 @@ class ColdAdmissionTest extends EngineFixture {
         assertEquals(DispoolException.Kind.INSUFFICIENT_MEMORY, e.kind());
         assertTrue(e.getMessage().startsWith(WEB + ": no preload ready and the host could not free 400 MiB (memory of "
                 + WEB + ")"), e.getMessage());
-        assertTrue(e.getMessage().contains("qmemman's figure was 250 MiB"), e.getMessage());
+        assertTrue(e.getMessage().contains("qmemman's figure is now 250 MiB"), e.getMessage());
         assertTrue(e.getMessage().contains("shut down a qube"), e.getMessage());
         assertEquals(1, sim.calls(SimOp.START), "the host was asked, as qubesd asks qmemman");
         await().until(() -> dispvmsOf(WEB).isEmpty());
