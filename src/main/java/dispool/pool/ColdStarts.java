@@ -65,8 +65,8 @@ final class ColdStarts {
          * so a cold start that succeeds makes no extra host call for it.
          */
         DispoolException refused(String qube, RuntimeException e) {
-            QubesException memory = HostErrors.memoryCause(e);
-            if (memory == null) {
+            QubesException lack = HostErrors.memoryCause(e);
+            if (lack == null) {
                 return null;
             }
             Long availableMiB = memory.figureMiB();
@@ -74,8 +74,8 @@ final class ColdStarts {
                     : "qmemman's figure is now " + availableMiB + " MiB";
             return DispoolException.hostRefused(DispoolException.Kind.INSUFFICIENT_MEMORY, template + ": no preload ready and the host "
                     + "could not free " + memoryMiB + " MiB (memory of " + template + ") for the cold disposable " + qube + " ("
-                    + seen + "): " + memory.getMessage() + "; shut down a qube or lower a template's preload-dispvm-max, "
-                    + "then try again", memory);
+                    + seen + "): " + lack.getMessage() + "; shut down a qube or lower a template's preload-dispvm-max, "
+                    + "then try again", lack);
         }
 
         @Override
