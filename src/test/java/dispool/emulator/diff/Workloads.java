@@ -66,7 +66,10 @@ final class Workloads {
                         .at(0, "default_dispvm DVM", s -> s.setGlobalProperty("default_dispvm", s.dvm()))
                         .requests(15, 4, 4)
                         .at(40, "default_dispvm reset", s -> s.setGlobalProperty("default_dispvm", ""))
-                        .requests(50, 4, 3).exact().build(),
+                        .requests(50, 4, 3)
+                        .racy("the fourth request (27 s) takes the refill the first (15 s) started, about 12 s before: "
+                                + "at load 28 one managed run of 75 went cold there")
+                        .build(),
                 named("global max (dom0 max 4 over local 2)", 2, null).asDefaultDispvm().dom0Feature("preload-dispvm-max", "4")
                         .bootFill(4).requests(0, 4, 4).qubeFeature(18, "dom0", "preload-dispvm-max", "1")
                         .requests(24, 4, 5).qubeFeature(46, "dom0", "preload-dispvm-max", null).requests(56, 4, 4)
