@@ -1,18 +1,27 @@
 package dispool.pool;
 
 import dispool.host.Clock;
+import dispool.host.QubesException;
 import java.time.Duration;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Admission of cold starts (a hand-out that finds no preload): at most {@code max} run at once
- * ({@code dispool.engine.max-cold-starts}), each needs its template's memory free
- * ({@link MemoryGate}, without preload-dispvm-threshold, which Qubes keeps free only from preloads).
- * Beyond the limit a request is refused {@link DispoolException.Kind#BUSY} with the time the
- * oldest running start is expected to need yet; with too little memory,
- * {@link DispoolException.Kind#INSUFFICIENT_MEMORY}. Nothing is created on a refusal, so a request
- * loop cannot start disposables until the host is out of memory.
+ * ({@code dispool.engine.max-cold-starts}). Beyond the limit a request is refused
+ * {@link DispoolException.Kind#BUSY} with the time the oldest running start is expected to need
+ * yet, and nothing is created, so a request loop runs at most {@code max} starts at a time.
+ * <p>
+ * Memory is not judged here but by the host's start, as for qubesd's own cold disposables:
+ * {@code QubesVM.start} asks qmemman ({@code request_mem}), which balloons running qubes down to
+ * their preferred size and holds its global lock until the domain is created, so starts are
+ * served one after another from what is really free, not from the published, lagging figure
+ * (qubes/vm/qubesvm.py, qubes/tools/qmemmand.py, release4.3). A start the host refuses for memory
+ * becomes {@link DispoolException.Kind#INSUFFICIENT_MEMORY} naming the template, its memory and
+ * the figure seen at admission ({@link Slot#refused}). Nor does a cold start reserve memory in
+ * {@link MemoryGate}: qubesd's preload refill does not count cold starts under way either, and
+ * the host's figure counts one from its start on, so a reservation would count it twice and hold
+ * back the refills qubesd makes.
  */
 final class ColdStarts {
 
@@ -36,42 +45,49 @@ final class ColdStarts {
         this.clock = clock;
     }
 
-    /**
-     * One admitted cold start; closing it frees the slot and the memory reserved for it. The
-     * memory is reserved only until the host took it ({@link #memoryTaken}), as qubesd holds its
-     * qmemman request only until the domain is created (qubes/vm/qubesvm.py {@code start},
-     * release4.3): from then on the host's figure counts it, and a reservation would count it twice.
-     */
+    /** One admitted cold start; closing it frees the slot. */
     final class Slot implements AutoCloseable {
         private final long startedNanos;
+        private final String template;
         private final long memoryMiB;
-        private boolean reserved = true;
         private boolean closed;
 
-        private Slot(long startedNanos, long memoryMiB) {
+        private Slot(long startedNanos, String template, long memoryMiB) {
             this.startedNanos = startedNanos;
+            this.template = template;
             this.memoryMiB = memoryMiB;
         }
 
-        /** The start returned: the disposable holds its memory, which the host's figure shows. */
-        void memoryTaken() {
-            if (reserved) {
-                reserved = false;
-                memory.release(memoryMiB);
+        /**
+         * What the caller gets when the host's start of {@code qube} failed: a lack of memory
+         * (qmemman could not free enough) is {@code INSUFFICIENT_MEMORY} with the figures; null
+         * for any other failure, which the caller reports as it is. The figure is read only here,
+         * so a cold start that succeeds makes no extra host call for it.
+         */
+        DispoolException refused(String qube, RuntimeException e) {
+            QubesException lack = HostErrors.memoryCause(e);
+            if (lack == null) {
+                return null;
             }
+            Long availableMiB = memory.figureMiB();
+            String seen = availableMiB == null ? "the host gives no available-memory figure"
+                    : "qmemman's figure is now " + availableMiB + " MiB";
+            return DispoolException.hostRefused(DispoolException.Kind.INSUFFICIENT_MEMORY, template + ": no preload ready and the host "
+                    + "could not free " + memoryMiB + " MiB (memory of " + template + ") for the cold disposable " + qube + " ("
+                    + seen + "): " + lack.getMessage() + "; shut down a qube or lower a template's preload-dispvm-max, "
+                    + "then try again", lack);
         }
 
         @Override
         public void close() {
             if (!closed) {
                 closed = true;
-                memoryTaken();
                 finished(startedNanos);
             }
         }
     }
 
-    /** Takes a slot and the memory of one {@code template} disposable, or refuses saying why. */
+    /** Takes a slot for one {@code template} disposable, or refuses when none is free. */
     Slot admit(String template, long memoryMiB) {
         long now = clock.nanos();
         synchronized (this) {
@@ -83,15 +99,7 @@ final class ColdStarts {
             count++;
             running.merge(now, 1, Integer::sum);
         }
-        MemoryGate.Admission a = memory.admit(template, 1, 0, memoryMiB);
-        if (a.allowed() == 0) {
-            finished(now);
-            throw new DispoolException(DispoolException.Kind.INSUFFICIENT_MEMORY, template + ": no preload ready and not "
-                    + "enough memory for a cold disposable: available " + a.availableMiB() + " MiB, " + a.reservedMiB()
-                    + " MiB reserved for starts under way, " + memoryMiB + " MiB needed (memory of " + template
-                    + "); shut down a qube or try again later", "template", template, "memory available");
-        }
-        return new Slot(now, memoryMiB);
+        return new Slot(now, template, memoryMiB);
     }
 
     /** Cold starts running now: boots that share the host's CPUs with the preloads' ({@link StartCapacity}). */

@@ -41,9 +41,13 @@ public final class HostErrors {
     /**
      * What a caller of the engine gets for {@code e}: a lack of memory anywhere in its causes is
      * {@code INSUFFICIENT_MEMORY} (the one refusal the caller can act on); any other host refusal
-     * is mapped by its Qubes type; the engine's own exceptions pass unchanged.
+     * is mapped by its Qubes type; the engine's own exceptions pass unchanged, as does its own
+     * {@code INSUFFICIENT_MEMORY}, which already names the template and the figures.
      */
     public static RuntimeException atBoundary(RuntimeException e) {
+        if (e instanceof DispoolException d && d.kind() == DispoolException.Kind.INSUFFICIENT_MEMORY) {
+            return d;
+        }
         QubesException memory = e instanceof DispoolException || e instanceof QubesException ? memoryCause(e) : null;
         if (memory != null) {
             return DispoolException.hostRefused(DispoolException.Kind.INSUFFICIENT_MEMORY, "not enough memory on the host: "
@@ -63,7 +67,7 @@ public final class HostErrors {
         return DispoolException.hostRefused(kind, "the host refused: " + e.type() + ": " + e.getMessage(), e);
     }
 
-    private static QubesException memoryCause(Throwable e) {
+    static QubesException memoryCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof QubesException q && q.is(QubesException.MEMORY_ERROR)) {
                 return q;

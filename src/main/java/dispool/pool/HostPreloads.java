@@ -73,9 +73,6 @@ final class HostPreloads implements Preloading {
                 ownership.mark(name); // a cold one: marked with its creation, before the start
             }
             host.start(name);
-            if (slot != null) {
-                slot.memoryTaken();
-            }
             timer.lap("start");
             if (!preloaded) {
                 lifecycle.waitOperational(name, pool.settings);
@@ -83,6 +80,10 @@ final class HostPreloads implements Preloading {
             }
         } catch (RuntimeException e) {
             lifecycle.removeEventually(pool, name, "it failed to start");
+            DispoolException noMemory = slot == null ? null : slot.refused(name, e);
+            if (noMemory != null) {
+                throw noMemory;
+            }
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": the host's disposable " + name
                     + " failed to start: " + PreloadLifecycle.describe(e), e);
         } finally {

@@ -9,9 +9,9 @@ import java.util.function.Supplier;
  * <pre>
  *   allowed = min(want, floor(max(0, available − threshold − reserved) / memory of the template))
  * </pre>
- * where {@code reserved} is the memory of starts this gate admitted whose start has not returned yet
- * (after that the host's figure counts them), so two pools (or two quick reconciles) never spend the
- * same free memory twice. With
+ * where {@code reserved} is the memory of preloads this gate admitted that the host was not yet asked
+ * to start (from then on the host's memory request judges them and its figure counts them), so two
+ * pools (or two quick reconciles) never spend the same free memory twice. With
  * no available-memory figure there is no gate (a warning, once).
  */
 final class MemoryGate {
@@ -34,7 +34,7 @@ final class MemoryGate {
 
     /**
      * Admits up to {@code want} preloads of {@code perQubeMiB} each, and reserves their memory
-     * until each start returned or gave up ({@link #release}). The host's figure is read before the lock
+     * until each is handed to the host's start or gave up ({@link #release}). The host's figure is read before the lock
      * (it may be Admin API calls); only the arithmetic on the reservations is under it.
      */
     Admission admit(String template, int want, long thresholdMiB, long perQubeMiB) {
@@ -55,6 +55,12 @@ final class MemoryGate {
         }
     }
 
+    /** The host's figure in MiB as read now (for a message), or null when it gives none. */
+    Long figureMiB() {
+        OptionalLong avail = available.get();
+        return avail.isPresent() ? avail.getAsLong() / MIB : null;
+    }
+
     /** The pure formula; {@code keepBytes} is the threshold plus what is already reserved. */
     static int allowed(int want, long availableBytes, long keepBytes, long perQubeBytes) {
         if (want <= 0) {
@@ -65,8 +71,8 @@ final class MemoryGate {
     }
 
     /**
-     * A start admitted here returned (or gave up): the qube holds its memory, and qmemman's
-     * figure, written after its next balancing pass, tells it from now on.
+     * A start admitted here went to the host (or gave up): the host's memory request judges it,
+     * and qmemman's figure, written after its next balancing pass, counts it.
      */
     synchronized void release(long perQubeMiB) {
         reservedBytes = Math.max(0, reservedBytes - perQubeMiB * MIB);

@@ -132,7 +132,7 @@ final class PreloadHandOut {
     }
 
     /**
-     * A cold disposable: admitted (a start slot and its memory, see {@link ColdStarts}), created
+     * A cold disposable: admitted (a start slot, see {@link ColdStarts}), created
      * already marked as handed out, started and waited on, marked in progress until operational.
      */
     private HandOut handOutCold(Pool pool, StageTimer timer) {
@@ -156,13 +156,16 @@ final class PreloadHandOut {
         timer.lap("create");
         try {
             ctx.host.start(name);
-            slot.memoryTaken();
             timer.lap("start");
             startup.waitOperational(name, settings);
             timer.lap("operational");
             ctx.host.removeFeature(name, ctx.marks.inProgress());
         } catch (RuntimeException e) {
             removal.removeEventually(pool, name, "its cold start failed");
+            DispoolException noMemory = slot.refused(name, e);
+            if (noMemory != null) {
+                throw noMemory;
+            }
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": no preload ready and the cold "
                     + "disposable " + name + " failed: " + PreloadLifecycle.describe(e), e);
         }

@@ -14,7 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
-/** Cold starts go through a concurrency limit (BUSY) and memory admission (INSUFFICIENT_MEMORY). */
+/** Cold starts go through a concurrency limit (BUSY); memory is the host's to judge (INSUFFICIENT_MEMORY). */
 class ColdAdmissionTest extends EngineFixture {
 
     private void startLimited(SimHost host, int maxColdStarts) {
@@ -42,13 +42,41 @@ class ColdAdmissionTest extends EngineFixture {
                 .name().startsWith("disp"), "the slot is free again");
     }
 
+    /**
+     * The host's own memory request judges a cold start, as qubesd's does (qmemman): refused, the
+     * caller learns the template, its memory and the figure, and the disposable is removed.
+     */
     @Test
-    void withoutMemoryForOneMoreAColdStartIsRefusedAndNothingIsCreated() {
-        startLimited(host().totalMemoryMiB(4300).build(), 4); // 250 MiB free, a disposable needs 400
+    void withoutMemoryForOneMoreTheHostRefusesTheColdStartAndItsDisposableIsRemoved() {
+        startLimited(host().totalMemoryMiB(4300).build(), 1); // 250 MiB free, a disposable needs 400
         DispoolException e = assertThrows(DispoolException.class, () -> engine.handOut(WEB).await().indefinitely());
         assertEquals(DispoolException.Kind.INSUFFICIENT_MEMORY, e.kind());
-        assertTrue(e.getMessage().contains("400 MiB needed"), e.getMessage());
-        assertEquals(0, sim.calls(SimOp.CREATE));
+        assertTrue(e.getMessage().startsWith(WEB + ": no preload ready and the host could not free 400 MiB (memory of "
+                + WEB + ")"), e.getMessage());
+        assertTrue(e.getMessage().contains("qmemman's figure is now 250 MiB"), e.getMessage());
+        assertTrue(e.getMessage().contains("shut down a qube"), e.getMessage());
+        assertEquals(1, sim.calls(SimOp.START), "the host was asked, as qubesd asks qmemman");
+        await().until(() -> dispvmsOf(WEB).isEmpty());
+        DispoolException again = assertThrows(DispoolException.class, () -> engine.handOut(WEB).await().indefinitely());
+        assertEquals(DispoolException.Kind.INSUFFICIENT_MEMORY, again.kind(), "the one slot was freed, not kept busy");
+    }
+
+    /**
+     * A cold start under way already counts in the host's figure (from its start on), so dispool
+     * must not also subtract its reservation: a second start that qmemman can serve is served
+     * (the full differential grid refused these: "reserved for starts under way").
+     */
+    @Test
+    void aColdStartUnderWayDoesNotCountTwiceAgainstTheNext() {
+        startLimited(host().totalMemoryMiB(4900).build(), 4); // 850 MiB free: two 400 MiB disposables fit
+        long free = sim.availableMemory().getAsLong() >> 20;
+        sim.faults().slow(SimOp.START, 40); // each start holds its memory for about 1 s of wall time
+        CompletableFuture<HandOut> first = engine.handOut(WEB).subscribeAsCompletionStage();
+        await().until(() -> sim.availableMemory().getAsLong() >> 20 == free - 400);
+        HandOut second = engine.handOut(WEB).await().indefinitely();
+        assertTrue(second.name().startsWith("disp") && !second.preloaded(), second.toString());
+        assertTrue(first.join().name().startsWith("disp"));
+        assertEquals(free - 800, sim.availableMemory().getAsLong() >> 20);
     }
 
     /**

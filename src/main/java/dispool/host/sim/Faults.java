@@ -24,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class Faults {
 
     private final Map<SimOp, Double> failProbability = new EnumMap<>(SimOp.class);
+    private final Map<SimOp, Integer> failuresLeft = new EnumMap<>(SimOp.class);
     private final Map<SimOp, Double> slowFactor = new EnumMap<>(SimOp.class);
     private final Map<SimOp, CountDownLatch> hangs = new EnumMap<>(SimOp.class);
     private final Map<SimOp, Double> timeoutProbability = new EnumMap<>(SimOp.class);
@@ -36,6 +37,19 @@ public final class Faults {
                     + " refused: must be from 0 to 1");
         }
         failProbability.put(op, probability);
+        return this;
+    }
+
+    /**
+     * The next {@code count} calls of {@code op} fail, whenever they come: a fault that does not
+     * depend on when a call lands relative to a time window, so runs on a loaded machine fail the
+     * same calls (the differential's start failures).
+     */
+    public synchronized Faults failNext(SimOp op, int count) {
+        if (count < 0) {
+            throw new IllegalArgumentException("fault " + op.specName() + ": " + count + " failures refused: must be 0 or more");
+        }
+        failuresLeft.put(op, count);
         return this;
     }
 
@@ -86,6 +100,7 @@ public final class Faults {
     /** Removes every fault and releases every hung call. */
     public synchronized void clear() {
         failProbability.clear();
+        failuresLeft.clear();
         timeoutProbability.clear();
         down = false;
         slowFactor.clear();
@@ -127,6 +142,11 @@ public final class Faults {
     }
 
     synchronized boolean shouldFail(SimOp op, Random random) {
+        int left = failuresLeft.getOrDefault(op, 0);
+        if (left > 0) {
+            failuresLeft.put(op, left - 1);
+            return count(true, op.specName() + ":fail");
+        }
         double p = failProbability.getOrDefault(op, 0.0);
         if (p == 0) {
             return false;

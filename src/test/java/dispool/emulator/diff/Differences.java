@@ -40,7 +40,16 @@ final class Differences {
                     "qubesd R4.2 does not own dispool's preloads, so its restart interrupts none"),
             new Named(Mode.NATIVE, "restart of qubesd", EnumSet.of(Aspect.DISCARDS),
                     "the same qubesd model on both; whether a preload is starting at the instant of the restart (and is "
-                            + "removed as interrupted) is timing, and dispool's hand-outs move the refills by a few host seconds"));
+                            + "removed as interrupted) is timing, and dispool's hand-outs move the refills by a few host seconds"),
+            new Named(Mode.MANAGED, "TemplateVM update", EnumSet.of(Aspect.DISCARDS),
+                    "whether a preload is held at the instant of the update (9 s), and so discarded as outdated, is timing: "
+                            + "the request at 8 s may have taken the last one before its refill started (one run in 15 each way)"),
+            new Named(Mode.MANAGED, "suspend and resume", EnumSet.of(Aspect.DISCARDS),
+                    "whether a preload is held at the instant of the suspend (10 s), and so removed before sleep, is timing"),
+            new Named(Mode.MANAGED, "start failures (the next 2 starts fail)", EnumSet.of(Aspect.SERVED),
+                    "dispool retries a failed refill after its backoff (2 s, then 4 s, with jitter), where qubesd R4.3 refills "
+                            + "only at the next request (on_domain_preload_dispvm_used): how many requests after the failures "
+                            + "find a preload depends on where the backoff's retry lands, not on a rule both share"));
 
     /**
      * Workloads whose counterpart on the reference is another workload in managed mode: dispool's

@@ -66,7 +66,7 @@ final class DifferentialTable {
             named.add("managed compared with the reference's " + a.workload());
         }
         if (named.isEmpty()) {
-            named.add(w.exact() ? "none; exact" : "none; within " + (w.exact() ? 0 : "max(2, 20 %)"));
+            named.add(w.exact() ? "none; exact" : "none; within max(2, 20 %): timing, see below");
         }
         return String.join("; ", named).replace("|", "/");
     }

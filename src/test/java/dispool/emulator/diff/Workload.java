@@ -18,9 +18,10 @@ import java.util.function.Consumer;
  * @param bootFill how many preloads the subject holds once booted (what the run waits for)
  * @param exact    nothing in the script races a refill, so every side must serve exactly the same
  *                 requests from the pool (else within {@link Differences#tolerance})
+ * @param racy     why a workload is not exact: which of its requests race what (null when exact)
  */
 record Workload(String name, Integer bootMax, String bootDelay, boolean subjectIsDefault, Map<String, String> dom0Features,
-        int bootFill, boolean exact, List<Step> steps) {
+        int bootFill, boolean exact, String racy, List<Step> steps) {
 
     /** How long after a request the user closes the disposable, in host seconds. */
     static final double CLOSE_AFTER = 10;
@@ -33,11 +34,12 @@ record Workload(String name, Integer bootMax, String bootDelay, boolean subjectI
     }
 
     /**
-     * The simulated host of every workload: the three DVM templates and a spare TemplateVM, qmemman's
+     * The simulated host of every workload, sized for the subject ({@link DvmProfile#hostMemoryMiB}):
+     * the three DVM templates and a spare TemplateVM, qmemman's
      * R4.3 rules (the figure lags and counts preferred sizes), seed fixed, {@code scale} times faster than real time.
      */
     SimHost host(double scale, long seed, DvmProfile subject) {
-        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(scale)).seed(seed).totalMemoryMiB(16_000).dom0MemoryMiB(4_000)
+        SimHostBuilder b = SimHost.builder().clock(Clock.scaled(scale)).seed(seed).totalMemoryMiB(subject.hostMemoryMiB()).dom0MemoryMiB(4_000)
                 .memoryRules(QmemmanRules.QUBES_R43).templateVm(DvmProfile.SPARE_TEMPLATE_VM);
         DvmProfile.all().forEach(p -> b.dvmTemplate(p.name(), p.memoryMiB(), p.templateVm(), p.bootFactor()));
         if (bootMax != null) {
@@ -67,6 +69,7 @@ record Workload(String name, Integer bootMax, String bootDelay, boolean subjectI
         private final Map<String, String> dom0Features = new LinkedHashMap<>();
         private Integer bootFill;
         private boolean exact;
+        private String racy;
         private final List<Step> steps = new ArrayList<>();
 
         Builder(String name, Integer bootMax, String bootDelay) {
@@ -91,9 +94,24 @@ record Workload(String name, Integer bootMax, String bootDelay, boolean subjectI
             return this;
         }
 
-        /** Requests are far apart from every refill and knob change: the sides must agree exactly. */
+        /**
+         * Requests are far apart from every refill and knob change, and faults are counted, not
+         * timed: the sides must agree exactly (on every seed of the full grid, and the reference
+         * with itself).
+         */
         Builder exact() {
             exact = true;
+            return this;
+        }
+
+        /**
+         * Not exact, and why: a request lands within a host second or so of a refill, a knob change
+         * or a restart, so which side finds a preload ready moves with the threads' timing (host
+         * time runs {@link DifferentialTest#SCALE} times faster than real time: 10 ms of scheduling
+         * on a loaded machine is a quarter of a host second).
+         */
+        Builder racy(String why) {
+            racy = why;
             return this;
         }
 
@@ -139,8 +157,12 @@ record Workload(String name, Integer bootMax, String bootDelay, boolean subjectI
         }
 
         Workload build() {
+            if (exact == (racy != null)) {
+                throw new IllegalStateException(name + ": a workload is either exact or racy, with the reason");
+            }
             int fill = bootFill != null ? bootFill : bootMax == null ? 0 : bootMax;
-            return new Workload(name, bootMax, bootDelay, subjectIsDefault, Map.copyOf(dom0Features), fill, exact, List.copyOf(steps));
+            return new Workload(name, bootMax, bootDelay, subjectIsDefault, Map.copyOf(dom0Features), fill, exact, racy,
+                    List.copyOf(steps));
         }
     }
 }

@@ -22,52 +22,84 @@ final class Workloads {
     static List<Workload> all() {
         return List.of(
                 named("sparse stream (max 1, every 30 s)", 1, null).requests(0, 30, 4).exact().build(),
-                named("steady stream (max 2, delay 3, every 2 s)", 2, "3").requests(0, 2, 40).build(),
-                named("bursts of 4 (max 4)", 4, null).burst(0, 4).burst(30, 4).build(),
-                named("burst of 12 (max 4)", 4, null).burst(0, 12).requests(40, 5, 4).build(),
+                named("steady stream (max 2, delay 3, every 2 s)", 2, "3").requests(0, 2, 40)
+                        .racy("a request every 2 s against refills of 7-11 host s: whether it finds one ready or one still "
+                                + "starting depends on when each refill lands (the reference alone serves 37-40 of 40 on one seed)")
+                        .build(),
+                named("bursts of 4 (max 4)", 4, null).burst(0, 4).burst(30, 4).exact().build(),
+                named("burst of 12 (max 4)", 4, null).burst(0, 12).requests(40, 5, 4)
+                        .racy("twelve requests at one instant: which four get the preloads and which refill starts first "
+                                + "among eight cold starts sharing the boot slots is thread order")
+                        .build(),
                 named("knob churn", 2, null).requests(0, 3, 12).feature(4, "preload-dispvm-max", "5")
                         .feature(10, "preload-dispvm-max", "1").feature(16, "preload-dispvm-max", null)
-                        .feature(22, "preload-dispvm-max", "3").feature(28, "preload-dispvm-delay", "0").build(),
-                named("negative delay (max 3, delay -2)", 3, "-2").requests(0, 2, 15).build(),
-                named("zero delay (max 2, delay 0)", 2, "0").requests(0, 2, 20).build(),
+                        .feature(22, "preload-dispvm-max", "3").feature(28, "preload-dispvm-delay", "0")
+                        .racy("a request every 3 s, each knob change 1 s from one: a raised max's refills race the next request")
+                        .build(),
+                named("negative delay (max 3, delay -2)", 3, "-2").requests(0, 2, 15)
+                        .racy("refills start only once the pool is empty, and the request 2 s later races the first of them")
+                        .build(),
+                named("zero delay (max 2, delay 0)", 2, "0").requests(0, 2, 20)
+                        .racy("a request every 2 s against refills of 7-11 host s, as the steady stream").build(),
                 named("template property change", 2, null).requests(0, 4, 4)
                         .outdating(9, "qvm-prefs DVM vcpus 4", s -> s.setProperty(s.dvm(), "vcpus", "4"))
-                        .requests(10, 4, 10).build(),
+                        .requests(10, 4, 10)
+                        .racy("the change at 9 s outdates both preloads; the request 1 s later and the next races their refills")
+                        .build(),
                 named("TemplateVM update", 2, null).requests(0, 4, 3)
                         .outdating(9, "update the TemplateVM", s -> s.host().updateTemplate(s.host().property(s.dvm(), "template")))
-                        .requests(10, 4, 8).build(),
+                        .requests(10, 4, 8)
+                        .racy("the update at 9 s outdates both preloads; the request 1 s later races their refills").build(),
                 named("template change", 2, null).requests(0, 4, 3)
                         .outdating(22, "qvm-prefs DVM template " + DvmProfile.SPARE_TEMPLATE_VM, whenClosed(
                                 s -> s.setProperty(s.dvm(), "template", DvmProfile.SPARE_TEMPLATE_VM)))
-                        .requests(28, 4, 6).build(),
+                        .requests(28, 4, 6)
+                        .racy("the refills the set handler starts at 22 s race the request at 28 s on the slower templates "
+                                + "(whonix-dvm boots 1.6 times slower)")
+                        .build(),
                 named("template_for_dispvms off and on", 2, null).requests(0, 4, 3)
                         .at(22, "template_for_dispvms False", whenClosed(s -> s.setProperty(s.dvm(), "template_for_dispvms", "False")))
                         .at(28, "template_for_dispvms True", s -> s.setProperty(s.dvm(), "template_for_dispvms", "True"))
-                        .requests(36, 4, 6).build(),
+                        .requests(36, 4, 6)
+                        .racy("the refills on True at 28 s race the request at 36 s on the slower templates").build(),
                 named("default_dispvm set and reset (dom0 max 3)", null, null).dom0Feature("preload-dispvm-max", "3")
                         .at(0, "default_dispvm DVM", s -> s.setGlobalProperty("default_dispvm", s.dvm()))
                         .requests(15, 4, 4)
                         .at(40, "default_dispvm reset", s -> s.setGlobalProperty("default_dispvm", ""))
-                        .requests(50, 4, 3).build(),
+                        .requests(50, 4, 3)
+                        .racy("the fourth request (27 s) takes the refill the first (15 s) started, about 12 s before: "
+                                + "at load 28 one managed run of 75 went cold there")
+                        .build(),
                 named("global max (dom0 max 4 over local 2)", 2, null).asDefaultDispvm().dom0Feature("preload-dispvm-max", "4")
                         .bootFill(4).requests(0, 4, 4).qubeFeature(18, "dom0", "preload-dispvm-max", "1")
-                        .requests(24, 4, 5).qubeFeature(46, "dom0", "preload-dispvm-max", null).requests(56, 4, 4).build(),
+                        .requests(24, 4, 5).qubeFeature(46, "dom0", "preload-dispvm-max", null).requests(56, 4, 4)
+                        .racy("the dom0 max raised again at 46 s refills while requests run every 4 s").build(),
                 named("threshold pressure (memory moves)", 3, null).dom0Feature("preload-dispvm-threshold", Long.toString(THRESHOLD_MIB))
                         .at(2, "other qubes take memory: room for 1.5 more", Workloads::takeAllButOneAndAHalf)
                         .requests(4, 4, 6).at(30, "other qubes give it back", s -> s.host().memoryTakenByOthers(0))
-                        .requests(36, 4, 6).build(),
-                named("start failures (every start fails for 6 s)", 2, null)
-                        .at(2, "starts fail", s -> s.host().faults().fail(SimOp.START, 1.0)).requests(3, 2, 2)
-                        .at(8, "starts succeed again", s -> s.host().faults().clear()).requests(16, 4, 6).build(),
+                        .requests(36, 4, 6)
+                        .racy("the memory given back at 30 s shows in qmemman's figure one balance later, and the refills "
+                                + "it allows race the request at 36 s")
+                        .build(),
+                // a count, not a time window: which starts fail must not depend on when a refill lands (issue 22)
+                named("start failures (the next 2 starts fail)", 2, null)
+                        .at(2, "the next 2 starts fail", s -> s.host().faults().failNext(SimOp.START, 2)).requests(3, 2, 2)
+                        .requests(16, 4, 6)
+                        .racy("after the failures the request at 16 s goes cold on qubesd, and the refill it triggers races "
+                                + "the requests at 20 s and 24 s (under load the reference alone serves 5 or 6 of 8)")
+                        .build(),
                 named("outside unpause (qvm-unpause a preload)", 2, null)
                         .at(4, "qvm-unpause a preload", s -> s.host().unpause(s.heldNames(s.dvm()).get(0)))
-                        .requests(12, 4, 5).build(),
+                        .requests(12, 4, 5)
+                        .racy("the refill of the unpaused preload races the request 8 s later (a whonix-dvm refill takes about 10 s)")
+                        .build(),
                 named("suspend and resume", 2, null).requests(0, 4, 3).at(10, "suspend", Side::suspend)
-                        .at(20, "resume", Side::resume).requests(22, 4, 6).build(),
+                        .at(20, "resume", Side::resume).requests(22, 4, 6)
+                        .racy("the refills after the resume at 20 s race the requests from 22 s").build(),
                 named("restart of dispool", 2, null).requests(0, 4, 4).at(14, "restart dispool", Side::restartDispool)
-                        .requests(16, 4, 6).build(),
+                        .requests(16, 4, 6).racy("whether a start is under way at the instant of the restart").build(),
                 named("restart of qubesd", 2, null).requests(0, 4, 4).at(14, "restart qubesd", Side::restartQubesd)
-                        .requests(16, 4, 6).build());
+                        .requests(16, 4, 6).racy("whether a start is under way at the instant of the restart").build());
     }
 
     /**

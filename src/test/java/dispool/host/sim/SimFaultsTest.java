@@ -36,6 +36,22 @@ class SimFaultsTest {
         assertTrue(e.getMessage().contains("only run-service"), e.getMessage());
     }
 
+    /** A counted fault fails exactly the next calls, whenever they come, and no more. */
+    @Test
+    void theNextStartsFailThenStartsSucceedAgain() {
+        SimHost sim = host();
+        sim.faults().failNext(SimOp.START, 2);
+        for (int i = 0; i < 2; i++) {
+            String d = sim.createDisposable("a-dvm", Map.of());
+            assertThrows(QubesException.class, () -> sim.start(d), "start " + (i + 1) + " of the two that fail");
+        }
+        String third = sim.createDisposable("a-dvm", Map.of());
+        sim.start(third);
+        assertEquals(dispool.host.PowerState.Running, sim.qube(third).state());
+        assertEquals(2L, sim.faults().fired().get("start:fail"));
+        assertThrows(IllegalArgumentException.class, () -> sim.faults().failNext(SimOp.START, -1));
+    }
+
     @Test
     void aQubesdRestartRefusesEveryCallAndLosesTheEventsUntilItIsBack() {
         SimHost sim = host();
