@@ -102,8 +102,8 @@ public final class DispoolEngine implements AutoCloseable {
                 runners);
         this.disposables = new HandedOutDisposables(host, index, lifecycle, ownership);
         this.preloading = settings.owner() == PreloadOwner.HOST
-                ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts)
-                : new ManagedPreloading(lifecycle, reconciler, refill, runners, clock);
+                ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts, new PreloadMemory(host))
+                : new ManagedPreloading(lifecycle, reconciler, refill, runners, clock, new PreloadMemory(host));
     }
 
     /**
