@@ -265,7 +265,12 @@ public final class DispoolEngine implements AutoCloseable {
     private PoolReconciler.Next reconcileTemplate(String template) {
         Pool pool = index.pool(template);
         if (pool == null) {
-            return PoolReconciler.Next.DONE;
+            // An earlier pass dropped it on a read older than the event that asked for this pass
+            // (template_for_dispvms switched back on while that pass ran): the host decides again.
+            if (!catchUp.isDvmTemplate(template)) {
+                return PoolReconciler.Next.DONE;
+            }
+            pool = templates.poolFor(template);
         }
         PoolReconciler.Next next = preloading.reconcile(pool,
                 suspend.isSuspended() ? HostSuspend.DRAIN : intents.holdReason(pool));
