@@ -19,7 +19,7 @@ import java.util.function.ToDoubleFunction;
  * Prometheus metrics (at /q/metrics), fed by the engine's events, tagged by DVM template:
  * hand-outs (preloaded or cold) and their request-to-usable time in host time, preload
  * failures, discards, uses outside dispool and memory waits, and each pool's max, ready and
- * starting.
+ * starting, and the memory its paused preloads hold ({@code dispool_preload_memory_bytes}).
  */
 @ApplicationScoped
 public class PoolMetrics {
@@ -54,6 +54,11 @@ public class PoolMetrics {
             gauge(registry, engine, "dispool.pool.max", template, PoolView::max);
             gauge(registry, engine, "dispool.pool.ready", template, PoolView::ready);
             gauge(registry, engine, "dispool.pool.starting", template, PoolView::starting);
+            // row 14: what paused preloads keep from other qubes, read once each is paused, not per scrape
+            Gauge.builder("dispool.preload.memory", engine, e -> e.pools().stream().filter(p -> p.template().equals(template))
+                    .mapToDouble(p -> p.pausedMemoryMiB() * 1024.0 * 1024.0).findFirst().orElse(0))
+                    .description("memory held by the pool's paused preloads (admin.vm.CurrentState)")
+                    .baseUnit("bytes").tag("template", template).register(registry);
         }
     }
 

@@ -10,8 +10,9 @@ import picocli.CommandLine.Parameters;
 /** {@code dispool get TEMPLATE [KEY]} / {@code dispool get dom0 [KEY]}, as qvm-features reads. */
 @Command(name = "get", mixinStandardHelpOptions = true,
         description = {"Show a pool (every key, one a line) or one key's value; dom0 (or --global) for the global knobs.",
-            "Pool keys: max, max-source, threshold, delay, memory, ready, starting, preloads, last-failure, failures,"
-                + " retry-in-ms, warning, policy.",
+            "Pool keys: max, max-source, threshold, delay, memory, preload-memory, ready, starting, preloads, last-failure,"
+                + " failures, retry-in-ms, warning, policy.",
+            "preload-memory: MiB the paused preloads hold now; preloads: NAME:STATE, and :MIB for a paused one.",
             "Global keys (dom0): max, threshold, delay, default-dispvm, available, available-source.",
             "Qubes' names work too: preload-dispvm-max, preload-dispvm-threshold, preload-dispvm-delay,"
                 + " preload-dispvm-x-dispool-policy, default_dispvm.",

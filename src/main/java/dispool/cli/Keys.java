@@ -21,7 +21,7 @@ final class Keys {
     /** Pool key → the field of {@code GET /pools/{template}}. */
     static final Map<String, String> POOL = ordered(
             "max", "max", "max-source", "maxSource", "threshold", "thresholdMiB", "delay", "delaySeconds",
-            "memory", "memoryMiB", "ready", "ready", "starting", "starting", "preloads", "preloads",
+            "memory", "memoryMiB", "preload-memory", "pausedMemoryMiB", "ready", "ready", "starting", "starting", "preloads", "preloads",
             "last-failure", "lastFailure", "failures", "failures", "retry-in-ms", "retryInMs", "warning", "warning",
             "policy", "policy");
 
@@ -57,16 +57,24 @@ final class Keys {
         return field;
     }
 
-    /** A field as a user reads it: "-" for none, preloads as NAME:STATE words. */
+    /**
+     * A field as a user reads it: "-" for none, preloads as NAME:STATE words, with the MiB a paused
+     * one holds when it was read (NAME:READY:MIB).
+     */
     static String text(JsonNode v) {
         if (v == null || v.isNull()) {
             return "-";
         }
         if (v.isArray()) {
             return StreamSupport.stream(v.spliterator(), false)
-                    .map(p -> p.get("name").asText() + ":" + p.get("state").asText()).collect(Collectors.joining(" "));
+                    .map(Keys::preload).collect(Collectors.joining(" "));
         }
         return v.isValueNode() ? v.asText() : JsonText.write(v);
+    }
+
+    private static String preload(JsonNode p) {
+        JsonNode mib = p.get("memoryMiB");
+        return p.get("name").asText() + ":" + p.get("state").asText() + (mib == null || mib.isNull() ? "" : ":" + mib.asText());
     }
 
     private static Map<String, String> ordered(String... pairs) {

@@ -165,12 +165,22 @@ final class AdminMethods {
         return "default=False type=" + PropertySchema.wireType(PropertySchema.of(name, value).type()) + " " + value;
     }
 
-    /** {@code admin.vm.CurrentState}: memory in KiB while the qube runs (qvm-ls's MEMORY column). */
+    /**
+     * {@code admin.vm.CurrentState}: the memory the qube holds now in KiB, from the simulator's
+     * qmemman model (a paused preload keeps what it was paused with), and its maximum
+     * ({@code maxmem}, else {@code memory}); qvm-ls's MEMORY column and dispool's preload memory read it.
+     */
     private String currentState(String qube) {
         QubeInfo q = host.qube(qube);
-        long kib = q.state().isActive() && !q.klass().equals("AdminVM")
-                ? Long.parseLong(host.properties(qube).getOrDefault("memory", "0")) * 1024 : 0;
-        return "mem=" + kib + " mem_static_max=" + kib + " cputime=0 power_state=" + q.state();
+        boolean holds = q.state().isActive() && !q.klass().equals("AdminVM");
+        long kib = holds ? host.currentMemoryKiB(qube) : 0;
+        long maxKib = 0;
+        if (holds) {
+            Map<String, String> p = host.properties(qube);
+            long maxmem = Long.parseLong(p.getOrDefault("maxmem", "0"));
+            maxKib = (maxmem > 0 ? maxmem : Long.parseLong(p.getOrDefault("memory", "0"))) * 1024;
+        }
+        return "mem=" + kib + " mem_static_max=" + maxKib + " cputime=0 power_state=" + q.state();
     }
 
     private String featureList(String qube) {

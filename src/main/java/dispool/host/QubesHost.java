@@ -114,6 +114,26 @@ public interface QubesHost {
     ServiceResult runService(String qube, String service, Duration timeout);
 
     /**
+     * The memory the qube holds now, in KiB, as {@code admin.vm.CurrentState} answers it
+     * ({@code mem=}, libvirt's current memory of the domain; qubes/api/admin.py
+     * {@code vm_current_state}): what a paused preload keeps from other qubes. 0 when the qube
+     * does not run; {@code QubesVMNotFoundError} when it does not exist. This default answers
+     * with the configured {@code memory} of a running or paused qube, right for a host without
+     * memory balancing (QEMU); the simulator answers from its qmemman model, qubesd with the call.
+     */
+    default long currentMemoryKiB(String qube) {
+        if (!qube(qube).state().isActive()) {
+            return 0;
+        }
+        try {
+            return Long.parseLong(property(qube, "memory").trim()) * 1024;
+        } catch (NumberFormatException e) {
+            throw new QubesException(QubesException.GENERIC, qube + ": property memory '" + property(qube, "memory")
+                    + "' is not a number of MiB");
+        }
+    }
+
+    /**
      * qmemman's available-memory figure in bytes (may be negative), or empty when the host has
      * none; preloading then runs without a memory gate.
      */

@@ -102,8 +102,8 @@ public final class DispoolEngine implements AutoCloseable {
                 runners);
         this.disposables = new HandedOutDisposables(host, index, lifecycle, ownership);
         this.preloading = settings.owner() == PreloadOwner.HOST
-                ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts)
-                : new ManagedPreloading(lifecycle, reconciler, refill, runners, clock);
+                ? new HostPreloads(host, lifecycle, events, reader, ownership, workers, coldStarts, new PreloadMemory(host))
+                : new ManagedPreloading(lifecycle, reconciler, refill, runners, clock, new PreloadMemory(host));
     }
 
     /**
@@ -265,7 +265,12 @@ public final class DispoolEngine implements AutoCloseable {
     private PoolReconciler.Next reconcileTemplate(String template) {
         Pool pool = index.pool(template);
         if (pool == null) {
-            return PoolReconciler.Next.DONE;
+            // An earlier pass dropped it on a read older than the event that asked for this pass
+            // (template_for_dispvms switched back on while that pass ran): the host decides again.
+            if (!catchUp.isDvmTemplate(template)) {
+                return PoolReconciler.Next.DONE;
+            }
+            pool = templates.poolFor(template);
         }
         PoolReconciler.Next next = preloading.reconcile(pool,
                 suspend.isSuspended() ? HostSuspend.DRAIN : intents.holdReason(pool));

@@ -76,9 +76,15 @@ final class EngineRunners implements Preloading.Runners {
         mark(template, reason);
     }
 
-    /** The periodic resync also reads the preloads' volumes: an update may fire no event dispool saw. */
+    /**
+     * The periodic resync also reads the preloads' volumes (an update may fire no event dispool
+     * saw) and their memory.
+     */
     void resync() {
-        index.pools().forEach(p -> p.volumesToCheck = true);
+        index.pools().forEach(p -> {
+            p.volumesToCheck = true;
+            p.memoryToRead = true;
+        });
         markAll("periodic resync");
     }
 

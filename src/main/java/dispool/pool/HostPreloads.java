@@ -23,7 +23,8 @@ import java.util.concurrent.Executor;
  * <li>A pool's view lists the names in the template's {@code preload-dispvm} feature, ready when
  *     qubesd marked them {@code preload-dispvm-completed}. qubesd owns the pool, so the view is
  *     read from the host, at most once per {@link #VIEW_MAX_AGE} per template (metrics scrapes and
- *     health checks read every pool), and again right after a hand-out from it.</li>
+ *     health checks read every pool), and again right after a hand-out from it. The memory each
+ *     completed (paused) preload holds is read once per preload ({@link PreloadMemory}).</li>
  * </ul>
  */
 final class HostPreloads implements Preloading {
@@ -47,9 +48,10 @@ final class HostPreloads implements Preloading {
     private final Ownership ownership;
     private final Executor workers;
     private final ColdStarts coldStarts;
+    private final PreloadMemory memoryHeld;
 
     HostPreloads(QubesHost host, PreloadLifecycle lifecycle, PoolEvents events, SettingsReader reader,
-            Ownership ownership, Executor workers, ColdStarts coldStarts) {
+            Ownership ownership, Executor workers, ColdStarts coldStarts, PreloadMemory memoryHeld) {
         this.host = host;
         this.reader = reader;
         this.clock = host.clock();
@@ -58,6 +60,7 @@ final class HostPreloads implements Preloading {
         this.ownership = ownership;
         this.workers = workers;
         this.coldStarts = coldStarts;
+        this.memoryHeld = memoryHeld;
     }
 
     @Override
@@ -140,10 +143,11 @@ final class HostPreloads implements Preloading {
         }
     }
 
-    /** The host fills the pool: a reconcile only re-reads the settings, it never preloads. */
+    /** The host fills the pool: a reconcile only re-reads the settings (and on the resync, the preloads' memory), it never preloads. */
     @Override
     public PoolReconciler.Next reconcile(Pool pool, String drain) {
         reader.refresh(pool);
+        memoryHeld.forgetOnResync(pool);
         return PoolReconciler.Next.DONE;
     }
 
@@ -163,10 +167,13 @@ final class HostPreloads implements Preloading {
     private PoolView readView(Pool pool, PoolSettings s) {
         List<PoolView.PreloadView> preloads = new ArrayList<>();
         int ready = 0;
-        for (String name : listed(pool.template)) {
+        List<String> listed = listed(pool.template);
+        memoryHeld.keepOnly(pool.template, listed);
+        for (String name : listed) {
             boolean completed = completed(name);
             ready += completed ? 1 : 0;
-            preloads.add(new PoolView.PreloadView(name, completed ? PreloadState.READY : PreloadState.STARTING, 0));
+            preloads.add(new PoolView.PreloadView(name, completed ? PreloadState.READY : PreloadState.STARTING, 0,
+                    completed ? PreloadMemory.mib(memoryHeld.ofHostPreload(pool.template, name)) : null));
         }
         return new PoolView(pool.template, s.max(), s.maxSource(), s.thresholdMiB(), s.delaySeconds(), s.memoryMiB(),
                 preloads, ready, preloads.size() - ready, null, null, 0, 0, s.maxWarning(), "host",

@@ -14,14 +14,16 @@ final class ManagedPreloading implements Preloading {
     private final RefillPolicy refill;
     private final Runners runners;
     private final Clock clock;
+    private final PreloadMemory memoryHeld;
 
     ManagedPreloading(PreloadLifecycle lifecycle, PoolReconciler reconciler, RefillPolicy refill, Runners runners,
-            Clock clock) {
+            Clock clock, PreloadMemory memoryHeld) {
         this.lifecycle = lifecycle;
         this.reconciler = reconciler;
         this.refill = refill;
         this.runners = runners;
         this.clock = clock;
+        this.memoryHeld = memoryHeld;
     }
 
     /** The request may start a gap timer; a claimed preload still starting can keep it waiting for seconds. */
@@ -37,9 +39,12 @@ final class ManagedPreloading implements Preloading {
         return h;
     }
 
+    /** Then the paused preloads' memory: those never read, or all of them on the periodic resync ({@link PreloadMemory}). */
     @Override
     public PoolReconciler.Next reconcile(Pool pool, String drain) {
-        return reconciler.reconcile(pool, drain);
+        PoolReconciler.Next next = reconciler.reconcile(pool, drain);
+        memoryHeld.readPaused(pool);
+        return next;
     }
 
     @Override

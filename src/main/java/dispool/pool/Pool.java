@@ -39,6 +39,8 @@ final class Pool {
     volatile long volumesCheckedAt;
     /** The next reconcile reads the preloads' volumes without holding hand-outs (periodic resync). */
     volatile boolean volumesToCheck;
+    /** The next reconcile reads the memory of every paused preload again (periodic resync; {@link PreloadMemory}). */
+    volatile boolean memoryToRead;
     volatile MemoryGate.Admission admission;
     /** A disposable of this template that says {@code is_preload=True} and is not dispool's (managed mode); null if none seen. */
     volatile String hostPreload;

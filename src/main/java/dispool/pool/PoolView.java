@@ -27,18 +27,20 @@ import java.util.concurrent.TimeUnit;
  * @param want          free preloads the policy wanted at the last reconcile; -1 before the first
  * @param reasonCode    the adaptive policy's reason code for that want, or null (another policy)
  * @param startsAtOnce  the start-capacity estimate the adaptive policy last planned with; 0 for none
+ * @param pausedMemoryMiB memory the pool's ready (paused) preloads hold now, summed over those whose
+ *                      memory was read ({@link PreloadView#memoryMiB}): what it keeps from other qubes
  */
 public record PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB,
         double delaySeconds, long memoryMiB, List<PreloadView> preloads, int ready, int starting,
         MemoryGate.Admission admission, String lastFailure, int failures, long retryInMs, String warning, String policy,
-        String decision, int want, String reasonCode, int startsAtOnce) {
+        String decision, int want, String reasonCode, int startsAtOnce, long pausedMemoryMiB) {
 
     /** A pool no dispool policy decides for (qubesd fills it in native mode): no want, no reason, no estimate. */
     public PoolView(String template, int max, PoolSettings.MaxSource maxSource, long thresholdMiB, double delaySeconds,
             long memoryMiB, List<PreloadView> preloads, int ready, int starting, MemoryGate.Admission admission,
             String lastFailure, int failures, long retryInMs, String warning, String policy, String decision) {
         this(template, max, maxSource, thresholdMiB, delaySeconds, memoryMiB, preloads, ready, starting, admission,
-                lastFailure, failures, retryInMs, warning, policy, decision, -1, null, 0);
+                lastFailure, failures, retryInMs, warning, policy, decision, -1, null, 0, pausedMemoryMiB(preloads));
     }
 
     static PoolView of(Pool pool, long nowNanos) {
@@ -46,7 +48,8 @@ public record PoolView(String template, int max, PoolSettings.MaxSource maxSourc
         int ready = 0;
         int starting = 0;
         for (Preload p : pool.preloads) {
-            preloads.add(new PreloadView(p.name, p.state, (nowNanos - p.createdNanos) / 1_000_000));
+            preloads.add(new PreloadView(p.name, p.state, (nowNanos - p.createdNanos) / 1_000_000,
+                    p.state == PreloadState.READY ? PreloadMemory.mib(p.memoryKiB) : null));
             ready += p.isFree() && p.state == PreloadState.READY ? 1 : 0;
             starting += p.isFree() && p.state.isStarting() ? 1 : 0;
         }
@@ -55,10 +58,21 @@ public record PoolView(String template, int max, PoolSettings.MaxSource maxSourc
                 preloads, ready, starting, pool.admission, pool.lastFailure, pool.backoff.failures(),
                 TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(nowNanos)), s.maxWarning(), pool.policy,
                 pool.decision, pool.want, pool.adaptiveReason == null ? null : pool.adaptiveReason.name(),
-                pool.startsAtOnce);
+                pool.startsAtOnce, pausedMemoryMiB(preloads));
     }
 
-    /** One preload: its qube, state and age in host-time ms. */
-    public record PreloadView(String name, PreloadState state, long ageMs) {
+    private static long pausedMemoryMiB(List<PreloadView> preloads) {
+        long sum = 0;
+        for (PreloadView p : preloads) {
+            sum += p.state() == PreloadState.READY && p.memoryMiB() != null ? p.memoryMiB() : 0;
+        }
+        return sum;
+    }
+
+    /**
+     * One preload: its qube, state, age in host-time ms, and the memory it holds while paused in
+     * MiB ({@code admin.vm.CurrentState}, read once it is paused; null before, or when it could not be read).
+     */
+    public record PreloadView(String name, PreloadState state, long ageMs, Long memoryMiB) {
     }
 }

@@ -34,6 +34,8 @@ public final class Preload {
     volatile PreloadState state;
     /** Its volumes were found outdated (the template was updated since its start): never handed out. */
     volatile boolean outdated;
+    /** What it holds while paused, in KiB ({@link PreloadMemory}); negative while not known. */
+    volatile long memoryKiB = PreloadMemory.UNREAD;
     private volatile int claim;
 
     Preload(String template, int generation, long createdNanos, PreloadState state) {

@@ -26,12 +26,14 @@ final class PreloadStartup {
     private final MemoryGate memory;
     private final PreloadMarking marking;
     private final PreloadRemoval removal;
+    private final PreloadMemory memoryHeld;
 
     PreloadStartup(LifecycleContext ctx, MemoryGate memory, PreloadMarking marking, PreloadRemoval removal) {
         this.ctx = ctx;
         this.memory = memory;
         this.marking = marking;
         this.removal = removal;
+        this.memoryHeld = new PreloadMemory(ctx.host);
     }
 
     /** Adds a preload to the pool (counted at once) and starts it on a worker. */
@@ -68,6 +70,7 @@ final class PreloadStartup {
             }
             step(p, PreloadState.PAUSING);
             ctx.host.pause(p.name);
+            memoryHeld.afterPause(p); // what it keeps from other qubes while paused (row 14), known once it is ready
             ctx.host.setFeature(p.name, ctx.marks.completed(), "1");
             ctx.host.setFeature(p.name, ctx.marks.inProgress(), "");
             becomeReady(pool, p);

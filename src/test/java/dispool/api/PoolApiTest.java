@@ -3,6 +3,7 @@ package dispool.api;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.notNullValue;
@@ -44,7 +45,8 @@ class PoolApiTest {
                 .body("template", hasItems("default-dvm", "web-dvm", "whonix-dvm"));
         given().get("/api/v1/pools/default-dvm").then().statusCode(200)
                 .body("max", equalTo(2)).body("maxSource", equalTo("LOCAL"))
-                .body("preloads[0].state", equalTo("READY")).body("admission.allowed", notNullValue());
+                .body("preloads[0].state", equalTo("READY")).body("admission.allowed", notNullValue())
+                .body("preloads[0].memoryMiB", greaterThan(0)).body("pausedMemoryMiB", greaterThan(0));
         Response r = given().post("/api/v1/dispvms");
         r.then().statusCode(201).body("template", equalTo("default-dvm")).body("preloaded", equalTo(true))
                 .body("timings", hasKey("unpause")).body("usableAfterMs", notNullValue());
@@ -53,7 +55,8 @@ class PoolApiTest {
         given().delete("/api/v1/dispvms/" + r.jsonPath().getString("name")).then().statusCode(204);
         given().get("/q/metrics").then().statusCode(200)
                 .body(containsString("dispool_handout_seconds_count{kind=\"preloaded\",template=\"default-dvm\"}"))
-                .body(containsString("dispool_pool_ready{template=\"default-dvm\"} 2.0"));
+                .body(containsString("dispool_pool_ready{template=\"default-dvm\"} 2.0"))
+                .body(containsString("dispool_preload_memory_bytes{template=\"default-dvm\"}"));
     }
 
     @Test

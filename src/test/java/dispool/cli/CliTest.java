@@ -74,7 +74,7 @@ class CliTest {
         Result all = dispool("get", "default-dvm");
         assertEquals(0, all.code(), all.err());
         assertTrue(all.out().contains("max-source  LOCAL") || all.out().matches("(?s).*max-source\\s+LOCAL.*"), all.out());
-        assertTrue(all.out().matches("(?s).*preloads\\s+disp\\d+:READY disp\\d+:READY.*"), all.out());
+        assertTrue(all.out().matches("(?s).*preloads\\s+disp\\d+:READY:\\d+ disp\\d+:READY:\\d+.*"), all.out());
         assertEquals("2\n", dispool("get", "default-dvm", "max").out());
         Result global = dispool("get", "--global", "default-dispvm");
         assertEquals("default-dvm\n", global.out(), global.err());

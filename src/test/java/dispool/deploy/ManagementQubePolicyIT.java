@@ -203,7 +203,7 @@ class ManagementQubePolicyIT {
         RECORDED.forEach(e -> methods.add(e.request().service()));
         assertTrue(methods.containsAll(Set.of("admin.vm.Create.DispVM", "admin.vm.Start", "admin.vm.Pause",
                 "admin.vm.Unpause", "admin.vm.Kill", "admin.vm.feature.Set", "admin.vm.feature.CheckWithTemplate",
-                "admin.Events", "qubes.WaitForRunningSystem")), methods.toString());
+                "admin.Events", "qubes.WaitForRunningSystem", "admin.vm.CurrentState")), methods.toString());
         assertFalse(RECORDED.stream().anyMatch(e -> e.request().target().equals(TPL)),
                 "no call names the TemplateVM: its features come through CheckWithTemplate on the DVM template");
     }

@@ -118,6 +118,34 @@ public abstract class QubesHostContract {
         events.cancel();
     }
 
+    /**
+     * {@code admin.vm.CurrentState}'s {@code mem}: what a running or paused qube holds, in KiB (at
+     * most its {@code maxmem}, or its {@code memory} where it has no balancing), 0 once it stops.
+     */
+    @Test
+    void aRunningOrPausedQubeReportsTheMemoryItHolds() {
+        String name = host().createDisposable(DVM, Map.of());
+        assertEquals(0, host().currentMemoryKiB(name), "a halted qube holds nothing");
+        host().start(name);
+        long running = host().currentMemoryKiB(name);
+        long maxmem = Math.max(Long.parseLong(host().property(DVM, "memory")), maxmem(name)) * 1024;
+        assertTrue(running > 0 && running <= maxmem, running + " KiB running, max " + maxmem);
+        host().pause(name);
+        long paused = host().currentMemoryKiB(name);
+        assertTrue(paused > 0 && paused <= maxmem, paused + " KiB paused, max " + maxmem);
+        host().kill(name);
+        refused(QubesException.VM_NOT_FOUND, () -> host().currentMemoryKiB(name));
+        refused(QubesException.VM_NOT_FOUND, () -> host().currentMemoryKiB("no-such-qube"));
+    }
+
+    private long maxmem(String qube) {
+        try {
+            return Long.parseLong(host().property(qube, "maxmem"));
+        } catch (QubesException e) {
+            return 0; // a host without memory balancing has no maxmem
+        }
+    }
+
     @Test
     void aTemplateUpdateMakesRunningDisposablesOutdated() {
         AssertSubscriber<HostEvent> events = host().events().subscribe().withSubscriber(AssertSubscriber.create(1000));

@@ -276,6 +276,22 @@ public final class QubesdHost implements QubesHost {
         return services.run(qube, service, timeout);
     }
 
+    /**
+     * {@code admin.vm.CurrentState} on the qube: {@code mem=KiB mem_static_max=KiB cputime=..
+     * power_state=..} (qubes/api/admin.py {@code vm_current_state}, R4.2 and R4.3 alike), where
+     * {@code mem} is libvirt's current memory of the domain, 0 when it does not run.
+     */
+    @Override
+    public long currentMemoryKiB(String qube) {
+        String mem = Values.words(call("admin.vm.CurrentState", "", qube, ""), "admin.vm.CurrentState").get("mem");
+        try {
+            return Long.parseLong(mem);
+        } catch (NumberFormatException e) {
+            throw new QubesException(QubesException.GENERIC, "admin.vm.CurrentState on " + qube + ": mem '" + mem
+                    + "' is not a number of KiB");
+        }
+    }
+
     @Override
     public OptionalLong availableMemory() {
         return memory.available(this);

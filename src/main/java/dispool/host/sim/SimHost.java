@@ -123,6 +123,18 @@ public final class SimHost implements QubesHost {
                 + ")" : "none (switched off in the simulator)";
     }
 
+    /** What qmemman's model has the qube hold (a paused one: what it was paused with); 0 when it does not run. */
+    @Override
+    public long currentMemoryKiB(String qube) {
+        core.count(SimOp.LIST, qube);
+        synchronized (core.lock) {
+            if (!core.require(qube).info().state().isActive()) {
+                return 0;
+            }
+        }
+        return core.memory.heldMiB(qube) * 1024;
+    }
+
     /** What qmemman sees a qube hold now, in MiB (a paused one: what it was paused with). */
     public long heldMemoryMiB(String qube) {
         return core.memory.heldMiB(qube);

@@ -1,5 +1,8 @@
 package dispool.host.qubesd;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import dispool.host.Backoff;
 import dispool.host.Clock;
 import dispool.host.QubesHost;
@@ -11,8 +14,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * The contract on the qubesd adapter, talking the real wire format over a real Unix socket to the
@@ -50,6 +55,19 @@ class QubesdHostContractTest extends QubesHostContract {
     @Override
     protected void updateTemplate(String qube) {
         sim.updateTemplate(qube);
+    }
+
+    /** {@code admin.vm.CurrentState} over the wire: its {@code mem=} is what the simulator's model has the qube hold. */
+    @Test
+    void currentStateCarriesTheMemoryAPausedQubeHolds() {
+        String name = host.createDisposable(DVM, Map.of());
+        host.start(name);
+        host.pause(name);
+        assertEquals(sim.currentMemoryKiB(name), host.currentMemoryKiB(name));
+        assertEquals(400 * 1024, host.currentMemoryKiB(name), "the simulator's plain sum: its memory");
+        String reply = host.call("admin.vm.CurrentState", "", name, "");
+        assertTrue(reply.matches("mem=409600 mem_static_max=\\d+ cputime=\\d+ power_state=Paused"), reply);
+        host.kill(name);
     }
 
     /** The simulator's figure, standing in for qmemman's dom0-local file. */
