@@ -122,28 +122,25 @@ final class GuestRuns {
     }
 
     /**
-     * QMP {@code cont}, then one round trip through the guest's agent: a resumed guest counts as
-     * usable once it answers, which is what a hand-out's "usable" measures on this host. Booting
+     * QMP {@code cont} and one round trip through the guest's agent: a resumed guest counts as
+     * usable once it answers, which is what a hand-out's "usable" measures on this host. The ping
+     * is written first, so it waits on the paused guest's port and is read as soon as the guest
+     * runs: the round trip overlaps the {@code cont} instead of following its reply. Booting
      * guests are held still meanwhile ({@link BootThrottle}).
      */
     void unpause(String qube) {
         QemuVm vm = running(qube, PowerState.Paused, QubesException.NOT_PAUSED, "Domain is not paused: '" + qube + "'");
         try (BootThrottle.Hold hold = boots.hold()) {
-            qmp(qube, "cont", vm::cont);
-            transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
-            awaitAgent(qube, vm);
-        }
-    }
-
-    private void awaitAgent(String qube, QemuVm vm) {
-        try {
-            if (vm.agent().call("", host.settings.callTimeout()) == null) {
+            if (vm.agent().call("", host.settings.callTimeout(), () -> {
+                qmp(qube, "cont", vm::cont); // a refusal throws QubesException, past the agent's wait
+                transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
+            }) == null) {
                 throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent did not answer within "
                         + host.settings.callTimeout().toMillis() + " ms");
             }
         } catch (IOException e) {
-            throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent is unreachable: "
-                    + e.getMessage(), e);
+            throw new QubesException(QubesException.VM_ERROR, "unpause of " + qube + ": its agent is unreachable: "
+                    + e.getMessage() + " (console: " + host.vmDir(qube).resolve("console.log") + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QubesException(QubesException.GENERIC, "unpause of " + qube + " interrupted");
