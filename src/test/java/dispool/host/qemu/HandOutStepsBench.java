@@ -24,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * the first agent ping after it (sent → answer read by the agent's reader thread → the caller
  * awake), and a second ping at once (the same round trip on a guest already running). A guest
  * paused for no time (the floor's) and one held paused for seconds (a preload's), each with and
- * without another guest booting beside it; the host's throttle of booting guests off and on.
- * Prints a table and writes {@code target/handout-steps.csv} (one row per hand-out).
+ * without another guest booting beside it; the host's throttle of booting guests off and on; the
+ * ping written before the {@code cont} (as the host's unpause now does) or after its reply. The
+ * conditions take turns, round after round, so the machine's load falls on all alike. Prints a table and writes {@code target/handout-steps.csv} (one row per hand-out).
  *
- * <pre>mvn -B -o test -Dbench.excluded=none -Dtest=HandOutStepsBench</pre>
+ * <pre>mvn -B -o test -Dbench.excluded=none -Dtest=HandOutStepsBench</pre> (about 2 min on a quiet machine)
  */
 @Tag("bench")
 class HandOutStepsBench {
@@ -72,6 +73,7 @@ class HandOutStepsBench {
         host = QemuHost.open(QemuGuest.settings(tmp.resolve("state"), OptionalLong.empty(), Map.of(),
                 QemuGuest.template(guest, "dvm", "tpl", 192, true, Map.of())));
         String a = bootReady();
+        double loadAtStart = load();
         List<Steps> all = new ArrayList<>();
         // Round after round of every condition, so that the machine's changing load falls on all alike.
         for (int i = 0; i < REPEATS; i++) {
@@ -79,7 +81,7 @@ class HandOutStepsBench {
                 all.add(handOut(a, c));
             }
         }
-        report(all);
+        report(all, loadAtStart);
         assertTrue(all.stream().allMatch(s -> s.ping1() > 0));
     }
 
@@ -149,13 +151,17 @@ class HandOutStepsBench {
         return nanos / 1e6;
     }
 
-    private static void report(List<Steps> all) throws IOException {
+    private static double load() {
+        return java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    }
+
+    private static void report(List<Steps> all, double loadAtStart) throws IOException {
         StringBuilder csv = new StringBuilder("condition,cont ms,ping1 read ms,ping1 ms,ping2 ms\n");
         all.forEach(s -> csv.append(String.format(Locale.ROOT, "%s,%.3f,%.3f,%.3f,%.3f%n", s.condition(), s.cont(),
                 s.ping1Read(), s.ping1(), s.ping2())));
         Files.writeString(Path.of("target", "handout-steps.csv"), csv);
-        System.out.printf(Locale.ROOT, "load %.2f; medians of %d, ms from sending cont%n",
-                java.lang.management.ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage(), REPEATS);
+        System.out.printf(Locale.ROOT, "load %.2f -> %.2f; medians of %d, ms from sending cont (ping first: from writing the ping)%n",
+                loadAtStart, load(), REPEATS);
         System.out.printf(Locale.ROOT, "%-36s %8s %12s %10s %10s%n", "condition", "cont", "ping1 read", "ping1", "ping2");
         all.stream().map(Steps::condition).distinct().forEach(c -> {
             List<Steps> rows = all.stream().filter(s -> s.condition().equals(c)).toList();
