@@ -6,7 +6,8 @@
 #   docs/benchmarks/2026-12-07-qemu-floor/run.sh [OUT_DIR]        (default floor-runs)
 #
 # RUNS=5 sets how many. BEFORE_HOME=<another build's target/quarkus-app> interleaves as many runs of
-# that build (before, after, before, after...) so that both see the same load; its rows say "before".
+# that build (before, after, before, after...) so that both see the same load; its rows say "before";
+# BEFORE_RUNS caps them (default RUNS).
 # GUEST_DIR: the built guest (default: deploy/qemu/build-guest.sh's). Prints the table, writes
 # OUT_DIR/table.md and keeps each run's directory (output.txt, floor.csv, results.*).
 # About 1 min a run on a quiet 2-CPU machine, 3 min at load 15 (TCG).
@@ -31,7 +32,7 @@ one() { # label home dir
 rm -f "$out/rows.csv"
 start=$(date +%s)
 for i in $(seq 1 "$runs"); do
-    if [[ -n ${BEFORE_HOME:-} ]]; then
+    if [[ -n ${BEFORE_HOME:-} && $i -le ${BEFORE_RUNS:-$runs} ]]; then
         one before "$BEFORE_HOME" "$out/before-$i"
     fi
     one after "${DISPOOL_HOME:-target/quarkus-app}" "$out/run-$i"
