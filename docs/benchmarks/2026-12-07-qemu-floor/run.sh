@@ -10,7 +10,7 @@
 # BEFORE_RUNS caps them (default RUNS).
 # GUEST_DIR: the built guest (default: deploy/qemu/build-guest.sh's). Prints the table, writes
 # OUT_DIR/table.md and keeps each run's directory (output.txt, floor.csv, results.*).
-# About 1 min a run on a quiet 2-CPU machine, 3 min at load 15 (TCG).
+# 3 min a run measured at load 15 on 2 CPUs (TCG); an estimated 1-2 min on a quiet machine.
 set -euo pipefail
 out=${1:-floor-runs}
 runs=${RUNS:-5}
