@@ -99,7 +99,7 @@ final class Qmp implements AutoCloseable {
             channel.send(JSON.writeValueAsString(JSON.createObjectNode().put("execute", command)));
         } catch (IOException e) {
             pending.remove(reply);
-            throw e;
+            throw new IOException("cannot send QMP " + command + ": " + e.getMessage() + " (QEMU exited)", e);
         }
         return reply;
     }
