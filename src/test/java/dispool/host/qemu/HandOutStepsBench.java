@@ -28,7 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
  * ping written before the {@code cont} (as the host's unpause now does) or after its reply. The
  * conditions take turns, round after round, so the machine's load falls on all alike. Prints a table and writes {@code target/handout-steps.csv} (one row per hand-out).
  *
- * <pre>mvn -B -o test -Dbench.excluded=none -Dtest=HandOutStepsBench</pre> (about 2 min on a quiet machine)
+ * <pre>mvn -B -o test -Dbench.excluded=none -Dtest=HandOutStepsBench</pre> (3.5 min at load 9)
  */
 @Tag("bench")
 class HandOutStepsBench {
