@@ -21,7 +21,9 @@ import org.jboss.logging.Logger;
  * answers while stopped is continued at once; one paused while stopped stays stopped. The
  * {@code STOP} and {@code RESUME} events of the throttle's own commands are not domain events
  * ({@link #ownEvent}). All state is guarded by {@code this}; a command is only written to the
- * socket under it, never waited for.
+ * socket under it, never waited for. Should dispool die within a hand-out, the guests it stopped
+ * stay stopped: the next start finds them paused before their boot completed, which restart
+ * recovery treats as an interrupted preload (removed), as it would a boot cut short.
  */
 final class BootThrottle {
 
