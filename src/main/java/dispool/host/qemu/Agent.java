@@ -32,6 +32,8 @@ final class Agent implements AutoCloseable {
     private final BlockingQueue<Matcher> answers = new LinkedBlockingQueue<>();
     private final LineChannel channel;
     private volatile boolean closed;
+    /** When the last answer was read off the socket (System.nanoTime): splits a round trip from the caller's wake-up. */
+    private volatile long lastAnswerNanos;
 
     private Agent(Path socket, String vm) throws IOException {
         channel = LineChannel.open(socket, "agent-" + vm, this::receive);
@@ -49,8 +51,13 @@ final class Agent implements AutoCloseable {
         }
         Matcher m = ANSWER.matcher(line.strip());
         if (m.matches()) {
+            lastAnswerNanos = System.nanoTime();
             answers.add(m);
         }
+    }
+
+    long lastAnswerNanos() {
+        return lastAnswerNanos;
     }
 
     boolean isOpen() {
@@ -83,12 +90,43 @@ final class Agent implements AutoCloseable {
         return false;
     }
 
+    /** What runs between a request's send and the wait for its answer. */
+    interface Meanwhile {
+        void run() throws IOException;
+    }
+
     /** One round trip with a command (empty = the builtin ping); null when no answer came in time. */
     synchronized Answer call(String command, Duration timeout) throws IOException, InterruptedException {
+        return await(send(command), timeout);
+    }
+
+    /**
+     * One round trip, with {@code meanwhile} run after the request is written and before its
+     * answer is awaited: the unpause writes its ping, then has QMP {@code cont} the guest, so the
+     * request already waits on the guest's port as it resumes (it reads it once it runs). The
+     * round trip overlaps the {@code cont} instead of following it.
+     */
+    synchronized Answer call(String command, Duration timeout, Meanwhile meanwhile) throws IOException, InterruptedException {
+        long id = send(command);
+        meanwhile.run();
+        return await(id, timeout);
+    }
+
+    /**
+     * Sends a request and returns its id; {@link #await} its answer. Answers to earlier requests
+     * still queued are dropped. Split so that the unpause can write its ping while QMP's
+     * {@code cont} is under way: the guest reads it once it runs.
+     */
+    synchronized long send(String command) throws IOException {
         answers.clear();
         long id = ids.incrementAndGet();
         channel.send(command.isEmpty() ? id + " ping"
                 : id + " exec " + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8)));
+        return id;
+    }
+
+    /** The answer to request {@code id}; null when none came within {@code timeout}. */
+    synchronized Answer await(long id, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         for (Matcher m = answers.poll(timeout.toNanos(), TimeUnit.NANOSECONDS); m != null;
                 m = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {

@@ -27,6 +27,8 @@ final class GuestRuns {
     private static final Logger LOG = Logger.getLogger(GuestRuns.class);
 
     private final QemuHost host;
+    /** Booting guests, stopped for the milliseconds of each hand-out. */
+    final BootThrottle boots = new BootThrottle();
 
     GuestRuns(QemuHost host) {
         this.host = host;
@@ -82,6 +84,7 @@ final class GuestRuns {
             if (q != null && q.boot == boot && q.state == PowerState.Transient) {
                 q.vm = vm;
                 q.state = PowerState.Running;
+                boots.booting(qube, vm::submit);
                 vm = null;
             }
         }
@@ -113,26 +116,31 @@ final class GuestRuns {
     void pause(String qube) {
         QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
                 "Domain not running (either powered off or paused): '" + qube + "'");
+        boots.leave(qube); // before the stop: a throttle's cont never overtakes it
         qmp(qube, "stop", vm::stop);
         transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
     }
 
     /**
-     * QMP {@code cont}, then one round trip through the guest's agent: a resumed guest counts as
-     * usable once it answers, which is what a hand-out's "usable" measures on this host.
+     * QMP {@code cont} and one round trip through the guest's agent: a resumed guest counts as
+     * usable once it answers, which is what a hand-out's "usable" measures on this host. The ping
+     * is written first, so it waits on the paused guest's port and is read as soon as the guest
+     * runs: the round trip overlaps the {@code cont} instead of following its reply. Booting
+     * guests are held still meanwhile ({@link BootThrottle}).
      */
     void unpause(String qube) {
         QemuVm vm = running(qube, PowerState.Paused, QubesException.NOT_PAUSED, "Domain is not paused: '" + qube + "'");
-        qmp(qube, "cont", vm::cont);
-        transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
-        try {
-            if (vm.agent().call("", host.settings.callTimeout()) == null) {
+        try (BootThrottle.Hold hold = boots.hold()) {
+            if (vm.agent().call("", host.settings.callTimeout(), () -> {
+                qmp(qube, "cont", vm::cont); // a refusal throws QubesException, past the agent's wait
+                transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
+            }) == null) {
                 throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent did not answer within "
                         + host.settings.callTimeout().toMillis() + " ms");
             }
         } catch (IOException e) {
-            throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent is unreachable: "
-                    + e.getMessage(), e);
+            throw new QubesException(QubesException.VM_ERROR, "unpause of " + qube + ": its agent is unreachable: "
+                    + e.getMessage() + " (console: " + host.vmDir(qube).resolve("console.log") + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QubesException(QubesException.GENERIC, "unpause of " + qube + " interrupted");
@@ -198,6 +206,8 @@ final class GuestRuns {
             halt(qube, boot);
         } else if ("SHUTDOWN".equals(event)) {
             halt(qube, boot);
+        } else if (boots.ownEvent(qube, event)) {
+            return; // a booting guest held still during a hand-out: not a pause
         } else if ("STOP".equals(event)) {
             transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
         } else if ("RESUME".equals(event)) {
@@ -236,6 +246,7 @@ final class GuestRuns {
             vm = q.vm;
             q.vm = null;
             q.state = PowerState.Halted;
+            boots.gone(qube);
             q.boot++;
             events.add(HostEvent.of(qube, "domain-shutdown"));
             if (q.isDispVm() && "True".equals(q.properties.get("auto_cleanup"))) {
@@ -273,6 +284,7 @@ final class GuestRuns {
                 if (!vm.agent().awaitReady(timeout)) {
                     throw new ServiceTimeoutException(qube, service, timeout);
                 }
+                boots.answered(qube);
                 return ServiceResult.OK;
             }
             Agent.Answer a = vm.agent().call(command.get(), timeout);

@@ -55,7 +55,7 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     final InventoryStore store;
     private final EventFeed feed = new EventFeed("qemu-events");
     private Accelerator.Choice accelerator;
-    private final GuestRuns runs = new GuestRuns(this);
+    final GuestRuns runs = new GuestRuns(this);
 
     QemuHost(QemuSettings settings) {
         this.settings = settings;

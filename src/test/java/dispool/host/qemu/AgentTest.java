@@ -54,6 +54,50 @@ class AgentTest {
         }
     }
 
+    /**
+     * The unpause writes its ping while the guest is still paused, then has QMP {@code cont} it:
+     * the request must be on the port before the {@code cont} runs, and its answer, which a
+     * paused guest gives only once resumed, is awaited after it.
+     */
+    @Test
+    void aRequestIsWrittenBeforeTheMeanwhileStepAndItsAnswerAwaitedAfter() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            java.util.concurrent.BlockingQueue<String> onPort = new java.util.concurrent.LinkedBlockingQueue<>();
+            java.util.concurrent.CountDownLatch resumed = new java.util.concurrent.CountDownLatch(1);
+            Thread t = new Thread(() -> {
+                try (SocketChannel ch = server.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                            StandardCharsets.UTF_8));
+                    String line = in.readLine();
+                    onPort.add(line);
+                    resumed.await(); // a paused guest reads nothing until it runs
+                    Channels.newOutputStream(ch).write((line.split(" ")[0] + " 0 \n").getBytes(StandardCharsets.UTF_8));
+                    in.readLine(); // until the host closes
+                } catch (IOException | InterruptedException e) {
+                    onPort.add("failed: " + e);
+                }
+            }, "paused-guest");
+            t.setDaemon(true);
+            t.start();
+            try (Agent agent = Agent.connect(socket, "fake")) {
+                List<String> seenByCont = new ArrayList<>();
+                Agent.Answer a = agent.call("", Duration.ofSeconds(10), () -> {
+                    try {
+                        seenByCont.add(onPort.poll(10, java.util.concurrent.TimeUnit.SECONDS));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    resumed.countDown(); // the cont
+                });
+                assertTrue(seenByCont.get(0) != null && seenByCont.get(0).endsWith(" ping"),
+                        "the ping was on the port when the cont ran: " + seenByCont);
+                assertEquals(0, a.exitStatus(), "the answer given after the cont is the call's");
+            }
+        }
+    }
+
     /** Holds the first pings, answers one, then the rest when the next request arrives, then each at once. */
     private static final class FakeGuest {
         final AtomicInteger received = new AtomicInteger();
