@@ -63,7 +63,8 @@ final class AuditLine {
     private AuditLine begin() {
         text.getBuffer().setLength(0);
         try {
-            if (out == null) {
+            // a line left half-written (a field's toString threw) must not spoil the thread's next line
+            if (out == null || !out.getOutputContext().inRoot()) {
                 out = JSON.createGenerator(text);
             }
             out.writeStartObject();

@@ -1,6 +1,7 @@
 package dispool.api;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,6 +51,21 @@ class AuditLineTest {
                 null, null, "invalid-input");
         assertTrue(first.startsWith("{\"time\":\"") && first.endsWith("\"status\":200}"), first);
         assertTrue(second.startsWith("{\"time\":\"") && second.endsWith("\"error\":\"invalid-input\"}"), second);
+    }
+
+    @Test
+    void aLineCutShortDoesNotSpoilTheThreadsNextLine() {
+        Caller caller = new Caller(false, null, null, "127.0.0.1:1");
+        Object broken = new Object() {
+            @Override
+            public String toString() {
+                throw new IllegalStateException("no text");
+            }
+        };
+        assertThrows(IllegalStateException.class, () -> AuditLine.call("PUT", "/api/v1/settings", 200, caller, "token", null,
+                broken, null));
+        String next = AuditLine.call("PUT", "/api/v1/settings", 200, caller, "token", null, null, null);
+        assertTrue(next.startsWith("{\"time\":\"") && next.endsWith("\"status\":200}"), next);
     }
 
     @Test
