@@ -3,7 +3,6 @@ package dispool.api;
 import dispool.files.OwnerOnlyFiles;
 import java.io.BufferedWriter;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -44,18 +43,18 @@ final class AuditFile {
     }
 
     synchronized void write(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        long bytes = utf8Length(line) + 1;
         try {
             if (out == null) {
                 open();
             }
-            if (size > 0 && size + bytes.length > maxBytes) {
+            if (size > 0 && size + bytes > maxBytes) {
                 rotate();
             }
             out.write(line);
             out.write('\n');
             out.flush();
-            size += bytes.length;
+            size += bytes;
             failed = false;
         } catch (IOException e) {
             if (!failed) {
@@ -76,6 +75,28 @@ final class AuditFile {
             }
             out = null;
         }
+    }
+
+    /**
+     * The bytes the file's UTF-8 writer puts out for {@code s}, counted rather than encoded a second
+     * time: a surrogate pair is 4 bytes, a lone surrogate the encoder's 1-byte replacement.
+     */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += Character.isSurrogate(c) ? 1 : 3;
+            }
+        }
+        return n;
     }
 
     private void open() throws IOException {

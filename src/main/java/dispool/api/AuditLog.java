@@ -1,7 +1,5 @@
 package dispool.api;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dispool.app.DispoolConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -39,8 +36,6 @@ public class AuditLog {
     public static final String CHANGE = "dispool.audit.change";
     /** Set on a call refused before any route ran: it goes to the refusals' file. */
     static final String REFUSED_AT_DOOR = "dispool.audit.door";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Inject
     DispoolConfig config;
@@ -74,63 +69,36 @@ public class AuditLog {
     /** Records the finished call of {@code ctx} made by {@code who}. */
     void record(RoutingContext ctx, Caller caller, String who) {
         Object qube = ctx.get(QUBE);
-        write(line(ctx.request().method().name(), ctx.request().path(), ctx.response().getStatusCode(), caller, who, qube,
-                ctx.get(CHANGE), ctx.get(ERROR_CODE)),
+        write(AuditLine.call(ctx.request().method().name(), ctx.request().path(), ctx.response().getStatusCode(), caller, who,
+                qube, ctx.get(CHANGE), ctx.get(ERROR_CODE)),
                 ctx.get(REFUSED_AT_DOOR) != null, caller);
     }
 
     /** Records a request refused before any route could run (Vert.x's codec could not parse it). */
     void recordRefused(String method, String uri, int status, String errorCode, Caller caller, String who) {
-        write(line(method, uri, status, caller, who, null, null, errorCode), true, caller);
+        write(AuditLine.call(method, uri, status, caller, who, null, null, errorCode), true, caller);
     }
 
-    private void write(ObjectNode line, boolean refusedAtDoor, Caller caller) {
+    private void write(String line, boolean refusedAtDoor, Caller caller) {
         if (actions == null) {
             return; // before start: nothing is served yet
         }
         if (!refusedAtDoor) {
-            actions.write(line.toString());
+            actions.write(line);
             return;
         }
         List<RefusalLimiter.Summary> due = new ArrayList<>();
         boolean write = limiter.admit(caller.peer(), System.currentTimeMillis(), due);
         if (write) {
-            refusals.write(line.toString());
+            refusals.write(line);
         }
         writeSummaries(due);
     }
 
-    private static ObjectNode line(String method, String path, int status, Caller caller, String who, Object qube,
-            Object change, Object error) {
-        ObjectNode line = JSON.createObjectNode();
-        line.put("time", Instant.now().toString());
-        line.put("who", who);
-        line.put("via", caller.socket() ? "socket" : "tcp");
-        if (caller.pid() != null) {
-            line.put("pid", caller.pid());
-        }
-        if (!caller.socket()) {
-            line.put("from", caller.address());
-        }
-        line.put("method", method);
-        line.put("path", path);
-        putIfSet(line, "template", templateOf(path));
-        putIfSet(line, "qube", qube != null ? qube : qubeOf(path));
-        putIfSet(line, "change", change);
-        line.put("status", status);
-        putIfSet(line, "error", error);
-        return line;
-    }
-
     private void writeSummaries(List<RefusalLimiter.Summary> summaries) {
         for (RefusalLimiter.Summary s : summaries) {
-            ObjectNode line = JSON.createObjectNode();
-            line.put("time", Instant.now().toString());
-            line.put("peer", s.peer());
-            line.put("since", Instant.ofEpochMilli(s.sinceMs()).toString());
-            line.put("notWritten", s.notWritten());
-            line.put("note", "refusals of this peer beyond dispool.audit.refusals-per-minute, counted, not written");
-            refusals.write(line.toString());
+            refusals.write(AuditLine.summary(s.peer(), s.sinceMs(), s.notWritten(),
+                    "refusals of this peer beyond dispool.audit.refusals-per-minute, counted, not written"));
         }
     }
 
@@ -148,11 +116,5 @@ public class AuditLog {
     static String qubeOf(String path) {
         String prefix = "/api/v1/dispvms/";
         return path != null && path.startsWith(prefix) && path.length() > prefix.length() ? path.substring(prefix.length()) : null;
-    }
-
-    private static void putIfSet(ObjectNode line, String key, Object value) {
-        if (value != null) {
-            line.put(key, value.toString());
-        }
     }
 }

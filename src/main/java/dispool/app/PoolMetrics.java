@@ -11,6 +11,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
@@ -25,6 +26,9 @@ import java.util.function.ToDoubleFunction;
 public class PoolMetrics {
 
     private final Set<String> gauged = ConcurrentHashMap.newKeySet();
+    private final Map<String, Timer> preloadedTimers = new ConcurrentHashMap<>();
+    private final Map<String, Timer> coldTimers = new ConcurrentHashMap<>();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
     void onStart(@Observes StartupEvent event, DispoolEngine engine, MeterRegistry registry) {
         engine.events().addListener(e -> record(e, engine, registry));
@@ -35,17 +39,27 @@ public class PoolMetrics {
         String t = e.template();
         switch (e.type()) {
             case HANDED_OUT -> {
-                String kind = Boolean.TRUE.equals(e.data().get("preloaded")) ? "preloaded" : "cold";
-                Timer.builder("dispool.handout").description("request to usable disposable, host time")
-                        .tags("template", t, "kind", kind).publishPercentileHistogram().register(registry)
+                boolean preloaded = Boolean.TRUE.equals(e.data().get("preloaded"));
+                handOutTimer(t, preloaded, registry)
                         .record(Duration.ofNanos((long) (((Number) e.data().get("usableAfterMs")).doubleValue() * 1e6)));
             }
             case PRELOAD_FAILED, PRELOAD_DISCARDED, MEMORY_WAIT, USED_ELSEWHERE ->
-                    Counter.builder("dispool.preload." + e.type().name().toLowerCase().replace('_', '.'))
-                            .tag("template", t).register(registry).increment();
+                    counters.computeIfAbsent(e.type().name() + '\0' + t, k -> Counter.builder("dispool.preload."
+                            + e.type().name().toLowerCase().replace('_', '.')).tag("template", t).register(registry))
+                            .increment();
             default -> { }
         }
         gauges(t, engine, registry);
+    }
+
+    /** Built once per template and kind: a hand-out event then costs a map read, not a builder, tags and a registry lookup. */
+    private Timer handOutTimer(String template, boolean preloaded, MeterRegistry registry) {
+        Map<String, Timer> timers = preloaded ? preloadedTimers : coldTimers;
+        Timer timer = timers.get(template);
+        return timer != null ? timer : timers.computeIfAbsent(template, k -> Timer.builder("dispool.handout")
+                .description("request to usable disposable, host time")
+                .tags("template", template, "kind", preloaded ? "preloaded" : "cold").publishPercentileHistogram()
+                .register(registry));
     }
 
     /** Registers a pool's gauges once; they read the engine's memory at scrape time, never the host. */

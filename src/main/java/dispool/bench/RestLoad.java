@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,7 +39,9 @@ import java.util.regex.Pattern;
  *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated.
- * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part.
+ * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part;
+ * always the callers' own (they share the cores). Answers other than 201/204 are counted by status,
+ * and the first of each status is printed with its body: what went wrong, not only how often.
  */
 public final class RestLoad {
 
@@ -49,6 +52,8 @@ public final class RestLoad {
     private final String auth;
     private final String template;
     private final long paceNanos;
+    /** The first answer of each status other than 201/204, with its request's method: what the errors were. */
+    private final Map<Integer, String> firstErrors = new ConcurrentHashMap<>();
 
     /** @param paceNanos each client starts a hand-out at most this often (0: as soon as its last one was returned) */
     RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos) {
@@ -76,13 +81,20 @@ public final class RestLoad {
         RestLoad load = new RestLoad(address, host, auth, a.getOr("--template", "bench-dvm"),
                 Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L);
         int clients = Integer.parseInt(a.getOr("--clients", "16"));
-        load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
+        Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
         String pid = a.get("--pid");
         double cpuBefore = pid == null ? 0 : cpuSeconds(pid);
+        // the callers share the machine's cores with the service: their own CPU is part of the budget
+        String self = String.valueOf(ProcessHandle.current().pid());
+        double clientBefore = cpuSeconds(self);
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
-        String cpu = pid == null ? "" : String.format(Locale.ROOT, "; service CPU %.3f ms per hand-out and return",
-                (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, r.handOut().length));
+        int pairs = Math.max(1, r.handOut().length);
+        String cpu = (pid == null ? "" : String.format(Locale.ROOT, "; service CPU %.3f ms per hand-out and return",
+                (cpuSeconds(pid) - cpuBefore) * 1000 / pairs))
+                + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
+        System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
+        load.firstErrors.forEach((status, answer) -> System.out.println("  first " + status + " answer: " + answer));
     }
 
     /** Hand-out and return latencies (ns), and the answers that were not 201/204 by status. */
@@ -154,6 +166,7 @@ public final class RestLoad {
                 Matcher name = NAME.matcher(a.body());
                 if (a.status() != 201 || !name.find()) {
                     errors[a.status()]++;
+                    firstErrors.putIfAbsent(a.status(), "POST " + a.body());
                     continue;
                 }
                 handOut[n++] = t1 - t0;
@@ -163,6 +176,7 @@ public final class RestLoad {
                     giveBack[m++] = System.nanoTime() - t1;
                 } else {
                     errors[r.status()]++;
+                    firstErrors.putIfAbsent(r.status(), "DELETE " + r.body());
                 }
             }
         }

@@ -33,7 +33,8 @@ public record HostEvent(String subject, String name, Map<String, String> kwargs)
         return colon < 0 ? "" : name.substring(colon + 1);
     }
 
+    /** True for the event {@code prefix} itself and for {@code prefix:anything}; called per event and reaction, so it builds no string. */
     public boolean is(String prefix) {
-        return name.equals(prefix) || name.startsWith(prefix + ":");
+        return name.startsWith(prefix) && (name.length() == prefix.length() || name.charAt(prefix.length()) == ':');
     }
 }
