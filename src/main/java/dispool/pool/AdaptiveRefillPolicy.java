@@ -78,6 +78,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */
     static final long CLAIM_SETTLE_NANOS = 1_000_000;
+    /**
+     * Host time after a request within which its claim may not be made yet (a caller thread the
+     * JVM has not run): what the pool holds is kept that long, as it may be the preload it takes.
+     */
+    static final long CLAIM_PENDING_NANOS = 1_000_000_000L;
 
     private final Parameters p;
     private final QubesRefillPolicy calm = new QubesRefillPolicy();
@@ -209,6 +214,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         FIRST_BURST,
         /** A burst like earlier ones: what it still brings. */
         BURST_ON,
+        /** A burst that brought what bursts bring, its claims made: the steady want, the surplus released. */
+        BURST_BROUGHT,
         /** Ahead of a forecast burst: its pre-warm. */
         BEFORE_BURST,
         /** Requests come only in bursts and the next is forecast: none held until its pre-warm. */
@@ -231,8 +238,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * While a burst is on: what it still brings (the first burst, whose size is not known: the
      * steady want at the rate of all requests, its own included, since a pool's first minutes
      * have no background to stand out against and steady traffic can look like a burst there).
-     * Never below what the pool holds: the burst is taking it, and a trim between a request's
-     * arrival (counted in the burst) and its claim would remove the preload it is about to take.
+     * Never below what the pool holds while the burst still brings requests or a claim may be
+     * pending: the burst is taking it, and a trim between a request's arrival (counted in the
+     * burst) and its claim would remove the preload it is about to take. Once it has brought
+     * what bursts bring, the rest is surplus and goes at once (on QEMU, refills that came too
+     * late for the burst were held until the burst window closed, 30 s of memory for nothing).
      */
     private Want inBurst(Pool pool, DemandNow demand, Outlook o) {
         int size = o.open().size();
@@ -245,7 +255,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
                     + " at its rate, want %d, refilled at once", size, p.burstWindow().toSeconds(), Math.min(want, demand.max())));
         }
         int toCome = Math.max(0, o.expectedSize() - size);
-        // none once the burst has brought what bursts bring and nothing calm comes
+        if (toCome == 0 && demand.nowNanos() - demand.requests().lastNanos() >= CLAIM_PENDING_NANOS) {
+            // brought what bursts bring, every claim made: what is left is surplus, released now, not when the burst window closes
+            return new Want(steady, 0, Reason.BURST_BROUGHT, String.format(Locale.ROOT, "burst of %d brought what bursts"
+                    + " bring (%d): the %d left released, want %d", size, o.expectedSize(), pool.held(), steady));
+        }
         return new Want(Math.max(steady, Math.max(toCome, pool.held())), 0, Reason.BURST_ON, String.format(Locale.ROOT,
                 "burst of %d so far, bursts bring %d: want the %d to come, refilled at once", size, o.expectedSize(), toCome));
     }

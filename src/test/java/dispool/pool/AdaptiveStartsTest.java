@@ -69,4 +69,16 @@ class AdaptiveStartsTest {
         assertEquals(12, policy.want(pool, due - lead + S), pool.decision);
         assertEquals(AdaptiveRefillPolicy.Reason.BEFORE_BURST, pool.adaptiveReason, pool.decision);
     }
+    @Test
+    void aBurstThatBroughtWhatBurstsBringReleasesItsSurplusOnceItsClaimsAreMade() {
+        requests(0, 6, S / 2); // the first burst: 6 in 3 s
+        requests(300 * S, 6, S / 2); // the second: 6 by 302.5 s
+        for (int i = 0; i < 4; i++) {
+            pool.preloads.add(new Preload(pool.template, 0, 0, PreloadState.READY)); // refills that came too late
+        }
+        assertEquals(4, policy.want(pool, 302_500_000_000L + S / 2), "the last claim may be pending: " + pool.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BURST_ON, pool.adaptiveReason, pool.decision);
+        assertEquals(0, policy.want(pool, 304 * S), pool.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BURST_BROUGHT, pool.adaptiveReason, pool.decision);
+    }
 }
