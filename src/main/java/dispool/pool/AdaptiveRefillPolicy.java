@@ -340,11 +340,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     }
 
     /**
-     * The start limit never holds back the refill of a preload a request took within the last
-     * refill time: held back, it is not ready when the next request comes, which then starts cold,
-     * no cheaper for the host than the start held back. Only filling ahead of demand waits for
-     * the host (on a ramp to 8/min the limit, with the cold starts counted as under way, let
-     * none start: every request near the top then started cold, 20 of 244 against R4.3's 1).
+     * The start limit never holds back the refill of a preload taken within the last refill time:
+     * held back, the next request starts cold, no cheaper for the host (a ramp to 8/min, its cold
+     * starts counted as under way, had 20 cold starts of 244 against R4.3's 1).
      */
     private Plan claimsRefilled(Pool pool, Plan plan, long nowNanos) {
         int claimed = demand(pool.template).recent(nowNanos, (long) (refillSeconds(pool) * 1e9));
