@@ -78,6 +78,11 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */
     static final long CLAIM_SETTLE_NANOS = 1_000_000;
+    /**
+     * Host time after a request within which its claim may not be made yet (a caller thread the
+     * JVM has not run): what the pool holds is kept that long, as it may be the preload it takes.
+     */
+    static final long CLAIM_PENDING_NANOS = 1_000_000_000L;
 
     private final Parameters p;
     private final QubesRefillPolicy calm = new QubesRefillPolicy();
@@ -193,7 +198,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
 
         /** The steady want: Erlang C at the calm rate (0 when nothing calm came). */
         int steady(double missTarget) {
-            return smallestPool(calmRate * refillSeconds, missTarget, max);
+            return PoissonDemand.smallestPool(calmRate * refillSeconds, missTarget, max);
         }
     }
 
@@ -209,6 +214,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         FIRST_BURST,
         /** A burst like earlier ones: what it still brings. */
         BURST_ON,
+        /** A burst that brought what bursts bring, its claims made: the steady want, the surplus released. */
+        BURST_BROUGHT,
         /** Ahead of a forecast burst: its pre-warm. */
         BEFORE_BURST,
         /** Requests come only in bursts and the next is forecast: none held until its pre-warm. */
@@ -231,21 +238,28 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * While a burst is on: what it still brings (the first burst, whose size is not known: the
      * steady want at the rate of all requests, its own included, since a pool's first minutes
      * have no background to stand out against and steady traffic can look like a burst there).
-     * Never below what the pool holds: the burst is taking it, and a trim between a request's
-     * arrival (counted in the burst) and its claim would remove the preload it is about to take.
+     * Never below what the pool holds while the burst still brings requests or a claim may be
+     * pending: the burst is taking it, and a trim between a request's arrival (counted in the
+     * burst) and its claim would remove the preload it is about to take. Once it has brought
+     * what bursts bring, the rest is surplus and goes at once (on QEMU, refills that came too
+     * late for the burst were held until the burst window closed, 30 s of memory for nothing).
      */
     private Want inBurst(Pool pool, DemandNow demand, Outlook o) {
         int size = o.open().size();
         int steady = demand.steady(p.missTarget());
         if (o.expectedSize() == 0) {
             double rate = demand.requests().ratePerSecond(demand.nowNanos(), p.window().toNanos());
-            int want = Math.max(smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max()),
+            int want = Math.max(PoissonDemand.smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max()),
                     Math.max(steady, pool.held()));
             return new Want(want, Reason.FIRST_BURST, String.format(Locale.ROOT, "burst of %d in %d s, the first seen: sized as steady demand"
                     + " at its rate, want %d, refilled at once", size, p.burstWindow().toSeconds(), Math.min(want, demand.max())));
         }
         int toCome = Math.max(0, o.expectedSize() - size);
-        // none once the burst has brought what bursts bring and nothing calm comes
+        if (toCome == 0 && demand.nowNanos() - demand.requests().lastNanos() >= CLAIM_PENDING_NANOS) {
+            // brought what bursts bring, every claim made: what is left is surplus, released now, not when the burst window closes
+            return new Want(steady, 0, Reason.BURST_BROUGHT, String.format(Locale.ROOT, "burst of %d brought what bursts"
+                    + " bring (%d): the %d left released, want %d", size, o.expectedSize(), pool.held(), steady));
+        }
         return new Want(Math.max(steady, Math.max(toCome, pool.held())), 0, Reason.BURST_ON, String.format(Locale.ROOT,
                 "burst of %d so far, bursts bring %d: want the %d to come, refilled at once", size, o.expectedSize(), toCome));
     }
@@ -314,15 +328,30 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             timers.hold(false);
             // look again when the burst may be over or the pre-warm ends, to shrink back
             Plan atOnce = new Plan(true, p.burstWindow());
-            return o.open() != null ? atOnce : starts.limit(atOnce);
+            return o.open() != null ? atOnce : claimsRefilled(pool, starts.limit(atOnce), nowNanos);
         }
-        Plan c = starts.limit(calm.plan(pool, nowNanos));
+        Plan c = claimsRefilled(pool, starts.limit(calm.plan(pool, nowNanos)), nowNanos);
         if (o.next() == null) {
             return c;
         }
         Duration untilPrewarm = Duration.ofNanos(Math.max(1, o.next().dueNanos() - lead(pool, o.next().size()) - nowNanos));
         return c.askingAgainAfter(c.askAgainAfter() == null || untilPrewarm.compareTo(c.askAgainAfter()) < 0
                 ? untilPrewarm : c.askAgainAfter());
+    }
+
+    /**
+     * The start limit never holds back the refill of a preload taken within the last refill time:
+     * held back, the next request starts cold, no cheaper for the host (a ramp to 8/min, its cold
+     * starts counted as under way, had 20 cold starts of 244 against R4.3's 1).
+     */
+    private Plan claimsRefilled(Pool pool, Plan plan, long nowNanos) {
+        int claimed = demand(pool.template).recent(nowNanos, (long) (refillSeconds(pool) * 1e9));
+        if (claimed <= plan.maxStarts()) {
+            return plan;
+        }
+        return new Plan(plan.fillNow(), plan.askAgainAfter(), claimed, String.format(Locale.ROOT,
+                "%d taken in the last %.1f s refill, refilled whatever the host sustains (%s)", claimed,
+                refillSeconds(pool), plan.startsReason()));
     }
 
     private Outlook outlook(Pool pool, long nowNanos) {
@@ -339,38 +368,21 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     /**
      * How long before a forecast burst its preloads start: a start → ready time for each wave of
      * as many as the host sustains at once, plus {@code leadMargin} of one. The time is the one
-     * measured at that many at once (a wave is slower than a lone start), at least the pool's own
-     * median (no preload-dispvm-delay: a pre-warm starts at once).
+     * measured at that many at once, once measured: the pool's own median (no
+     * preload-dispvm-delay: a pre-warm starts at once) mixes every level its starts ran at, and
+     * on QEMU its slow probes (6 at once, 14 s) held it near 8 s where a wave of 3 took 5 s, so
+     * each pre-warm held its preloads twice as long as it had to.
      */
     private long lead(Pool pool, int size) {
         int atOnce = Math.max(1, starts.estimate().atOnce());
         int waves = (size + atOnce - 1) / atOnce;
-        double own = refillTimes.medianSeconds(pool.template, p.defaultRefill());
         double each = starts.secondsAt(atOnce);
-        return (long) ((waves + p.leadMargin()) * (Double.isNaN(each) ? own : Math.max(own, each)) * 1e9);
+        double seconds = Double.isNaN(each) ? refillTimes.medianSeconds(pool.template, p.defaultRefill()) : each;
+        return (long) ((waves + p.leadMargin()) * seconds * 1e9);
     }
 
     private double refillSeconds(Pool pool) {
         return refillTimes.medianSeconds(pool.template, p.defaultRefill()) + Math.max(0, pool.settings.delaySeconds());
-    }
-
-    /**
-     * The smallest pool (at most {@code limit}) in which a request waits with probability at most
-     * {@code target}, at offered load {@code a}: Erlang C, from Erlang B's recurrence.
-     */
-    static int smallestPool(double a, double target, int limit) {
-        if (a <= 0) {
-            return 0; // no demand: no request waits
-        }
-        double b = 1.0;
-        for (int m = 1; m <= limit; m++) {
-            b = a * b / (m + a * b);
-            double waits = a >= m ? 1.0 : m * b / (m - a * (1 - b));
-            if (waits <= target) {
-                return m;
-            }
-        }
-        return limit;
     }
 
     /** The pool runs another policy now: it no longer takes part in memory shares. */
@@ -378,21 +390,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         shares.forget(template);
     }
 
-    /**
-     * Requests within the burst window that make a burst over a background of {@code background}
-     * per window: at least {@code burstMin}, and so many that random (Poisson) arrivals at the
-     * background reach them with a chance under {@code burstChance}.
-     */
+    /** Requests within the burst window that make a burst over {@code background} per window ({@link PoissonDemand}). */
     int burstThreshold(double background) {
-        double term = Math.exp(-background);
-        double below = term;
-        int k = 1;
-        while (1 - below >= p.burstChance()) {
-            term *= background / k;
-            below += term;
-            k++;
-        }
-        return Math.max(p.burstMin(), k);
+        return PoissonDemand.burstThreshold(background, p.burstChance(), p.burstMin());
     }
 
     private DemandEstimate demand(String template) {

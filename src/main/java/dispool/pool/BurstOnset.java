@@ -9,7 +9,8 @@ import java.util.Optional;
  * come at a rate that repeats. A burst's first claim is refilled at once; the refill is ready one
  * start → ready time later, and every request that comes before then needs a preload already
  * held. So a pool that has had such bursts keeps that many between them: a floor, refilled at
- * once while a burst lasts, which serves a burst's onset wherever it falls.
+ * once while a burst lasts, which serves a burst's onset wherever it falls. Only the bursts of at
+ * least half the largest kept count: smaller ones are clumps of calm demand, not the bursts.
  *
  * @param cover     preloads that serve a burst's requests until its first refill is ready
  * @param perSecond the bursts' request rate (median over the bursts kept)
@@ -23,10 +24,14 @@ record BurstOnset(int cover, double perSecond, int size) {
      * requests that come within one start → ready time at the bursts' rate, at most their size.
      */
     static Optional<BurstOnset> of(List<DemandEstimate.Burst> closed, double readySeconds) {
-        List<DemandEstimate.Burst> last = closed.subList(Math.max(0, closed.size() - BurstForecast.GAPS - 1), closed.size());
-        if (last.isEmpty()) {
+        List<DemandEstimate.Burst> kept = closed.subList(Math.max(0, closed.size() - BurstForecast.GAPS - 1), closed.size());
+        if (kept.isEmpty()) {
             return Optional.empty();
         }
+        int largest = kept.stream().mapToInt(DemandEstimate.Burst::size).max().orElse(0);
+        // a clump of calm requests that passed for a burst (3 in 30 s, or a few a lagging caller sent
+        // together) is not the bursts' onset: beside bursts of 12 it made the median 4 and the floor 3
+        List<DemandEstimate.Burst> last = kept.stream().filter(b -> 2 * b.size() >= largest).toList();
         double[] rates = last.stream().mapToDouble(BurstOnset::perSecond).sorted().toArray();
         int[] sizes = last.stream().mapToInt(DemandEstimate.Burst::size).sorted().toArray();
         double rate = rates[rates.length / 2];

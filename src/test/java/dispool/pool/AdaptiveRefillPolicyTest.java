@@ -31,10 +31,10 @@ class AdaptiveRefillPolicyTest {
 
     @Test
     void erlangCSizesTheSteadyPool() {
-        assertEquals(0, AdaptiveRefillPolicy.smallestPool(0, 0.05, 10), "no demand");
-        assertEquals(1, AdaptiveRefillPolicy.smallestPool(0.01, 0.05, 10));
-        assertEquals(4, AdaptiveRefillPolicy.smallestPool(1.0, 0.05, 10)); // C(3,1) = 9%, C(4,1) = 2%
-        assertEquals(3, AdaptiveRefillPolicy.smallestPool(5.0, 0.05, 3), "never above the limit");
+        assertEquals(0, PoissonDemand.smallestPool(0, 0.05, 10), "no demand");
+        assertEquals(1, PoissonDemand.smallestPool(0.01, 0.05, 10));
+        assertEquals(4, PoissonDemand.smallestPool(1.0, 0.05, 10)); // C(3,1) = 9%, C(4,1) = 2%
+        assertEquals(3, PoissonDemand.smallestPool(5.0, 0.05, 3), "never above the limit");
     }
 
     @Test
@@ -176,7 +176,7 @@ class AdaptiveRefillPolicyTest {
         // 4/min x (7 s + 3 s delay) = load 0.67 wants 4; the 10-min window's 1.2/min (load 0.2) 3
         int want = policy.want(p, now);
         assertEquals(4, want, p.decision);
-        assertEquals(3, AdaptiveRefillPolicy.smallestPool(12 / 600.0 * 10, 0.01, 12));
+        assertEquals(3, PoissonDemand.smallestPool(12 / 600.0 * 10, 0.01, 12));
         assertTrue(p.decision.startsWith("4.0 requests/min outside bursts"), p.decision);
         assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
     }
