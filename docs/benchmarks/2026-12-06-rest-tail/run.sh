@@ -8,7 +8,12 @@
 #   sh docs/benchmarks/2026-12-06-rest-tail/run.sh [extra JVM options for the service, e.g. a JFR recording]
 # DISPOOL_HOME: another build of the service (default target/quarkus-app); BENCH_CP: where RestLoad is;
 # BENCH_ARGS: more RestLoad options (--seconds 20, --pace-ms 50); SKIP_TCP=1: the socket only.
+# The simulator draws freed disposable ids again (dispool.sim.reuse-disp-ids): at this time scale
+# qubesd's week passes in 6 s and a closed loop would run out of ids; OLD_BUILD=1 leaves the option
+# out for a build older than it (whose service would refuse it), which then may answer 503s.
 set -eu
+reuse=-Ddispool.sim.reuse-disp-ids=true
+[ "${OLD_BUILD:-}" ] && reuse=
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
 echo "commit $(git rev-parse --short HEAD), $(nproc) CPUs, start: $(uptime)"
@@ -16,14 +21,17 @@ java -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData "$@" \
     -Dquarkus.http.port=18080 -Ddispool.api.socket="$dir/api.sock" -Ddispool.api.token-file="$dir/token" \
     -Ddispool.audit.file="$dir/audit.log" -Ddispool.audit.refused-file="$dir/refused.log" \
     -Ddispool.history.persist=false -Ddispool.qubes.creations-file="$dir/creations" \
-    -Ddispool.sim.time-scale=100000 -Ddispool.sim.seed=1 -Ddispool.sim.total-memory-mib=64000 \
+    -Ddispool.sim.time-scale=100000 -Ddispool.sim.seed=1 $reuse -Ddispool.sim.total-memory-mib=64000 \
     -Ddispool.sim.dom0-features.preload-dispvm-delay=0 -Ddispool.engine.max-cold-starts=16 \
     -Ddispool.engine.resync-interval=6000000s -Ddispool.engine.memory-retry=100000s \
     -Ddispool.sim.templates.bench-dvm.memory-mib=400 \
     -Ddispool.sim.templates.bench-dvm.features.preload-dispvm-max=32 \
     -jar "${DISPOOL_HOME:-target/quarkus-app}/quarkus-run.jar" >"$dir/service.log" 2>&1 &
 pid=$!
-while [ ! -S "$dir/api.sock" ]; do sleep 0.2; done
+while [ ! -S "$dir/api.sock" ]; do
+    kill -0 "$pid" 2>/dev/null || { echo "the service did not start:"; cat "$dir/service.log"; exit 1; }
+    sleep 0.2
+done
 sleep 3
 [ "${SKIP_TCP:-}" ] || java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --tcp 18080 --token-file "$dir/token" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
 java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --socket "$dir/api.sock" --clients 16 --pid "$pid" ${BENCH_ARGS:-}

@@ -28,7 +28,9 @@ while [ "$round" -le "${ROUNDS:-3}" ]; do
             eval "home=\$$build"
             name="$round-$mode-$build"
             echo "$(date -u +%H:%M:%S) $name"
-            DISPOOL_HOME="$home/target/quarkus-app" BENCH_CP="$home/target/classes" \
+            old=""
+            grep -q reuse-disp-ids "$home/config/application.properties" || old=1
+            OLD_BUILD=$old DISPOOL_HOME="$home/target/quarkus-app" BENCH_CP="$home/target/classes" \
                 BENCH_ARGS="--warmup-seconds ${WARMUP:-8} --seconds ${SECONDS_MEASURED:-20} $pace" \
                 sh docs/benchmarks/2026-12-06-rest-tail/run.sh "-Xlog:gc:file=$out/$name.gc.log" >"$out/$name.txt" 2>&1 \
                     || true # run.sh ends with its trap's status (the service it killed); its output says how the run went

@@ -334,6 +334,14 @@ public interface DispoolConfig {
         /** Seed of the latency model and disposable ids; unset = a new seed each run. */
         OptionalLong seed();
 
+        /**
+         * Whether a freed disposable id may be drawn again once enough others were freed, instead
+         * of after qubesd's week. Default false (qubesd's rule); a load bench at a high time scale
+         * sets it, as a week of host time there passes in seconds and the ids run out.
+         */
+        @WithDefault("false")
+        boolean reuseDispIds();
+
         /** Host memory in MiB. Default 16000. */
         @WithDefault("16000")
         long totalMemoryMib();

@@ -93,6 +93,9 @@ public class EngineProducer {
                 .totalMemoryMiB(c.totalMemoryMib())
                 .dom0MemoryMiB(c.dom0MemoryMib());
         c.seed().ifPresent(b::seed);
+        if (c.reuseDispIds()) {
+            b.reuseDispIds();
+        }
         c.templates().forEach((name, t) -> {
             b.templateVm(t.template());
             b.dvmTemplate(name, t.memoryMib(), t.template(), t.bootFactor());
