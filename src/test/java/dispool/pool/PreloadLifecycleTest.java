@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dispool.host.HostEvent;
 import dispool.host.PowerState;
+import dispool.host.sim.SimHost;
 import dispool.host.sim.SimOp;
 import java.util.List;
 import java.util.Set;
@@ -64,7 +65,12 @@ class PreloadLifecycleTest extends EngineFixture {
 
     @Test
     void requestDuringStartupSkipsThePause() throws Exception {
-        start(host().build());
+        SimHost host = host().build();
+        // The requester waits 1.2 × qrexec_timeout for it: an hour of host time (22 s of wall time) keeps
+        // that wait a safety net under load, not the window the hand-out must fit in. Set before the
+        // engine starts: a change it saw would outdate the preload it is starting.
+        host.setProperty(WEB, "qrexec_timeout", "3600");
+        start(host);
         List<PoolEvent> started = new CopyOnWriteArrayList<>();
         List<String> marksAtHandOut = new CopyOnWriteArrayList<>();
         engine.events().addListener(e -> {
@@ -77,14 +83,22 @@ class PreloadLifecycleTest extends EngineFixture {
                 }
             }
         });
-        sim.faults().hang(SimOp.RUN_SERVICE); // readiness waits until the request has claimed the starting preload
+        // The start call holds until the request has claimed the starting preload: an event, not a race
+        // against the boot (a hung readiness call would time out after qrexec_timeout, 300 ms of wall time
+        // at this scale, so a starved test thread saw the preload fail and the request go cold).
+        sim.faults().hang(SimOp.START);
         engine.setMax(WEB, "1");
         await().until(() -> !started.isEmpty());
         CompletableFuture<HandOut> request = engine.handOut(WEB).subscribeAsCompletionStage().toCompletableFuture();
-        await().until(() -> pool(WEB).starting() == 0 && pool(WEB).preloads().size() == 1); // claimed, still starting
-        sim.faults().release(SimOp.RUN_SERVICE);
+        // Claimed: one preload no longer free, all still starting. Not "one preload, none free": the
+        // hand-out's refill may start another within its delay (15 ms of wall time), hung at its start too.
+        await().until(() -> {
+            PoolView v = pool(WEB);
+            return v.ready() == 0 && v.preloads().size() - v.starting() == 1;
+        });
+        sim.faults().release(SimOp.START);
         HandOut h = request.get(20, TimeUnit.SECONDS);
-        assertTrue(h.preloaded());
+        assertTrue(h.preloaded(), "the claimed preload, not a cold one: " + h);
         assertEquals(started.get(0).qube(), h.name());
         assertTrue(h.timings().containsKey("wait-operational"), h.timings().toString());
         assertFalse(h.timings().containsKey("unpause"), "a preload claimed during startup is never paused");
