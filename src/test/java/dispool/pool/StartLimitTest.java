@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dispool.host.sim.LatencyModel;
+import dispool.host.sim.SimOp;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -69,7 +70,13 @@ class StartLimitTest extends EngineFixture {
     @Test
     void aQubesPoolStartsItsWholeGapAtOnce() {
         startWith(RefillPolicies.QUBES);
+        // No start call returns until the whole gap is under way: "at once" means before any start
+        // ended, not within a boot's 35 ms of wall time (a starved worker missed that and saw 8 of 10).
+        // A policy that held starts back until others ended would never reach MAX here.
+        sim.faults().hang(SimOp.START);
         engine.setMax(T, Integer.toString(MAX));
+        await().until(() -> sim.calls(SimOp.START) == MAX);
+        sim.faults().release(SimOp.START);
         awaitReady(T, MAX);
         synchronized (this) {
             assertEquals(MAX, peak, "R4.3 fills the gap together");
