@@ -111,8 +111,9 @@ final class PreloadStartup {
 
     private void startupFailed(Pool pool, Preload p, RuntimeException e) {
         PreloadState at = p.state;
-        pool.backoff.failed(ctx.clock.nanos());
-        long waitMs = TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(ctx.clock.nanos()));
+        long now = ctx.clock.nanos(); // one reading: a thread stalled in between would report the wait as 0 ms
+        pool.backoff.failed(now);
+        long waitMs = TimeUnit.NANOSECONDS.toMillis(pool.backoff.waitNanos(now));
         String reason = pool.template + ": preload " + (p.name == null ? "" : p.name + " ") + "failed at " + at + ": "
                 + PreloadLifecycle.describe(e) + "; next attempt in " + waitMs + " ms (failure "
                 + pool.backoff.failures() + ")";

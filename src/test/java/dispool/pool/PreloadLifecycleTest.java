@@ -137,7 +137,8 @@ class PreloadLifecycleTest extends EngineFixture {
         });
         sim.faults().fail(SimOp.START, 1.0);
         engine.setMax(WEB, "2");
-        await().until(() -> pool(WEB).failures() >= 3);
+        // The events, not the pool's count: a failure is counted before its event is published.
+        await().until(() -> failedStages.size() >= 3);
         PoolView v = pool(WEB);
         assertTrue(v.lastFailure().contains(WEB) && v.lastFailure().contains(PreloadState.STARTING.name()),
                 "names the template and the stage: " + v.lastFailure());
