@@ -39,7 +39,8 @@ import java.util.regex.Pattern;
  *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated.
- * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part;
+ * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part and its
+ * resident memory at the end (and peak);
  * always the callers' own (they share the cores). Answers other than 201/204 are counted by status,
  * and the first of each status is printed with its body: what went wrong, not only how often.
  */
@@ -87,13 +88,17 @@ public final class RestLoad {
         // the callers share the machine's cores with the service: their own CPU is part of the budget
         String self = String.valueOf(ProcessHandle.current().pid());
         double clientBefore = cpuSeconds(self);
+        long from = System.currentTimeMillis();
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
+        long to = System.currentTimeMillis();
         int pairs = Math.max(1, r.handOut().length);
         String cpu = (pid == null ? "" : String.format(Locale.ROOT, "; service CPU %.3f ms per hand-out and return",
-                (cpuSeconds(pid) - cpuBefore) * 1000 / pairs))
+                (cpuSeconds(pid) - cpuBefore) * 1000 / pairs) + memory(pid))
                 + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
         System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
+        // wall-clock ms, as -Xlog's timemillis decoration: which of the service's GC pauses fell in the measured part
+        System.out.println("  measured from " + from + " to " + to + " ms since the epoch");
         load.firstErrors.forEach((status, answer) -> System.out.println("  first " + status + " answer: " + answer));
     }
 
@@ -109,6 +114,24 @@ public final class RestLoad {
         private static double pct(long[] sorted, double p) {
             return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
         }
+    }
+
+    /**
+     * The service's resident memory now and at its peak (/proc/PID/status VmRSS, VmHWM) and its proportional share
+     * (smaps_rollup Pss: ZGC maps its heap three times, which VmRSS counts thrice): in dom0, memory is the scarcest
+     * resource, so a JVM option that cuts a pause must say what it costs here.
+     */
+    private static String memory(String pid) throws IOException {
+        Map<String, Long> kib = new TreeMap<>();
+        for (String file : List.of("status", "smaps_rollup")) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, file))) {
+                if (line.startsWith("VmRSS:") || line.startsWith("VmHWM:") || line.startsWith("Pss:")) {
+                    kib.put(line.substring(0, line.indexOf(':')), Long.parseLong(line.replaceAll("\\D", "")));
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "; service RSS %d MiB (peak %d MiB, PSS %d MiB)", kib.get("VmRSS") / 1024,
+                kib.get("VmHWM") / 1024, kib.get("Pss") / 1024);
     }
 
     /** User and system CPU seconds the process {@code pid} used so far (/proc/PID/stat, at 100 ticks a second). */
