@@ -40,6 +40,9 @@ while [ ! -S "$dir/api.sock" ]; do
     sleep 0.2
 done
 sleep 3
+# BENCH_ARGS holds several RestLoad options: split into words on purpose
+# shellcheck disable=SC2086
 [ "${SKIP_TCP:-}" ] || java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --tcp 18080 --token-file "$dir/token" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
+# shellcheck disable=SC2086
 java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --socket "$dir/api.sock" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
 echo "end: $(uptime)"

@@ -3,8 +3,9 @@
 Per mode (closed loop, paced 320/s), transport and side: the median over the rounds of the hand-out's
 p50, p99 and p99.9, the return's p99, the service's CPU per hand-out + return, its RSS at the end of
 the measured part (peak, PSS), and its stops within RestLoad's measured part (from -Xlog:safepoint,
-wall-clock ms): GC pauses a second, their mean and longest, and the share of the time the service
-stood still at any safepoint (GC or not). Then each round's p99 with the load average at its start.
+wall-clock ms): GC pauses a second, their mean and longest, the CPU time of the collector's threads
+a second and per pause (the pause's work, what it lasts on an idle core; RestLoad reads it from
+/proc), and the share of the time the service stood still at any safepoint (GC or not). Then each round's p99 with the load average at its start.
 """
 import glob
 import os
@@ -15,6 +16,7 @@ import sys
 LINE = re.compile(r"^(tcp|unix socket), 16 clients, \d+ s: (\d+) hand-outs \((\d+)/s\), errors by status (\{[^}]*\}); "
                   r"hand-out ms p50 ([\d.]+) p99 ([\d.]+) p99.9 ([\d.]+); return ms p50 ([\d.]+) p99 ([\d.]+) p99.9 ([\d.]+)"
                   r"; service CPU ([\d.]+) ms.*; service RSS (\d+) MiB \(peak (\d+) MiB, PSS (\d+) MiB\)")
+GC_CPU = re.compile(r"; service GC threads CPU ([\d.]+) ms a second")
 WINDOW = re.compile(r"^  measured from (\d+) to (\d+) ms since the epoch")
 LOAD = re.compile(r"load average: ([\d.]+)")
 SAFEPOINT = re.compile(r"^\[[\d.]+s\]\[(\d+)ms\].*Safepoint \"(\w+)\".* Total: (\d+) ns")
@@ -45,11 +47,13 @@ def runs(directory):
             seconds = (end - start) / 1000
             inside = [(op, ms) for t, op, ms in all_stops if start <= t <= end]
             gc = [ms for op, ms in inside if GC_OPERATION.search(op)]
+            gc_cpu = GC_CPU.search(line)
             yield dict(round=int(rnd), mode=mode, side=side, transport=m.group(1), errors=m.group(4),
                        p50=float(m.group(5)), p99=float(m.group(6)), p999=float(m.group(7)), rp99=float(m.group(9)),
                        cpu=float(m.group(11)), rss=int(m.group(12)), peak=int(m.group(13)), pss=int(m.group(14)),
                        load=load[0], gc_per_s=len(gc) / seconds, gc_mean=statistics.mean(gc) if gc else 0.0,
-                       gc_max=max(gc, default=0.0), stopped=sum(ms for _, ms in inside) / 10 / seconds)
+                       gc_max=max(gc, default=0.0), gc_cpu=float(gc_cpu.group(1)) if gc_cpu else float("nan"),
+                       gc_work=float(gc_cpu.group(1)) * seconds / len(gc) if gc_cpu and gc else float("nan"), stopped=sum(ms for _, ms in inside) / 10 / seconds)
 
 
 def main():
@@ -57,8 +61,8 @@ def main():
     rows = list(runs(directory))
     sides = [line.split()[0] for line in open(os.path.join(directory, "sides.txt")) if line.strip()]
     print("| mode | transport | side | hand-out p50 ms | p99 | p99.9 | return p99 | CPU ms/pair | RSS MiB (peak, PSS) "
-          "| GC pauses/s | mean ms | max ms | stopped | per round p99 (load at start) |")
-    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+          "| GC pauses/s | mean ms | max ms | GC CPU ms/s | per pause | stopped | per round p99 (load at start) |")
+    print("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
     for mode in ("closed", "paced50"):
         for transport in ("tcp", "unix socket"):
             for side in sides:
@@ -67,13 +71,13 @@ def main():
                 if not rs:
                     continue
                 med = {k: statistics.median(r[k] for r in rs) for k in
-                       ("p50", "p99", "p999", "rp99", "cpu", "rss", "peak", "pss", "gc_per_s", "gc_mean", "gc_max", "stopped")}
+                       ("p50", "p99", "p999", "rp99", "cpu", "rss", "peak", "pss", "gc_per_s", "gc_mean", "gc_max", "gc_cpu", "gc_work", "stopped")}
                 each = "; ".join(f"{r['p99']:.1f} ({r['load']})" for r in rs)
                 errors = "".join(f" errors {r['errors']}" for r in rs if r["errors"] != "{}")
                 print(f"| {'closed loop' if mode == 'closed' else '320/s paced'} | {transport} | {side} | {med['p50']:.2f} "
                       f"| {med['p99']:.1f} | {med['p999']:.0f} | {med['rp99']:.1f} | {med['cpu']:.3f} "
                       f"| {med['rss']:.0f} ({med['peak']:.0f}, {med['pss']:.0f}) | {med['gc_per_s']:.2f} | {med['gc_mean']:.1f} "
-                      f"| {med['gc_max']:.0f} | {med['stopped']:.2f} % | {each}{errors} |")
+                      f"| {med['gc_max']:.0f} | {med['gc_cpu']:.1f} | {med['gc_work']:.1f} | {med['stopped']:.2f} % | {each}{errors} |")
 
 
 main()
