@@ -47,13 +47,13 @@ def runs(directory):
             seconds = (end - start) / 1000
             inside = [(op, ms) for t, op, ms in all_stops if start <= t <= end]
             gc = [ms for op, ms in inside if GC_OPERATION.search(op)]
-            gc_cpu = GC_CPU.search(line)
+            gc_cpu = float(c.group(1)) if (c := GC_CPU.search(line)) else float("nan")
             yield dict(round=int(rnd), mode=mode, side=side, transport=m.group(1), errors=m.group(4),
                        p50=float(m.group(5)), p99=float(m.group(6)), p999=float(m.group(7)), rp99=float(m.group(9)),
                        cpu=float(m.group(11)), rss=int(m.group(12)), peak=int(m.group(13)), pss=int(m.group(14)),
                        load=load[0], gc_per_s=len(gc) / seconds, gc_mean=statistics.mean(gc) if gc else 0.0,
-                       gc_max=max(gc, default=0.0), gc_cpu=float(gc_cpu.group(1)) if gc_cpu else float("nan"),
-                       gc_work=float(gc_cpu.group(1)) * seconds / len(gc) if gc_cpu and gc else float("nan"), stopped=sum(ms for _, ms in inside) / 10 / seconds)
+                       gc_max=max(gc, default=0.0), gc_cpu=gc_cpu, gc_work=gc_cpu * seconds / len(gc) if gc else float("nan"),
+                       stopped=sum(ms for _, ms in inside) / 10 / seconds)
 
 
 def main():
