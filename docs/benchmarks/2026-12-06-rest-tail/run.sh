@@ -8,6 +8,8 @@
 #   sh docs/benchmarks/2026-12-06-rest-tail/run.sh [extra JVM options for the service, e.g. a JFR recording]
 # DISPOOL_HOME: another build of the service (default target/quarkus-app); BENCH_CP: where RestLoad is;
 # BENCH_ARGS: more RestLoad options (--seconds 20, --pace-ms 50); SKIP_TCP=1: the socket only.
+# SERVICE_JVM: the service's JVM options instead of the dom0 unit's (deploy/dispool.service's first
+# ExecStart line, read from the checkout this is run in), e.g. another collector for an A/B.
 # The simulator draws freed disposable ids again (dispool.sim.reuse-disp-ids): at this time scale
 # qubesd's week passes in 6 s and a closed loop would run out of ids; OLD_BUILD=1 leaves the option
 # out for a build older than it (whose service would refuse it), which then may answer 503s.
@@ -16,8 +18,13 @@ reuse=-Ddispool.sim.reuse-disp-ids=true
 [ "${OLD_BUILD:-}" ] && reuse=
 dir=$(mktemp -d)
 trap 'kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null; rm -rf "$dir"' EXIT
-echo "commit $(git rev-parse --short HEAD), $(nproc) CPUs, start: $(uptime)"
-java -XX:+UseSerialGC -Xmx128m -XX:-UsePerfData "$@" \
+unit=$(sed -n 's|^ExecStart=/usr/bin/java \(-.*\) \\$|\1|p' deploy/dispool.service)
+[ "$unit" ] || { echo "no JVM options on deploy/dispool.service's first ExecStart line: run from the repository's root"; exit 1; }
+jvm=${SERVICE_JVM:-$unit}
+echo "commit $(git rev-parse --short HEAD), $(nproc) CPUs, service JVM options: $jvm; start: $(uptime)"
+# $jvm holds several options: split into words on purpose
+# shellcheck disable=SC2086
+java $jvm "$@" \
     -Dquarkus.http.port=18080 -Ddispool.api.socket="$dir/api.sock" -Ddispool.api.token-file="$dir/token" \
     -Ddispool.audit.file="$dir/audit.log" -Ddispool.audit.refused-file="$dir/refused.log" \
     -Ddispool.history.persist=false -Ddispool.qubes.creations-file="$dir/creations" \
@@ -33,6 +40,9 @@ while [ ! -S "$dir/api.sock" ]; do
     sleep 0.2
 done
 sleep 3
+# BENCH_ARGS holds several RestLoad options: split into words on purpose
+# shellcheck disable=SC2086
 [ "${SKIP_TCP:-}" ] || java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --tcp 18080 --token-file "$dir/token" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
+# shellcheck disable=SC2086
 java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --socket "$dir/api.sock" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
 echo "end: $(uptime)"

@@ -9,7 +9,9 @@ import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,13 +41,16 @@ import java.util.regex.Pattern;
  *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated.
- * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part;
+ * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part and its
+ * resident memory at the end (and peak);
  * always the callers' own (they share the cores). Answers other than 201/204 are counted by status,
  * and the first of each status is printed with its body: what went wrong, not only how often.
  */
 public final class RestLoad {
 
     private static final Pattern NAME = Pattern.compile("\"name\"\\s*:\\s*\"([^\"]+)\"");
+    /** The JVM's collector threads by name (/proc's comm): serial's VM Thread, parallel's and G1's, Shenandoah's, ZGC's. */
+    private static final Pattern GC_THREAD = Pattern.compile("VM Thread|GC Thread.*|G1 .*|Shenandoah.*|Z[A-Z]\\w*.*");
 
     private final SocketAddress address;
     private final String host;
@@ -84,16 +89,21 @@ public final class RestLoad {
         Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
         String pid = a.get("--pid");
         double cpuBefore = pid == null ? 0 : cpuSeconds(pid);
+        long gcBefore = pid == null ? 0 : gcThreadsNanos(pid);
         // the callers share the machine's cores with the service: their own CPU is part of the budget
         String self = String.valueOf(ProcessHandle.current().pid());
         double clientBefore = cpuSeconds(self);
+        long from = System.currentTimeMillis();
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
+        long to = System.currentTimeMillis();
         int pairs = Math.max(1, r.handOut().length);
         String cpu = (pid == null ? "" : String.format(Locale.ROOT, "; service CPU %.3f ms per hand-out and return",
-                (cpuSeconds(pid) - cpuBefore) * 1000 / pairs))
+                (cpuSeconds(pid) - cpuBefore) * 1000 / pairs) + gcLine(pid, gcBefore, (to - from) / 1000.0) + memory(pid))
                 + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
         System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
+        // wall-clock ms, as -Xlog's timemillis decoration: which of the service's GC pauses fell in the measured part
+        System.out.println("  measured from " + from + " to " + to + " ms since the epoch");
         load.firstErrors.forEach((status, answer) -> System.out.println("  first " + status + " answer: " + answer));
     }
 
@@ -109,6 +119,51 @@ public final class RestLoad {
         private static double pct(long[] sorted, double p) {
             return sorted.length == 0 ? Double.NaN : sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)] / 1e6;
         }
+    }
+
+    /**
+     * The service's resident memory now and at its peak (/proc/PID/status VmRSS, VmHWM) and its proportional share
+     * (smaps_rollup Pss: ZGC maps its heap three times, which VmRSS counts thrice): in dom0, memory is the scarcest
+     * resource, so a JVM option that cuts a pause must say what it costs here.
+     */
+    private static String memory(String pid) throws IOException {
+        Map<String, Long> kib = new TreeMap<>();
+        for (String file : List.of("status", "smaps_rollup")) {
+            for (String line : Files.readAllLines(Path.of("/proc", pid, file))) {
+                if (line.startsWith("VmRSS:") || line.startsWith("VmHWM:") || line.startsWith("Pss:")) {
+                    kib.put(line.substring(0, line.indexOf(':')), Long.parseLong(line.replaceAll("\\D", "")));
+                }
+            }
+        }
+        return String.format(Locale.ROOT, "; service RSS %d MiB (peak %d MiB, PSS %d MiB)", kib.get("VmRSS") / 1024,
+                kib.get("VmHWM") / 1024, kib.get("Pss") / 1024);
+    }
+
+    /**
+     * The CPU time on the collector's threads, the ones that do a pause's work: "VM Thread" (the serial
+     * collector's pauses run on it, with the JVM's other safepoint operations), "GC Thread#N" (parallel, G1),
+     * G1's, Shenandoah's and ZGC's own. A pause's length on a loaded machine is mostly the wait for a core;
+     * this is the work itself, what the pause would last on an idle core (divided among the collector's threads).
+     */
+    private static String gcLine(String pid, long gcBefore, double seconds) throws IOException {
+        return String.format(Locale.ROOT, "; service GC threads CPU %.1f ms a second", (gcThreadsNanos(pid) - gcBefore) / 1e6 / seconds);
+    }
+
+    /** Nanoseconds on a CPU of the service's collector threads so far (/proc/PID/task/TID/schedstat's first field). */
+    private static long gcThreadsNanos(String pid) throws IOException {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", pid, "task"))) {
+            for (Path task : tasks) {
+                try {
+                    if (GC_THREAD.matcher(Files.readString(task.resolve("comm")).strip()).matches()) {
+                        sum += Long.parseLong(Files.readString(task.resolve("schedstat")).split(" ")[0]);
+                    }
+                } catch (NoSuchFileException ended) {
+                    // the thread ended between the listing and the read: its time is gone with it
+                }
+            }
+        }
+        return sum;
     }
 
     /** User and system CPU seconds the process {@code pid} used so far (/proc/PID/stat, at 100 ticks a second). */
