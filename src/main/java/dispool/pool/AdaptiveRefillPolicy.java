@@ -241,9 +241,10 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         int steady = demand.steady(p.missTarget());
         if (o.expectedSize() == 0) {
             double rate = demand.requests().ratePerSecond(demand.nowNanos(), p.window().toNanos());
-            int cover = BurstOnset.openCover(o.open(), demand.nowNanos(), refillTimes.medianSeconds(pool.template, p.defaultRefill()));
-            int want = Math.max(Math.max(PoissonDemand.smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max()),
-                    cover), Math.max(steady, pool.held()));
+            double ready = refillTimes.medianSeconds(pool.template, p.defaultRefill());
+            int cover = BurstOnset.openCover(o.open(), demand.nowNanos(), ready);
+            int sized = PoissonDemand.smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max());
+            int want = Math.max(Math.max(sized, cover), Math.max(steady, pool.held()));
             return new Want(want, Reason.FIRST_BURST, String.format(Locale.ROOT, "burst of %d in %d s, the first seen: sized as steady demand"
                     + " at its rate, at least the %d its rate brings until a refill is ready, want %d, refilled at once", size,
                     p.burstWindow().toSeconds(), cover, Math.min(want, demand.max())));

@@ -35,8 +35,8 @@ class TrafficTraceBench {
         for (String s : System.getProperty("trace.seeds", "42").split(",")) {
             long seed = Long.parseLong(s.trim());
             TrafficScenarios.Case c = TrafficScenarios.standard(seed).stream()
-                    .filter(k -> k.traffic().name().equals(scenario)).findFirst().orElseThrow(() ->
-                            new IllegalArgumentException("no scenario " + scenario + ": steady, bursts, two-templates, day-like, ramp"));
+                    .filter(k -> k.traffic().name().equals(scenario)).findFirst().orElseThrow(() -> new IllegalArgumentException(
+                            "no scenario " + scenario + ": steady, bursts, two-templates, day-like, ramp"));
             print(scenario, policy, seed, c, timeScale);
         }
     }
