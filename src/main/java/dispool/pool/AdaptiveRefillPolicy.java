@@ -16,8 +16,9 @@ import java.util.function.Supplier;
  *
  * <p>The demand model, all parameters in {@link Parameters}:
  * <ul>
- * <li>calm rate λ = requests outside bursts in the last {@code window} / the window; refill time R
- *     = the median of the pool's measured start → ready times (preload-dispvm-delay added);</li>
+ * <li>calm rate λ = the upper bound at {@code rateConfidence} of the rate of the requests outside
+ *     bursts in the last {@code window} ({@link CalmWants}); refill time R = the median of the pool's
+ *     measured start → ready times (preload-dispvm-delay added);</li>
  * <li>steady want = the smallest pool whose chance that a request must wait is at most
  *     {@code missTarget} when requests come at random at rate λ and each hand-out refills for R:
  *     Erlang C with offered load a = λ·R (a request that misses waits for a refill, so the pool
@@ -64,16 +65,18 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * @param burstChance   a burst is a count random arrivals at the background reach less often than this
      * @param idleAfter     no request for this long: the pool shrinks to one
      * @param missTarget    share of requests that may wait, in steady demand
+     * @param rateConfidence the calm rate over {@code window} is the upper bound at this confidence of what its count allows
      * @param regularity    bursts are periodic when their gaps differ by at most this share of the period
      * @param leadMargin    refill times of margin before a forecast burst's preloads should all be ready
      * @param defaultRefill refill time until one was measured (Qubes R4.3's cold start median)
      */
     record Parameters(Duration window, Duration riseWindow, Duration burstMemory, Duration burstWindow, int burstMin, double burstChance,
-            Duration idleAfter, double missTarget, double regularity, double leadMargin, Duration defaultRefill) {
+            Duration idleAfter, double missTarget, double rateConfidence, double regularity, double leadMargin,
+            Duration defaultRefill) {
 
         static final Parameters DEFAULTS = new Parameters(Duration.ofMinutes(10), Duration.ofMinutes(2),
                 Duration.ofMinutes(60),
-                Duration.ofSeconds(30), 3, 0.001, Duration.ofMinutes(10), 0.01, 0.25, 0.5, Duration.ofSeconds(7));
+                Duration.ofSeconds(30), 3, 0.001, Duration.ofMinutes(10), 0.01, 0.8, 0.25, 0.5, Duration.ofSeconds(7));
     }
 
     /** Host time after a request when its claim has been made, so the refill sees the gap. */
@@ -176,30 +179,17 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
             pool.adaptiveReason = Reason.MAX_ZERO;
             return 0;
         }
-        DemandEstimate d = demand(pool.template);
-        // the higher of the two windows: rising demand is followed within minutes, falling demand only slowly
-        double rate = Math.max(d.calmRatePerSecond(nowNanos, p.window().toNanos()),
-                d.calmRatePerSecond(nowNanos, p.riseWindow().toNanos()));
-        DemandNow demand = new DemandNow(d, rate, refillSeconds(pool), s.max(), nowNanos);
+        CalmWants.DemandNow demand = CalmWants.demand(p, demand(pool.template), refillSeconds(pool), s.max(), nowNanos);
         Outlook o = outlook(pool, nowNanos);
         Want w = o.open() != null ? inBurst(pool, demand, o)
                 : o.prewarm() ? beforeBurst(pool, demand, o)
-                : calm(demand, o);
+                : CalmWants.calm(p, demand, o.next(), o.onset());
         int want = Math.max(w.floor(), Math.min(w.count(), s.max()));
-        shares.wants(pool, want, rate);
+        shares.wants(pool, want, demand.calmRate());
         int shared = shares.shareOf(pool.template, want);
         pool.decision = shared < want ? w.why() + "; " + shares.reason(pool.template, shared) : w.why();
         pool.adaptiveReason = w.reason();
         return shared;
-    }
-
-    /** What a want is decided from: the pool's requests, its calm rate, its refill time, its max, and now. */
-    private record DemandNow(DemandEstimate requests, double calmRate, double refillSeconds, int max, long nowNanos) {
-
-        /** The steady want: Erlang C at the calm rate (0 when nothing calm came). */
-        int steady(double missTarget) {
-            return PoissonDemand.smallestPool(calmRate * refillSeconds, missTarget, max);
-        }
     }
 
     /** Why a pool wants what it wants: the code beside the words of {@link Pool#decision}, for tests and tools. */
@@ -227,7 +217,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     }
 
     /** A want before memory shares, the least it may be, why (code and words). */
-    private record Want(int count, int floor, Reason reason, String why) {
+    record Want(int count, int floor, Reason reason, String why) {
 
         Want(int count, Reason reason, String why) {
             this(count, 1, reason, why);
@@ -237,22 +227,27 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     /**
      * While a burst is on: what it still brings (the first burst, whose size is not known: the
      * steady want at the rate of all requests, its own included, since a pool's first minutes
-     * have no background to stand out against and steady traffic can look like a burst there).
+     * have no background to stand out against and steady traffic can look like a burst there,
+     * and at least what its requests bring at their rate so far until a refill is ready,
+     * {@link BurstOnset#openCover}).
      * Never below what the pool holds while the burst still brings requests or a claim may be
      * pending: the burst is taking it, and a trim between a request's arrival (counted in the
      * burst) and its claim would remove the preload it is about to take. Once it has brought
      * what bursts bring, the rest is surplus and goes at once (on QEMU, refills that came too
      * late for the burst were held until the burst window closed, 30 s of memory for nothing).
      */
-    private Want inBurst(Pool pool, DemandNow demand, Outlook o) {
+    private Want inBurst(Pool pool, CalmWants.DemandNow demand, Outlook o) {
         int size = o.open().size();
         int steady = demand.steady(p.missTarget());
         if (o.expectedSize() == 0) {
             double rate = demand.requests().ratePerSecond(demand.nowNanos(), p.window().toNanos());
-            int want = Math.max(PoissonDemand.smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max()),
-                    Math.max(steady, pool.held()));
+            double ready = refillTimes.medianSeconds(pool.template, p.defaultRefill());
+            int cover = BurstOnset.openCover(o.open(), demand.nowNanos(), ready);
+            int sized = PoissonDemand.smallestPool(rate * demand.refillSeconds(), p.missTarget(), demand.max());
+            int want = Math.max(Math.max(sized, cover), Math.max(steady, pool.held()));
             return new Want(want, Reason.FIRST_BURST, String.format(Locale.ROOT, "burst of %d in %d s, the first seen: sized as steady demand"
-                    + " at its rate, want %d, refilled at once", size, p.burstWindow().toSeconds(), Math.min(want, demand.max())));
+                    + " at its rate, at least the %d its rate brings until a refill is ready, want %d, refilled at once", size,
+                    p.burstWindow().toSeconds(), cover, Math.min(want, demand.max())));
         }
         int toCome = Math.max(0, o.expectedSize() - size);
         if (toCome == 0 && demand.nowNanos() - demand.requests().lastNanos() >= CLAIM_PENDING_NANOS) {
@@ -265,53 +260,13 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
     }
 
     /** Ahead of a forecast burst: its size less the requests since the pre-warm began, never below what it holds. */
-    private Want beforeBurst(Pool pool, DemandNow demand, Outlook o) {
+    private Want beforeBurst(Pool pool, CalmWants.DemandNow demand, Outlook o) {
         long now = demand.nowNanos();
         int arrived = demand.requests().recent(now, now - (o.next().dueNanos() - lead(pool, o.next().size())));
         int want = Math.max(demand.steady(p.missTarget()), Math.max(o.next().size() - arrived, pool.held()));
         return new Want(want, Reason.BEFORE_BURST, String.format(Locale.ROOT, "bursts of %d every %d s: ready for the next, due in %d s",
                 o.next().size(), Duration.ofNanos(o.next().periodNanos()).toSeconds(),
                 Math.max(0, Duration.ofNanos(o.next().dueNanos() - now).toSeconds())));
-    }
-
-    /**
-     * No burst on or due: the steady want (1 when idle), the max before any request, 0 between
-     * forecast bursts; never below the onset of the bursts that came at random times over calm
-     * demand ({@link BurstOnset}: held until they leave the memory, {@code burstMemory}). Not when
-     * nothing calm came (bursts alone, a script's batches, wait for their period), nor once two
-     * gaps agree on a period (the pre-warm brings them in; one gap fits any two bursts).
-     */
-    private Want calm(DemandNow demand, Outlook o) {
-        Want w = calmAlone(demand, o);
-        BurstOnset onset = o.onset();
-        if (onset == null || w.reason() == Reason.NO_REQUEST_YET || w.reason() == Reason.BETWEEN_BURSTS
-                || onset.cover() <= w.count() || o.next() != null && o.next().confirmed()
-                || demand.requests().calmRatePerSecond(demand.nowNanos(), p.burstMemory().toNanos()) == 0) {
-            return w;
-        }
-        return new Want(onset.cover(), Reason.BURST_ONSET, String.format(Locale.ROOT, "bursts of %d at %.1f requests/s in "
-                + "the last %d min, no period confirmed: hold %d, what a burst takes until its first refill is ready",
-                onset.size(), onset.perSecond(), p.burstMemory().toMinutes(), Math.min(onset.cover(), demand.max())));
-    }
-
-    private Want calmAlone(DemandNow demand, Outlook o) {
-        long now = demand.nowNanos();
-        long last = demand.requests().lastNanos();
-        if (last == Long.MIN_VALUE) {
-            return new Want(demand.max(), Reason.NO_REQUEST_YET, "no request seen yet: preload-dispvm-max, as a fixed pool would");
-        }
-        if (now - last > p.idleAfter().toNanos()) {
-            return new Want(1, Reason.IDLE, "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1");
-        }
-        if (demand.calmRate() == 0 && o.next() != null) {
-            // every request came in bursts, and the next is forecast: its pre-warm brings its preloads in
-            return new Want(0, 0, Reason.BETWEEN_BURSTS, String.format(Locale.ROOT, "no request outside bursts in %d min, the next burst is due"
-                    + " in %d s: none held until its pre-warm", p.window().toMinutes(),
-                    Duration.ofNanos(o.next().dueNanos() - now).toSeconds()));
-        }
-        int steady = Math.max(1, demand.steady(p.missTarget()));
-        return new Want(steady, Reason.STEADY, String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d",
-                demand.calmRate() * 60, demand.refillSeconds(), steady));
     }
 
     /**

@@ -40,6 +40,19 @@ record BurstOnset(int cover, double perSecond, int size) {
         return Optional.of(new BurstOnset((int) Math.min(size, 1 + within), rate, size));
     }
 
+    /**
+     * What a burst still open, whose size is not known (the first one seen), takes until a refill
+     * started now is ready: 1 plus its requests after its first per second so far times
+     * {@code readySeconds}. Its size is no bound, as it is still growing: at the fourth request of
+     * a first burst 2 s apart after ten quiet minutes at 0.5/min, steady demand at the rate of all
+     * requests wanted 2, and every request of the next start → ready time found none ready. The
+     * seconds so far are at least one: requests that came together have no rate to speak of.
+     */
+    static int openCover(DemandEstimate.Burst open, long nowNanos, double readySeconds) {
+        double seconds = Math.max(1, (nowNanos - open.startNanos()) / 1e9);
+        return 1 + (int) Math.ceil((open.size() - 1) / seconds * readySeconds);
+    }
+
     /** A burst's requests after its first, per second of its span (all at once: infinite). */
     private static double perSecond(DemandEstimate.Burst b) {
         long span = b.lastNanos() - b.startNanos();

@@ -83,11 +83,26 @@ final class DemandEstimate {
      * is shorter, at least a minute): what a steady pool is sized for.
      */
     synchronized double calmRatePerSecond(long nowNanos, long windowNanos) {
+        int n = calmCount(nowNanos, windowNanos);
+        return n == 0 ? 0 : n / (span(nowNanos, windowNanos) / 1e9);
+    }
+
+    /**
+     * The upper bound at {@code confidence} of the rate outside bursts over the window (the span
+     * as for {@link #calmRatePerSecond}) that its count allows ({@link PoissonDemand#upperMean}); 0
+     * when nothing calm came, as there the other rules decide (idle, between forecast bursts).
+     */
+    synchronized double calmRateUpperPerSecond(long nowNanos, long windowNanos, double confidence) {
+        int n = calmCount(nowNanos, windowNanos);
+        return n == 0 ? 0 : PoissonDemand.upperMean(n, confidence) / (span(nowNanos, windowNanos) / 1e9);
+    }
+
+    private int calmCount(long nowNanos, long windowNanos) {
         int n = 0;
         for (long t : requests) {
             n += t > nowNanos - windowNanos && !inBurst(t) ? 1 : 0;
         }
-        return n == 0 ? 0 : n / (span(nowNanos, windowNanos) / 1e9);
+        return n;
     }
 
     /** The window, or the time since the first request when that is shorter, at least a minute. */

@@ -29,6 +29,42 @@ final class PoissonDemand {
     }
 
     /**
+     * The exact one-sided upper confidence bound on a Poisson mean from {@code count} events: the
+     * mean at which {@code count} or fewer come with a chance of only {@code 1 - confidence}. A
+     * rate counted over minutes rests on a handful of requests, and a pool sized on the point
+     * estimate is too small whenever the count fell short of the true rate (Garwood's exact
+     * interval).
+     */
+    static double upperMean(int count, double confidence) {
+        double tail = 1 - confidence;
+        double lo = count;
+        double hi = count + 2 + 4 * Math.sqrt(count + 1.0);
+        while (atMost(count, hi) > tail) {
+            hi *= 2;
+        }
+        for (int i = 0; i < 60 && hi - lo > 1e-9 * hi; i++) {
+            double mid = (lo + hi) / 2;
+            if (atMost(count, mid) > tail) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        return hi;
+    }
+
+    /** P(N ≤ n) for N Poisson with mean {@code mean}; the terms in logs, so large means do not underflow. */
+    static double atMost(int n, double mean) {
+        double logTerm = -mean;
+        double sum = Math.exp(logTerm);
+        for (int k = 1; k <= n; k++) {
+            logTerm += Math.log(mean / k);
+            sum += Math.exp(logTerm);
+        }
+        return Math.min(1, sum);
+    }
+
+    /**
      * Requests within a window that make a burst over a background of {@code background} per
      * window: at least {@code atLeast}, and so many that random arrivals at the background reach
      * them with a chance under {@code chance}.

@@ -51,8 +51,9 @@ class AdaptiveRefillPolicyTest {
     void theFirstBurstIsSizedAsSteadyDemandAndLaterOnesWantWhatIsStillToCome() {
         Pool p = pool("a", 12);
         requests(p, 0, 4, S);
-        // 4 in the first minute, 10 s refills: Erlang C at load 0.67 wants 4 for under 1% waits
-        assertEquals(4, policy.want(p, 4 * S), p.decision);
+        // 4 in the first minute, 10 s refills: Erlang C at load 0.67 wants 4 for under 1% waits; but they
+        // came 1 a second, and until a refill started now is ready (7 s) more come at that rate: 1 + ceil(3/4 s x 7 s)
+        assertEquals(7, policy.want(p, 4 * S), p.decision);
         assertEquals(AdaptiveRefillPolicy.Reason.FIRST_BURST, p.adaptiveReason, p.decision);
         assertTrue(policy.plan(p, 4 * S).fillNow(), "refilled at once");
         requests(p, 5 * S, 8, S); // the first burst: 12 in 12 s
@@ -179,6 +180,46 @@ class AdaptiveRefillPolicyTest {
         assertEquals(3, PoissonDemand.smallestPool(12 / 600.0 * 10, 0.01, 12));
         assertTrue(p.decision.startsWith("4.0 requests/min outside bursts"), p.decision);
         assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
+    }
+
+    @Test
+    void theUpperBoundOfAPoissonMeanIsGarwoodsExactOne() {
+        assertEquals(-Math.log(0.05), PoissonDemand.upperMean(0, 0.95), 1e-6, "none seen: P(0) = 5%");
+        assertEquals(4.7439, PoissonDemand.upperMean(1, 0.95), 1e-3);
+        assertEquals(16.962, PoissonDemand.upperMean(10, 0.95), 1e-2);
+        assertEquals(0.2, PoissonDemand.atMost(2, PoissonDemand.upperMean(2, 0.8)), 1e-9);
+        assertTrue(PoissonDemand.upperMean(3_000, 0.8) > 3_000, "large counts do not underflow");
+    }
+
+    @Test
+    void aPoolsFirstRequestsDoNotShrinkItBelowWhatTheirRateMayNeed() {
+        Pool p = pool("a", 4);
+        requests(p, 0, 2, 15 * S); // 2 in the first minute: 2/min counted, up to 4.3/min at 80%
+        // the point estimate, 2/min x (7 s + 3 s delay) = load 0.33, wanted 3; the bound's load 0.71 wants 4
+        assertEquals(4, policy.want(p, 30 * S), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
+        assertEquals(3, PoissonDemand.smallestPool(2 / 60.0 * 10, 0.01, 4), "what the point estimate wanted");
+    }
+
+    @Test
+    void theBoundDoesNotInflateAQuietPoolsLongCount() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 5, 120 * S); // 0.5/min for 10 min: 5 counted, up to 0.8/min at 80%
+        assertEquals(2, policy.want(p, 599 * S), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
+    }
+
+    @Test
+    void theFirstBurstHoldsWhatItsRateBringsUntilARefillIsReady() {
+        Pool p = pool("a", 12);
+        requests(p, 0, 5, 120 * S); // quiet: 0.5/min for 10 min
+        requests(p, 600 * S, 4, 2 * S); // then a burst's first 4, 2 s apart: a burst from the third
+        // steady demand at all requests' rate (8 in 10 min x 10 s: load 0.13) wanted 2; 0.5/s for 7 s to a refill: 1 + 4
+        assertEquals(5, policy.want(p, 606 * S), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.FIRST_BURST, p.adaptiveReason, p.decision);
+        assertEquals(2, PoissonDemand.smallestPool(8 / 600.0 * 10, 0.01, 12), "what steady demand alone wanted");
+        assertEquals(15, BurstOnset.openCover(new DemandEstimate.Burst(0, 0, 3, false), 0, 7),
+                "3 that came together: 2 a second after the first, for 7 s");
     }
 
     private AdaptiveRefillPolicy.Reason wantReason(Pool p, long nowNanos) {

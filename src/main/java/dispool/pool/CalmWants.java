@@ -1,0 +1,81 @@
+package dispool.pool;
+
+import dispool.pool.AdaptiveRefillPolicy.Parameters;
+import dispool.pool.AdaptiveRefillPolicy.Reason;
+import dispool.pool.AdaptiveRefillPolicy.Want;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * The adaptive policy's want while no burst is on or due: the calm rate it is sized on, the
+ * steady want from it (Erlang C), and the floors and exceptions around it (no request yet, idle,
+ * between forecast bursts, the onset of bursts at random times).
+ */
+final class CalmWants {
+
+    private CalmWants() {
+    }
+
+    /** What a want is decided from: the pool's requests, its calm rate, its refill time, its max, and now. */
+    record DemandNow(DemandEstimate requests, double calmRate, double refillSeconds, int max, long nowNanos) {
+
+        /** The steady want: Erlang C at the calm rate (0 when nothing calm came). */
+        int steady(double missTarget) {
+            return PoissonDemand.smallestPool(calmRate * refillSeconds, missTarget, max);
+        }
+    }
+
+    /**
+     * The calm rate is the higher of {@code window}'s and {@code riseWindow}'s: rising demand is
+     * followed within minutes, falling demand only slowly. {@code window}'s is the upper bound at
+     * {@code rateConfidence} of what its count allows, not the count over the span: a pool's first
+     * minutes count a request or two, and the point estimate of 2 requests in the first minute at a
+     * true 6/min shrank a steady pool from its max to 3 and the next request waited 8.6 s (steady,
+     * seed 46). The rise window keeps its point estimate: taken as the higher of the two, it already
+     * leans high on its few requests, and its bound would keep a quiet pool at 3 for every request.
+     */
+    static DemandNow demand(Parameters p, DemandEstimate d, double refillSeconds, int max, long nowNanos) {
+        double rate = Math.max(d.calmRateUpperPerSecond(nowNanos, p.window().toNanos(), p.rateConfidence()),
+                d.calmRatePerSecond(nowNanos, p.riseWindow().toNanos()));
+        return new DemandNow(d, rate, refillSeconds, max, nowNanos);
+    }
+
+    /**
+     * No burst on or due: the steady want (1 when idle), the max before any request, 0 between
+     * forecast bursts; never below the onset of the bursts that came at random times over calm
+     * demand ({@link BurstOnset}: held until they leave the memory, {@code burstMemory}). Not when
+     * nothing calm came (bursts alone, a script's batches, wait for their period), nor once two
+     * gaps agree on a period (the pre-warm brings them in; one gap fits any two bursts).
+     */
+    static Want calm(Parameters p, DemandNow demand, BurstForecast next, BurstOnset onset) {
+        Want w = calmAlone(p, demand, next);
+        if (onset == null || w.reason() == Reason.NO_REQUEST_YET || w.reason() == Reason.BETWEEN_BURSTS
+                || onset.cover() <= w.count() || next != null && next.confirmed()
+                || demand.requests().calmRatePerSecond(demand.nowNanos(), p.burstMemory().toNanos()) == 0) {
+            return w;
+        }
+        return new Want(onset.cover(), Reason.BURST_ONSET, String.format(Locale.ROOT, "bursts of %d at %.1f requests/s in "
+                + "the last %d min, no period confirmed: hold %d, what a burst takes until its first refill is ready",
+                onset.size(), onset.perSecond(), p.burstMemory().toMinutes(), Math.min(onset.cover(), demand.max())));
+    }
+
+    private static Want calmAlone(Parameters p, DemandNow demand, BurstForecast next) {
+        long now = demand.nowNanos();
+        long last = demand.requests().lastNanos();
+        if (last == Long.MIN_VALUE) {
+            return new Want(demand.max(), Reason.NO_REQUEST_YET, "no request seen yet: preload-dispvm-max, as a fixed pool would");
+        }
+        if (now - last > p.idleAfter().toNanos()) {
+            return new Want(1, Reason.IDLE, "idle (no request for " + p.idleAfter().toMinutes() + " min): shrunk to 1");
+        }
+        if (demand.calmRate() == 0 && next != null) {
+            // every request came in bursts, and the next is forecast: its pre-warm brings its preloads in
+            return new Want(0, 0, Reason.BETWEEN_BURSTS, String.format(Locale.ROOT, "no request outside bursts in %d min, the next burst is due"
+                    + " in %d s: none held until its pre-warm", p.window().toMinutes(),
+                    Duration.ofNanos(next.dueNanos() - now).toSeconds()));
+        }
+        int steady = Math.max(1, demand.steady(p.missTarget()));
+        return new Want(steady, Reason.STEADY, String.format(Locale.ROOT, "%.1f requests/min outside bursts x %.1f s refill: want %d",
+                demand.calmRate() * 60, demand.refillSeconds(), steady));
+    }
+}
