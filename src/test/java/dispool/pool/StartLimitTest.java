@@ -61,7 +61,9 @@ class StartLimitTest extends EngineFixture {
             assertTrue(peak <= LatencyModel.QUBES_R43_BOOT_SLOTS + 3, "at most the sustained starts at once, peak " + peak
                     + "; decisions: " + startDecisions);
         }
-        assertTrue(startDecisions.stream().anyMatch(d -> d.contains("more as starts finish")),
+        // "starting 3 at once, 7 more as starts finish" or, sampled while no slot is free, "7 to start
+        // as starts finish": either says the limit held starts back; a pool without one says neither
+        assertTrue(startDecisions.stream().anyMatch(d -> d.contains("as starts finish")),
                 "the limit held starts back: " + startDecisions);
         assertTrue(startDecisions.stream().anyMatch(d -> d.contains("at once (measured: ")),
                 "the pool view says what was measured: " + startDecisions);
