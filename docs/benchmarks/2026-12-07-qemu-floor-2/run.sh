@@ -8,6 +8,7 @@
 # Each run has at least 21 hand-outs that find a ready preload: preload-dispvm-max equals the
 # requests per scenario (N, default 7), and the pool is full when each preload scenario begins
 # (back to back, 2 in flight, and the sweep's back to back again), so every request finds one.
+# MAX (default N) sets preload-dispvm-max, SWEEP (default N, may be empty) the sweep's maxes.
 # RUNS=5 sets how many. BEFORE_HOME=<another build's target/quarkus-app> interleaves as many runs of
 # that build (before, after, before, after...) so that both see the same load; its rows say "before";
 # BEFORE_RUNS caps them (default RUNS).
@@ -17,6 +18,8 @@ set -euo pipefail
 out=${1:-floor-runs}
 runs=${RUNS:-5}
 n=${N:-7}
+max=${MAX:-$n}
+sweep=${SWEEP-$n}
 guest=${GUEST_DIR:-$(deploy/qemu/build-guest.sh)}
 mkdir -p "$out"
 commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
@@ -25,7 +28,7 @@ one() { # label home dir
     local label=$1 home=$2 dir=$3
     echo "== $label run $(basename "$dir"): $(uptime)" >&2
     DISPOOL_HOME=$home deploy/dispool bench --host qemu --guest-dir "$guest" -t default-dvm:192 -n "$n" \
-        --preload-max "$n" --in-flight 2 --sweep "$n" --no-progress -o "$dir" > "$dir.txt" 2>&1 \
+        --preload-max "$max" --in-flight 2 --sweep "$sweep" --no-progress -o "$dir" > "$dir.txt" 2>&1 \
         || { echo "run $dir failed, see $dir.txt" >&2; return 1; }
     mv "$dir.txt" "$dir/output.txt"
     sed -n '/^Hand-out floor/,/^$/p' "$dir/output.txt" >&2
