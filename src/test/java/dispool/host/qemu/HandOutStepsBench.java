@@ -214,7 +214,7 @@ class HandOutStepsBench {
 
     private static void report(List<Steps> all, double loadAtStart) throws IOException {
         StringBuilder csv = new StringBuilder("condition,cont ms,ping1 read ms,ping1 ms,ping2 ms,qemu cpu ms,qemu run-queue ms\n");
-        all.forEach(s -> csv.append(String.format(Locale.ROOT, "%s,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n", s.condition(), s.cont(),
+        all.forEach(s -> csv.append(String.format(Locale.ROOT, "\"%s\",%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n", s.condition(), s.cont(),
                 s.ping1Read(), s.ping1(), s.ping2(), s.cpu(), s.runQueue())));
         Files.writeString(Path.of("target", "handout-steps.csv"), csv);
         System.out.printf(Locale.ROOT, "load %.2f -> %.2f; medians of %d, ms from the first write (cont, or the ping when it goes first)%n",
