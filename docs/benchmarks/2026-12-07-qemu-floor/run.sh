@@ -1,47 +1,8 @@
 #!/usr/bin/env bash
-# The hand-out's floor on QEMU, five runs: each run is `dispool bench --host qemu` (floor, preloaded
-# p50/p99, cold, with the machine's load at its start and end, see docs/qemu.md). Run from the
-# repository's root after `mvn -B package -DskipTests`:
+# The first round's five runs (docs/qemu.md, "The hand-out's floor"): -n 6 --preload-max 2 and no
+# sweep, 4-6 hand-outs a run finding a ready preload. Same options and output as
+# ../2026-12-07-qemu-floor-2/run.sh, which it runs; from the repository's root:
 #
 #   docs/benchmarks/2026-12-07-qemu-floor/run.sh [OUT_DIR]        (default floor-runs)
-#
-# RUNS=5 sets how many. BEFORE_HOME=<another build's target/quarkus-app> interleaves as many runs of
-# that build (before, after, before, after...) so that both see the same load; its rows say "before";
-# BEFORE_RUNS caps them (default RUNS).
-# GUEST_DIR: the built guest (default: deploy/qemu/build-guest.sh's). Prints the table, writes
-# OUT_DIR/table.md and keeps each run's directory (output.txt, floor.csv, results.*).
-# 3 min a run measured at load 15 on 2 CPUs (TCG); an estimated 1-2 min on a quiet machine.
 set -euo pipefail
-out=${1:-floor-runs}
-runs=${RUNS:-5}
-guest=${GUEST_DIR:-$(deploy/qemu/build-guest.sh)}
-mkdir -p "$out"
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-
-one() { # label home dir
-    local label=$1 home=$2 dir=$3
-    echo "== $label run $(basename "$dir"): $(uptime)" >&2
-    DISPOOL_HOME=$home deploy/dispool bench --host qemu --guest-dir "$guest" -t default-dvm:192 -n 6 \
-        --preload-max 2 --in-flight 2 --sweep "" --no-progress -o "$dir" > "$dir.txt" 2>&1 \
-        || { echo "run $dir failed, see $dir.txt" >&2; return 1; }
-    mv "$dir.txt" "$dir/output.txt"
-    sed -n '/^Hand-out floor/,/^$/p' "$dir/output.txt" >&2
-    echo "$label,$(tail -n 1 "$dir/floor.csv")" >> "$out/rows.csv"
-}
-
-rm -f "$out/rows.csv"
-start=$(date +%s)
-for i in $(seq 1 "$runs"); do
-    if [[ -n ${BEFORE_HOME:-} && $i -le ${BEFORE_RUNS:-$runs} ]]; then
-        one before "$BEFORE_HOME" "$out/before-$i"
-    fi
-    one after "${DISPOOL_HOME:-target/quarkus-app}" "$out/run-$i"
-done
-{
-    echo "Commit $commit, $(nproc) CPUs, $(date -u +%Y-%m-%dT%H:%MZ), wall time $(( $(date +%s) - start )) s"
-    echo
-    echo "| build | load (start / end) | floor p50 | floor min | ready n | preloaded p50 | p99 | p50 / floor | cold p50 | cold / preloaded |"
-    echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-    awk -F, '{ printf "| %s | %s / %s | %s ms | %s ms | %s | %s ms | %s ms | %.2f× | %.0f ms | %.0f× |\n",
-        $1, $2, $3, $4, $5, $6, $7, $8, $9, $11, $12 }' "$out/rows.csv"
-} | tee "$out/table.md"
+N=6 MAX=2 SWEEP="" exec "$(dirname "$0")/../2026-12-07-qemu-floor-2/run.sh" "$@"

@@ -1,159 +1,148 @@
 package dispool.host.qemu;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
+import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Booting guests held still for the few milliseconds of a hand-out. Under TCG a booting guest
- * takes a whole CPU for seconds, and on a small machine the guest being handed out (and the
- * threads that carry its {@code cont} and agent answer) then wait for a CPU: 10–14 ms instead of
- * 2 on two CPUs. So while a hand-out is in progress every guest that is booting is stopped over
- * QMP ({@code stop}, sent without waiting for its reply), and continued ({@code cont}) when the
- * last hand-out in progress ends. A stopped guest's virtual clocks stop with it: its boot notices
- * nothing but the delay. No privilege is needed (nice, cgroups and affinity would).
+ * Starting guests held still for the few milliseconds of a hand-out. Under TCG a booting guest
+ * takes a whole CPU for seconds, and QEMU's own start (before its QMP answers) about 160 ms; on a
+ * small machine the guest being handed out (and the threads that carry its {@code cont} and agent
+ * answer) then wait for a CPU. So while a hand-out is in progress every QEMU that is starting or
+ * booting is stopped with SIGSTOP, and continued with SIGCONT when the last hand-out in progress
+ * ends; and a launch waits, at most {@link #LAUNCH_WAIT}, for no hand-out to be in progress.
  *
- * <p>A guest boots from its launch until its agent first answers, or until it is paused (a
- * preload) or its boot ends: a handed-out disposable is never stopped. A booting guest that
- * answers while stopped is continued at once; one paused while stopped stays stopped. The
- * {@code STOP} and {@code RESUME} events of the throttle's own commands are not domain events
- * ({@link #ownEvent}). All state is guarded by {@code this}; a command is only written to the
- * socket under it, never waited for. Should dispool die within a hand-out, the guests it stopped
- * stay stopped: the next start finds them paused before their boot completed, which restart
- * recovery treats as an interrupted preload (removed), as it would a boot cut short.
+ * <p>A signal, not QMP {@code stop}: the kernel stops the process at once, where QMP would make
+ * the booting QEMU wake up and work (read, pause its vCPU, reply, send {@code STOP}) at the very
+ * moment of the hand-out, and QMP is not there before QEMU's start completes. The guest sees a
+ * stop of a few milliseconds as it sees the host's scheduler preempting it (its clocks run on), and
+ * the host sees no pause. No privilege is needed: dispool owns the process (nice back up, cgroups
+ * and affinity would need one).
+ *
+ * <p>A guest starts at its launch and boots until its agent first answers, or until it is paused
+ * (a preload), killed or gone: a handed-out disposable is never stopped. Leaving continues a
+ * stopped guest at once, so a QMP command that follows (the preload's {@code stop}, {@code quit})
+ * is answered. All state is guarded by {@code this}. Should dispool die within a hand-out, the
+ * guests it stopped stay stopped: the next start cannot reach their QMP, and removes them as
+ * interrupted preloads, as it would a boot cut short.
  */
 final class BootThrottle {
 
     private static final Logger LOG = Logger.getLogger(BootThrottle.class);
+    /** The longest a launch waits for hand-outs to end: past it, it launches anyway (a refill is never lost). */
+    static final Duration LAUNCH_WAIT = Duration.ofSeconds(1);
 
-    /** A hand-out in progress; closing it ends the hold (booting guests continue after the last). */
+    /** A hand-out in progress; closing it ends the hold (starting guests continue after the last). */
     interface Hold extends AutoCloseable {
         @Override
         void close();
     }
 
-    /** Sends a QMP command to one guest without waiting ({@link QemuVm#submit}); the future is its reply. */
-    interface Commands {
-        CompletableFuture<JsonNode> submit(String command) throws IOException;
-    }
+    private static final class Starting {
+        /** QEMU's process id once known (its pid file written), 0 until then. */
+        final LongSupplier pid;
+        long stopped;
 
-    private static final class Booting {
-        final Commands qmp;
-        boolean stopped;
-
-        Booting(Commands qmp) {
-            this.qmp = qmp;
+        Starting(LongSupplier pid) {
+            this.pid = pid;
         }
     }
 
-    private final Map<String, Booting> booting = new HashMap<>();
-    /** QMP events still to come from the throttle's own commands, per guest: [STOP, RESUME]. */
-    private final Map<String, int[]> own = new HashMap<>();
+    private final Signals signals;
+    private final Map<String, Starting> starting = new HashMap<>();
     private int handOuts;
     private boolean enabled = true;
 
-    /** Off: hand-outs leave booting guests alone (to measure what the throttle buys). */
+    BootThrottle() {
+        this(Signals.LIBC);
+    }
+
+    BootThrottle(Signals signals) {
+        this.signals = signals;
+    }
+
+    /** Off: hand-outs leave starting guests alone (to measure what the throttle buys). */
     synchronized void enabled(boolean on) {
         enabled = on;
     }
 
-    /** {@code qube} was launched and boots; stopped at once when a hand-out is in progress. */
-    synchronized void booting(String qube, Commands qmp) {
-        Booting b = new Booting(qmp);
-        booting.put(qube, b);
+    /**
+     * Waits until no hand-out is in progress, at most {@link #LAUNCH_WAIT}: a QEMU launched now
+     * would spend its own start (exec, libraries, devices) beside the hand-out, before it can be
+     * stopped.
+     */
+    synchronized void awaitNoHandOut() throws InterruptedException {
+        long deadline = System.nanoTime() + LAUNCH_WAIT.toNanos();
+        for (long left = LAUNCH_WAIT.toNanos(); enabled && handOuts > 0 && left > 0; left = deadline - System.nanoTime()) {
+            wait(Math.max(1, left / 1_000_000));
+        }
+    }
+
+    /**
+     * {@code qube}'s QEMU is being launched; {@code pid} gives its process id once its pid file
+     * is written (0 before). Stopped as soon as a hand-out finds it known.
+     */
+    synchronized void launching(String qube, LongSupplier pid) {
+        starting.put(qube, new Starting(pid));
+    }
+
+    /** {@code qube}'s QEMU runs ({@code pid}) and its guest boots; stopped at once when a hand-out is in progress. */
+    synchronized void booting(String qube, long pid) {
+        Starting s = new Starting(() -> pid);
+        starting.put(qube, s);
         if (handOuts > 0 && enabled) {
-            stop(qube, b);
+            stop(qube, s);
         }
     }
 
-    /** Its agent answered: no longer booting, and continued if the throttle had stopped it. */
-    synchronized void answered(String qube) {
-        Booting b = booting.remove(qube);
-        if (b != null && b.stopped) {
-            cont(qube, b);
-        }
-    }
-
-    /** Paused (a preload) or halted: no longer booting; a guest the throttle stopped stays stopped. */
+    /**
+     * No longer starting: its agent answered, it is to be paused (a preload) or killed, or it is
+     * gone. Continued at once if stopped, so that the QMP command that follows is answered.
+     */
     synchronized void leave(String qube) {
-        booting.remove(qube);
+        Starting s = starting.remove(qube);
+        if (s != null && s.stopped != 0) {
+            cont(qube, s);
+        }
     }
 
-    /** The guest is gone: nothing more is expected of it. */
-    synchronized void gone(String qube) {
-        booting.remove(qube);
-        own.remove(qube);
-    }
-
-    /** Starts a hand-out: the first one in progress stops every booting guest. */
+    /** Starts a hand-out: the first one in progress stops every starting guest whose process is known. */
     synchronized Hold hold() {
         if (handOuts++ == 0 && enabled) {
-            booting.forEach((qube, b) -> stop(qube, b));
+            starting.forEach(this::stop);
         }
         return this::release;
     }
 
     private synchronized void release() {
         if (--handOuts == 0) {
-            booting.forEach((qube, b) -> {
-                if (b.stopped) {
-                    cont(qube, b);
+            starting.forEach((qube, s) -> {
+                if (s.stopped != 0) {
+                    cont(qube, s);
                 }
             });
+            notifyAll();
         }
-    }
-
-    /** True when this QMP event of {@code qube} answers the throttle's own command: not a domain event. */
-    synchronized boolean ownEvent(String qube, String event) {
-        int[] expected = own.get(qube);
-        int i = "STOP".equals(event) ? 0 : "RESUME".equals(event) ? 1 : -1;
-        if (expected == null || i < 0 || expected[i] == 0) {
-            return false;
-        }
-        expected[i]--;
-        if (expected[0] == 0 && expected[1] == 0) {
-            own.remove(qube);
-        }
-        return true;
     }
 
     synchronized boolean isStopped(String qube) {
-        Booting b = booting.get(qube);
-        return b != null && b.stopped;
+        Starting s = starting.get(qube);
+        return s != null && s.stopped != 0;
     }
 
-    private void stop(String qube, Booting b) {
-        if (!b.stopped && send(qube, b, "stop")) {
-            b.stopped = true;
-            own.computeIfAbsent(qube, q -> new int[2])[0]++;
+    private void stop(String qube, Starting s) {
+        long pid = s.pid.getAsLong();
+        if (s.stopped == 0 && pid > 0 && signals.stop(pid)) {
+            s.stopped = pid;
         }
     }
 
-    private void cont(String qube, Booting b) {
-        if (send(qube, b, "cont")) {
-            b.stopped = false;
-            own.computeIfAbsent(qube, q -> new int[2])[1]++;
+    private void cont(String qube, Starting s) {
+        if (!signals.cont(s.stopped)) {
+            LOG.debugf("%s: its QEMU %d exited while held still during a hand-out", qube, s.stopped);
         }
-    }
-
-    /** Writes the command; a refusal is logged when its reply comes. False when QEMU is gone (its halt follows). */
-    private static boolean send(String qube, Booting b, String command) {
-        try {
-            b.qmp.submit(command).thenAccept(reply -> logRefusal(qube, command, reply));
-            return true;
-        } catch (IOException e) {
-            LOG.debugf("%s: throttle's QMP %s not sent: %s", qube, command, e.getMessage());
-            return false;
-        }
-    }
-
-    private static void logRefusal(String qube, String command, JsonNode reply) {
-        if (reply.has("error")) {
-            LOG.warnf("%s: QMP %s (booting guests held still during a hand-out) refused: %s", qube, command,
-                    reply.get("error").path("desc").asText());
-        }
+        s.stopped = 0;
     }
 }

@@ -71,24 +71,33 @@ final class GuestRuns {
         host.emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "False", "mem_required", "None")));
         QemuVm vm;
         try {
+            boots.awaitNoHandOut();
+            Path dir = host.vmDir(qube);
+            boots.launching(qube, () -> GuestProcesses.pidFile(dir.resolve(QemuVm.PID), QemuVm.marker(dir)));
             vm = QemuVm.launch(host.settings.qemu(), host.accelerator(), qube, host.vmDir(qube), guest, host.settings.callTimeout(),
                     qmpListener(qube, boot));
         } catch (IOException e) {
+            boots.leave(qube);
             killStray(qube);
             halt(qube, boot);
             throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": " + e.getMessage()
                     + " (console: " + host.vmDir(qube).resolve("console.log") + ")", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            halt(qube, boot);
+            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": interrupted before its launch");
         }
         synchronized (host.lock) {
             QemuQube q = host.qubes.get(qube);
             if (q != null && q.boot == boot && q.state == PowerState.Transient) {
                 q.vm = vm;
                 q.state = PowerState.Running;
-                boots.booting(qube, vm::submit);
+                boots.booting(qube, vm.pid());
                 vm = null;
             }
         }
         if (vm != null) {
+            boots.leave(qube);
             vm.kill(host.settings.killGrace());
             throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
         }
@@ -116,7 +125,7 @@ final class GuestRuns {
     void pause(String qube) {
         QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
                 "Domain not running (either powered off or paused): '" + qube + "'");
-        boots.leave(qube); // before the stop: a throttle's cont never overtakes it
+        boots.leave(qube); // continued if held still: its QMP answers the stop
         qmp(qube, "stop", vm::stop);
         transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
     }
@@ -206,8 +215,6 @@ final class GuestRuns {
             halt(qube, boot);
         } else if ("SHUTDOWN".equals(event)) {
             halt(qube, boot);
-        } else if (boots.ownEvent(qube, event)) {
-            return; // a booting guest held still during a hand-out: not a pause
         } else if ("STOP".equals(event)) {
             transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
         } else if ("RESUME".equals(event)) {
@@ -226,6 +233,7 @@ final class GuestRuns {
             vm = q.vm;
             boot = q.boot;
         }
+        boots.leave(qube); // continued if held still: its QMP answers the quit
         if (vm != null) {
             vm.kill(host.settings.killGrace());
         }
@@ -246,7 +254,7 @@ final class GuestRuns {
             vm = q.vm;
             q.vm = null;
             q.state = PowerState.Halted;
-            boots.gone(qube);
+            boots.leave(qube);
             q.boot++;
             events.add(HostEvent.of(qube, "domain-shutdown"));
             if (q.isDispVm() && "True".equals(q.properties.get("auto_cleanup"))) {
@@ -284,7 +292,7 @@ final class GuestRuns {
                 if (!vm.agent().awaitReady(timeout)) {
                     throw new ServiceTimeoutException(qube, service, timeout);
                 }
-                boots.answered(qube);
+                boots.leave(qube);
                 return ServiceResult.OK;
             }
             Agent.Answer a = vm.agent().call(command.get(), timeout);

@@ -1,6 +1,5 @@
 package dispool.host.qemu;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -9,7 +8,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -134,11 +132,6 @@ final class QemuVm {
 
     void cont() throws IOException {
         qmp.execute("cont");
-    }
-
-    /** Sends a QMP command without waiting; the future is its reply. */
-    CompletableFuture<JsonNode> submit(String command) throws IOException {
-        return qmp.submit(command);
     }
 
     /** The guest's agent, connected on first use and again after its channel closed. */

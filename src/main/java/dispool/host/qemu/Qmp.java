@@ -16,8 +16,7 @@ import java.util.function.Consumer;
 /**
  * A QMP connection (QEMU's machine protocol, JSON lines on a Unix socket). QEMU answers commands
  * in the order they came, so each command sent queues a future that the next reply completes:
- * {@link #execute} waits for its {@code return} or {@code error}, {@link #submit} does not (the
- * throttle of booting guests sends {@code stop} and {@code cont} without waiting); asynchronous events
+ * {@link #execute} waits for its {@code return} or {@code error}, {@link #submit} does not; asynchronous events
  * ({@code STOP}, {@code RESUME}, {@code SHUTDOWN}…) go to the listener by name, and the end of
  * the connection (QEMU gone) as {@code null}.
  */

@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,14 +24,17 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where the milliseconds of one preloaded hand-out go on QEMU: QMP {@code cont} (sent → reply),
- * the first agent ping after it (sent → answer read by the agent's reader thread → the caller
- * awake), and a second ping at once (the same round trip on a guest already running). A guest
- * paused for no time (the floor's) and one held paused for seconds (a preload's), each with and
- * without another guest booting beside it; the host's throttle of booting guests off and on; the
- * ping written before the {@code cont} (as the host's unpause now does) or after its reply. The
- * conditions take turns, round after round, so the machine's load falls on all alike. Prints a table and writes {@code target/handout-steps.csv} (one row per hand-out).
+ * the first agent ping (sent → answer read by the agent's reader thread → the caller awake), and
+ * a second ping at once (the same round trip on a guest already running); over the same span, the
+ * CPU time the handed-out guest's QEMU ran and the time it waited for a CPU (its threads'
+ * schedstat). A guest paused for no time (the floor's) or for seconds (a preload's); paused by
+ * QMP alone or also SIGSTOPped; the ping written before {@code cont} (the host's unpause) or after
+ * its reply; beside it nothing, a guest booting, or a QEMU still in its own start; the host's
+ * throttle of starting guests off and on. The conditions take turns, round after round, so the
+ * machine's load falls on all alike. Prints a table and writes {@code target/handout-steps.csv}
+ * (one row per hand-out).
  *
- * <pre>mvn -B -o test -Dbench.excluded=none -Dtest=HandOutStepsBench</pre> (3.5 min at load 9)
+ * <pre>mvn -B -o test -Dbench.excluded=none -Dtest=HandOutStepsBench</pre> (about 4 min)
  */
 @Tag("bench")
 class HandOutStepsBench {
@@ -41,8 +47,11 @@ class HandOutStepsBench {
     Path tmp;
     private QemuHost host;
 
-    /** One timed hand-out: ms from sending {@code cont}. */
-    record Steps(String condition, double cont, double ping1Read, double ping1, double ping2) {
+    /**
+     * One timed hand-out: ms from the first write; and over the same span, the CPU time the handed-out
+     * guest's QEMU threads ran and the time they waited, runnable, for a CPU (/proc schedstat).
+     */
+    record Steps(String condition, double cont, double ping1Read, double ping1, double ping2, double cpu, double runQueue) {
     }
 
     @AfterEach
@@ -53,19 +62,25 @@ class HandOutStepsBench {
         }
     }
 
-    /** One way of handing out: how long the guest was paused, a boot beside it, the throttle, ping sent before cont. */
-    record Condition(String name, Duration held, boolean booting, boolean throttled, boolean pingFirst) {
+    /** What stands beside the hand-out: nothing, a guest booting (300 ms in), or a QEMU still in its own start. */
+    enum Beside { IDLE, BOOTING, LAUNCHING }
+
+    /**
+     * One way of handing out: how long the guest was paused, what runs beside it, the throttle,
+     * the ping sent before cont, the paused QEMU also stopped with SIGSTOP (continued before the ping).
+     */
+    record Condition(String name, Duration held, Beside beside, boolean throttled, boolean pingFirst, boolean sigstop) {
     }
 
     static final List<Condition> CONDITIONS = List.of(
-            new Condition("paused 0 s, idle", Duration.ZERO, false, false, false),
-            new Condition("paused 2 s, idle", LONG_PAUSE, false, false, false),
-            new Condition("paused 0 s, idle, ping first", Duration.ZERO, false, false, true),
-            new Condition("paused 2 s, idle, ping first", LONG_PAUSE, false, false, true),
-            new Condition("paused 0 s, 1 booting", Duration.ZERO, true, false, false),
-            new Condition("paused 0 s, 1 booting, throttled", Duration.ZERO, true, true, false),
-            new Condition("paused 2 s, 1 booting", LONG_PAUSE, true, false, false),
-            new Condition("paused 2 s, 1 booting, throttled", LONG_PAUSE, true, true, false));
+            new Condition("paused 0 s, idle", Duration.ZERO, Beside.IDLE, false, true, false),
+            new Condition("paused 2 s, idle", LONG_PAUSE, Beside.IDLE, false, true, false),
+            new Condition("paused 2 s, idle, SIGSTOP too", LONG_PAUSE, Beside.IDLE, false, true, true),
+            new Condition("paused 2 s, idle, ping after cont", LONG_PAUSE, Beside.IDLE, false, false, false),
+            new Condition("paused 2 s, 1 booting", LONG_PAUSE, Beside.BOOTING, false, true, false),
+            new Condition("paused 2 s, 1 booting, throttled", LONG_PAUSE, Beside.BOOTING, true, true, false),
+            new Condition("paused 2 s, 1 launching", LONG_PAUSE, Beside.LAUNCHING, false, true, false),
+            new Condition("paused 2 s, 1 launching, throttled", LONG_PAUSE, Beside.LAUNCHING, true, true, false));
 
     @Test
     void stepsOfAHandOut() throws Exception {
@@ -92,22 +107,58 @@ class HandOutStepsBench {
         return name;
     }
 
-    /** One hand-out of {@code a} under {@code c}; a guest booting beside it is started 300 ms before and killed after. */
+    /**
+     * One hand-out of {@code a} under {@code c}. A guest booting beside it is started 300 ms before
+     * the pause ends; a launching one is started at its end, and the hand-out begins once QEMU has
+     * written its pid file (its own start under way, QMP not yet answering). Either is killed after.
+     */
     private Steps handOut(String a, Condition c) throws Exception {
         host.runs.boots.enabled(c.throttled());
-        String b = null;
-        if (c.booting()) {
-            b = host.createDisposable("dvm", Map.of());
+        host.pause(a);
+        long pid = pid(a);
+        if (c.sigstop()) {
+            Signals.LIBC.stop(pid);
+        }
+        String b = c.beside() == Beside.IDLE ? null : host.createDisposable("dvm", Map.of());
+        CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
+        if (c.beside() == Beside.BOOTING) {
+            hold(c.held().minusMillis(300));
             host.start(b); // returns once QEMU runs: its guest boots for seconds from here
             hold(Duration.ofMillis(300)); // past QEMU's own start, into the guest's boot
+        } else {
+            hold(c.held());
         }
-        host.pause(a);
-        hold(c.held());
-        Steps s = timed(a, c);
+        if (c.beside() == Beside.LAUNCHING) {
+            String launching = b;
+            started = CompletableFuture.runAsync(() -> host.start(launching));
+            Path pidFile = host.vmDir(b).resolve(QemuVm.PID);
+            Awaitility.await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(1)).until(() -> Files.exists(pidFile));
+        }
+        Steps s = timed(a, c, pid);
         if (b != null) {
+            started.get();
             host.kill(b); // auto_cleanup: removed with its boot
         }
         return s;
+    }
+
+    private long pid(String qube) {
+        synchronized (host.lock) {
+            return host.require(qube).vm.pid();
+        }
+    }
+
+    /** CPU time and run-queue wait, ns, summed over every thread of {@code pid} (/proc/PID/task/N/schedstat). */
+    private static long[] schedstat(long pid) throws IOException {
+        long[] sum = new long[2];
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path t : tasks.toList()) {
+                String[] f = Files.readString(t.resolve("schedstat")).trim().split(" ");
+                sum[0] += Long.parseLong(f[0]);
+                sum[1] += Long.parseLong(f[1]);
+            }
+        }
+        return sum;
     }
 
     /** Holds the guest paused (or lets the boot beside run): the time itself is the condition measured, not a wait. */
@@ -116,15 +167,19 @@ class HandOutStepsBench {
     }
 
     /** The host's unpause, step by step: cont and a ping (in either order), then a second ping. */
-    private Steps timed(String a, Condition c) throws IOException, InterruptedException {
+    private Steps timed(String a, Condition c, long pid) throws IOException, InterruptedException {
         QemuVm vm;
         synchronized (host.lock) {
             vm = host.require(a).vm;
         }
         Agent agent = vm.agent();
         long[] contDone = new long[1];
+        long[] before = schedstat(pid);
         long t0 = System.nanoTime();
         try (BootThrottle.Hold hold = host.runs.boots.hold()) {
+            if (c.sigstop()) {
+                Signals.LIBC.cont(pid);
+            }
             Agent.Answer first;
             if (c.pingFirst()) {
                 first = agent.call("", TIMEOUT, () -> {
@@ -137,13 +192,15 @@ class HandOutStepsBench {
                 first = agent.call("", TIMEOUT);
             }
             long t2 = System.nanoTime();
+            long[] after = schedstat(pid);
             long read = agent.lastAnswerNanos();
             assertTrue(first != null && agent.call("", TIMEOUT) != null);
             long t3 = System.nanoTime();
             synchronized (host.lock) {
                 host.require(a).state = PowerState.Running;
             }
-            return new Steps(c.name(), ms(contDone[0] - t0), ms(read - t0), ms(t2 - t0), ms(t3 - t2));
+            return new Steps(c.name(), ms(contDone[0] - t0), ms(read - t0), ms(t2 - t0), ms(t3 - t2), ms(after[0] - before[0]),
+                    ms(after[1] - before[1]));
         }
     }
 
@@ -156,17 +213,19 @@ class HandOutStepsBench {
     }
 
     private static void report(List<Steps> all, double loadAtStart) throws IOException {
-        StringBuilder csv = new StringBuilder("condition,cont ms,ping1 read ms,ping1 ms,ping2 ms\n");
-        all.forEach(s -> csv.append(String.format(Locale.ROOT, "%s,%.3f,%.3f,%.3f,%.3f%n", s.condition(), s.cont(),
-                s.ping1Read(), s.ping1(), s.ping2())));
+        StringBuilder csv = new StringBuilder("condition,cont ms,ping1 read ms,ping1 ms,ping2 ms,qemu cpu ms,qemu run-queue ms\n");
+        all.forEach(s -> csv.append(String.format(Locale.ROOT, "\"%s\",%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n", s.condition(), s.cont(),
+                s.ping1Read(), s.ping1(), s.ping2(), s.cpu(), s.runQueue())));
         Files.writeString(Path.of("target", "handout-steps.csv"), csv);
-        System.out.printf(Locale.ROOT, "load %.2f -> %.2f; medians of %d, ms from sending cont (ping first: from writing the ping)%n",
+        System.out.printf(Locale.ROOT, "load %.2f -> %.2f; medians of %d, ms from the first write (cont, or the ping when it goes first)%n",
                 loadAtStart, load(), REPEATS);
-        System.out.printf(Locale.ROOT, "%-36s %8s %12s %10s %10s%n", "condition", "cont", "ping1 read", "ping1", "ping2");
+        System.out.printf(Locale.ROOT, "%-38s %8s %12s %10s %10s %9s %10s%n", "condition", "cont", "ping1 read", "ping1", "ping2",
+                "qemu cpu", "run-queue");
         all.stream().map(Steps::condition).distinct().forEach(c -> {
             List<Steps> rows = all.stream().filter(s -> s.condition().equals(c)).toList();
-            System.out.printf(Locale.ROOT, "%-36s %8.2f %12.2f %10.2f %10.2f%n", c, median(rows, Steps::cont),
-                    median(rows, Steps::ping1Read), median(rows, Steps::ping1), median(rows, Steps::ping2));
+            System.out.printf(Locale.ROOT, "%-38s %8.2f %12.2f %10.2f %10.2f %9.2f %10.2f%n", c, median(rows, Steps::cont),
+                    median(rows, Steps::ping1Read), median(rows, Steps::ping1), median(rows, Steps::ping2),
+                    median(rows, Steps::cpu), median(rows, Steps::runQueue));
         });
     }
 
