@@ -142,9 +142,12 @@ final class PreloadLifecycle {
 
     // ---------------------------------------------------------------- hand-out
 
-    /** Hands out one disposable of the pool: ready, else still starting, else cold (on a worker). */
-    HandOut handOut(Pool pool) {
-        return handOut.handOut(pool);
+    /**
+     * Hands out one disposable of the pool: ready, else still starting, else cold (on a worker);
+     * {@code used} runs once when a preload counts as used ({@link PreloadHandOut#handOut}).
+     */
+    HandOut handOut(Pool pool, Runnable used) {
+        return handOut.handOut(pool, used);
     }
 
     /** Someone else unpaused a ready preload: it counts as used, when the qube really runs. */
