@@ -123,13 +123,18 @@ final class DispoolSide implements Side {
         host.dropEventStreams();
     }
 
+    /**
+     * Before the host sleeps; {@link #resume} waits for it (both synchronized): systemd runs the
+     * post-sleep hooks only after the pre-sleep ones returned, while the workload's timed steps
+     * would otherwise let a late drain and the resume overlap on a loaded machine.
+     */
     @Override
-    public void suspend() {
+    public synchronized void suspend() {
         engine.suspend().await().atMost(Duration.ofSeconds(30));
     }
 
     @Override
-    public void resume() {
+    public synchronized void resume() {
         engine.resume();
     }
 
