@@ -67,12 +67,10 @@ final class PreloadHandOut {
     private HandOut handOutStarting(Pool pool, Preload p, StageTimer timer, Runnable used) {
         Duration wait = pool.settings.requesterWait();
         long deadline = ctx.clock.nanos() + wait.toNanos();
-        boolean counted = false;
         boolean paused;
         try {
             CompletableFuture.anyOf(p.booted, p.settled).get(wallUntil(deadline), TimeUnit.NANOSECONDS);
             used.run(); // booted (settled completes only after it, or exceptionally, caught below)
-            counted = true;
             paused = p.settled.get(wallUntil(deadline), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             removal.removeWhenSettled(pool, p, "a requester waited " + wait.toSeconds()
@@ -87,12 +85,11 @@ final class PreloadHandOut {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": hand-out interrupted", e);
         }
         if (!pool.isCurrent(p)) {
-            // The template changed or was updated while it started: Qubes' request_preload skips it too.
-            String reason = "outdated while a requester waited for it: " + pool.template + " or its TemplateVM changed";
-            removal.removeWhenSettled(pool, p, reason);
-            if (!counted) {
-                ctx.listener.usedByColdRequest(pool, reason);
-            }
+            // The template changed or was updated while it started: Qubes' request_preload skips it
+            // too. The request took its place as a hand-out does (used above), so the refill that
+            // follows a use follows (else the template change's 30 s pause leaves the pool empty).
+            removal.removeWhenSettled(pool, p, "outdated while a requester waited for it: " + pool.template
+                    + " or its TemplateVM changed");
             return null;
         }
         p.state = PreloadState.CLAIMED;

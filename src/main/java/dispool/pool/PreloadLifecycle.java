@@ -104,13 +104,6 @@ final class PreloadLifecycle {
 
         /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
         void usedElsewhere(Pool pool, String reason);
-
-        /**
-         * A requester's claimed preload turned outdated while it waited, so the requester goes
-         * cold: the request took the preload's place as a hand-out does, and the refill that
-         * follows a use follows (else the template change's 30 s pause leaves the pool empty).
-         */
-        void usedByColdRequest(Pool pool, String reason);
     }
 
     private final PreloadMarking marking;
