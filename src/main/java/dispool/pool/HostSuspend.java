@@ -36,16 +36,24 @@ final class HostSuspend {
         CompletableFuture<Void> done = new CompletableFuture<>();
         drained = done;
         runners.markAll("host suspend");
-        checkDrained();
+        checkDrained(done); // its own wait: a resume meanwhile may have cleared the field
         return Uni.createFrom().completionStage(done)
                 .ifNoItem().after(Duration.ofNanos(clock.toWallNanos(timeout)))
                 .failWith(() -> new DispoolException(DispoolException.Kind.UNAVAILABLE, "host suspend: pools not drained after "
                         + timeout.toSeconds() + " s; still there: " + leftovers(), null));
     }
 
+    /**
+     * A suspend still waiting for its drain is over too: the host is awake (its wait would
+     * otherwise run out the suspend timeout and report pools that are refilling).
+     */
     void resume() {
         suspended = false;
+        CompletableFuture<Void> pending = drained;
         drained = null;
+        if (pending != null) {
+            pending.complete(null);
+        }
         index.pools().forEach(p -> runners.knobChanged(p.template, "system resumed"));
     }
 
@@ -55,7 +63,10 @@ final class HostSuspend {
 
     /** Called whenever a pool changed: completes a pending suspend once every pool is empty. */
     void checkDrained() {
-        CompletableFuture<Void> d = drained;
+        checkDrained(drained);
+    }
+
+    private void checkDrained(CompletableFuture<Void> d) {
         if (d != null && index.pools().stream().allMatch(p -> p.preloads.isEmpty())) {
             d.complete(null);
         }

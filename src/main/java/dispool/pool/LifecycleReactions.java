@@ -39,10 +39,4 @@ final class LifecycleReactions implements PreloadLifecycle.Listener {
         refill.used(pool, clock.nanos());
         poolChanged(pool, reason);
     }
-
-    @Override
-    public void usedByColdRequest(Pool pool, String reason) {
-        refill.used(pool, clock.nanos());
-        poolChanged(pool, reason);
-    }
 }

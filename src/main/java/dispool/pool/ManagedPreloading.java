@@ -26,15 +26,18 @@ final class ManagedPreloading implements Preloading {
         this.memoryHeld = memoryHeld;
     }
 
-    /** The request may start a gap timer; a claimed preload still starting can keep it waiting for seconds. */
+    /**
+     * The request may start a gap timer; a claimed preload still starting can keep it waiting for
+     * seconds, but it counts as used (and the refill follows) once its start returned, as in qubesd.
+     */
     @Override
     public HandOut handOut(Pool pool) {
         refill.requested(pool, clock.nanos());
         pool.refill.next().ifPresent(at -> runners.markAfter(pool, Duration.ofNanos(Math.max(1, at - clock.nanos()))));
-        HandOut h = lifecycle.handOut(pool);
-        if (h.preloaded()) {
+        HandOut h = lifecycle.handOut(pool, () -> {
             refill.used(pool, clock.nanos());
-        }
+            runners.mark(pool, "a preload of " + pool.template + " was used");
+        });
         runners.mark(pool, "hand-out of " + h.name());
         return h;
     }

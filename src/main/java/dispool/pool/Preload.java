@@ -28,6 +28,13 @@ public final class Preload {
     final String template;
     final long createdNanos;
     final CompletableFuture<Boolean> settled = new CompletableFuture<>();
+    /**
+     * Completes when the host's start of the qube returned (its qrexec agent is up). A requester
+     * that claimed it while starting uses it from then on: qubesd marks a requested preload
+     * complete right after {@code domain-start}, skipping the readiness wait (c842c326), so its
+     * refill starts there, not when dispool's readiness wait for the caller ends.
+     */
+    final CompletableFuture<Void> booted = new CompletableFuture<>();
     /** Template generation this preload was made from; an older one is outdated. */
     volatile int generation;
     volatile String name;
@@ -49,6 +56,7 @@ public final class Preload {
     static Preload adopted(String template, String name, int generation, long nowNanos) {
         Preload p = new Preload(template, generation, nowNanos, PreloadState.READY);
         p.name = name;
+        p.booted.complete(null);
         p.settled.complete(Boolean.TRUE);
         return p;
     }

@@ -4,6 +4,7 @@ import dispool.host.PowerState;
 import dispool.host.QubesException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -35,19 +36,21 @@ final class PreloadHandOut {
     /**
      * Hands out one disposable of the pool: the first ready preload, else the oldest one still
      * starting (within the requester's wait), else a cold one. Runs on a worker, never a caller's
-     * thread.
+     * thread. {@code used} runs once when a preload counts as used, as qubesd's
+     * {@code use_preload} (the refill follows): a ready one once unpaused, one still starting once
+     * its start returned ({@link Preload#booted}), before dispool's readiness wait for the caller.
      */
-    HandOut handOut(Pool pool) {
+    HandOut handOut(Pool pool, Runnable used) {
         StageTimer timer = new StageTimer(ctx.clock);
         for (Preload p = pool.claimReady(); p != null; p = pool.claimReady()) {
-            HandOut h = handOutReady(pool, p, timer);
+            HandOut h = handOutReady(pool, p, timer, used);
             if (h != null) {
                 return h;
             }
         }
         Preload starting = pool.claimStarting();
         if (starting != null) {
-            HandOut h = handOutStarting(pool, starting, timer);
+            HandOut h = handOutStarting(pool, starting, timer, used);
             if (h != null) {
                 return h;
             }
@@ -55,17 +58,20 @@ final class PreloadHandOut {
         return handOutCold(pool, timer);
     }
 
-    private HandOut handOutReady(Pool pool, Preload p, StageTimer timer) {
+    private HandOut handOutReady(Pool pool, Preload p, StageTimer timer, Runnable used) {
         p.state = PreloadState.CLAIMED;
         timer.lap("claim");
-        return unpauseAndFinish(pool, p, timer);
+        return unpauseAndFinish(pool, p, timer, used);
     }
 
-    private HandOut handOutStarting(Pool pool, Preload p, StageTimer timer) {
+    private HandOut handOutStarting(Pool pool, Preload p, StageTimer timer, Runnable used) {
         Duration wait = pool.settings.requesterWait();
+        long deadline = ctx.clock.nanos() + wait.toNanos();
         boolean paused;
         try {
-            paused = p.settled.get(ctx.clock.toWallNanos(wait), TimeUnit.NANOSECONDS);
+            CompletableFuture.anyOf(p.booted, p.settled).get(wallUntil(deadline), TimeUnit.NANOSECONDS);
+            used.run(); // booted (settled completes only after it, or exceptionally, caught below)
+            paused = p.settled.get(wallUntil(deadline), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             removal.removeWhenSettled(pool, p, "a requester waited " + wait.toSeconds()
                     + " s for it (1.2 × qrexec_timeout) and went cold");
@@ -79,16 +85,17 @@ final class PreloadHandOut {
             throw new DispoolException(DispoolException.Kind.UNAVAILABLE, pool.template + ": hand-out interrupted", e);
         }
         if (!pool.isCurrent(p)) {
-            // The template changed or was updated while it started: Qubes' request_preload skips it too.
-            String reason = "outdated while a requester waited for it: " + pool.template + " or its TemplateVM changed";
-            removal.removeWhenSettled(pool, p, reason);
-            ctx.listener.usedByColdRequest(pool, reason);
+            // The template changed or was updated while it started: Qubes' request_preload skips it
+            // too. The request took its place as a hand-out does (used above), so the refill that
+            // follows a use follows (else the template change's 30 s pause leaves the pool empty).
+            removal.removeWhenSettled(pool, p, "outdated while a requester waited for it: " + pool.template
+                    + " or its TemplateVM changed");
             return null;
         }
         p.state = PreloadState.CLAIMED;
         timer.lap("wait-operational");
         if (paused) {
-            return unpauseAndFinish(pool, p, timer);
+            return unpauseAndFinish(pool, p, timer, () -> { });
         }
         // Never paused, so still marked in progress: restart recovery would remove it as an
         // interrupted preload. The marks go before the caller gets it (Qubes, too, takes a
@@ -102,7 +109,12 @@ final class PreloadHandOut {
         return finishHandOut(pool, p, timer, false);
     }
 
-    private HandOut unpauseAndFinish(Pool pool, Preload p, StageTimer timer) {
+    /** Wall-clock nanoseconds from now until the host time {@code deadlineNanos} (0 once passed). */
+    private long wallUntil(long deadlineNanos) {
+        return ctx.clock.toWallNanos(Duration.ofNanos(Math.max(0, deadlineNanos - ctx.clock.nanos())));
+    }
+
+    private HandOut unpauseAndFinish(Pool pool, Preload p, StageTimer timer, Runnable used) {
         try {
             ctx.host.unpause(p.name);
         } catch (QubesException e) {
@@ -110,6 +122,7 @@ final class PreloadHandOut {
             return null;
         }
         timer.lap("unpause");
+        used.run();
         return finishHandOut(pool, p, timer, true);
     }
 

@@ -104,13 +104,6 @@ final class PreloadLifecycle {
 
         /** A ready preload was unpaused outside dispool: it counts as used (a refill follows). */
         void usedElsewhere(Pool pool, String reason);
-
-        /**
-         * A requester's claimed preload turned outdated while it waited, so the requester goes
-         * cold: the request took the preload's place as a hand-out does, and the refill that
-         * follows a use follows (else the template change's 30 s pause leaves the pool empty).
-         */
-        void usedByColdRequest(Pool pool, String reason);
     }
 
     private final PreloadMarking marking;
@@ -142,9 +135,12 @@ final class PreloadLifecycle {
 
     // ---------------------------------------------------------------- hand-out
 
-    /** Hands out one disposable of the pool: ready, else still starting, else cold (on a worker). */
-    HandOut handOut(Pool pool) {
-        return handOut.handOut(pool);
+    /**
+     * Hands out one disposable of the pool: ready, else still starting, else cold (on a worker);
+     * {@code used} runs once when a preload counts as used ({@link PreloadHandOut#handOut}).
+     */
+    HandOut handOut(Pool pool, Runnable used) {
+        return handOut.handOut(pool, used);
     }
 
     /** Someone else unpaused a ready preload: it counts as used, when the qube really runs. */

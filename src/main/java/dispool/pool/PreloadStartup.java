@@ -62,6 +62,7 @@ final class PreloadStartup {
             memory.release(settings.memoryMiB());
             reserved = false;
             ctx.host.start(p.name);
+            p.booted.complete(null);
             step(p, PreloadState.WAITING_OPERATIONAL);
             waitOperational(p.name, settings);
             if (p.isClaimedForHandOut()) {

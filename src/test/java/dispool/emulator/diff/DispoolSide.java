@@ -26,6 +26,8 @@ final class DispoolSide implements Side {
     private final PreloadOwner owner;
     private final List<String> discards = new CopyOnWriteArrayList<>();
     private volatile DispoolEngine engine;
+    /** Restarts of dispool so far: a request that fails across one is cut by it, not refused. */
+    private volatile int restarts;
 
     DispoolSide(SimHost host, String dvm) {
         this(host, dvm, host, PreloadOwner.DISPOOL);
@@ -79,8 +81,25 @@ final class DispoolSide implements Side {
 
     @Override
     public Served request(String template) {
-        var h = engine.handOutOnCallerThread(template);
-        return new Served(h.name(), h.preloaded());
+        int before = restarts;
+        try {
+            var h = engine.handOutOnCallerThread(template);
+            return new Served(h.name(), h.preloaded());
+        } catch (RuntimeException e) {
+            if (restarts == before) {
+                throw e;
+            }
+            // Cut by a restart of dispool: on a host the caller's connection drops and the new
+            // process's recovery removes the disposable it was starting (it is no preload and was
+            // never handed out); the user runs the request again, as ReferenceSide does after a
+            // restart of qubesd.
+            DispoolEngine restarted;
+            synchronized (this) { // the restart is over once its lock is free
+                restarted = engine;
+            }
+            var h = restarted.handOutOnCallerThread(template);
+            return new Served(h.name(), h.preloaded());
+        }
     }
 
     /** Ready and starting preloads nobody claimed, as qubesd's list. */
@@ -111,6 +130,7 @@ final class DispoolSide implements Side {
     /** The service stops and starts again: a new engine recovers its pools from the host. */
     @Override
     public synchronized void restartDispool() {
+        restarts++;
         engine.close();
         DispoolEngine next = newEngine();
         next.start();
@@ -123,13 +143,18 @@ final class DispoolSide implements Side {
         host.dropEventStreams();
     }
 
+    /**
+     * Before the host sleeps; {@link #resume} waits for it (both synchronized): systemd runs the
+     * post-sleep hooks only after the pre-sleep ones returned, while the workload's timed steps
+     * would otherwise let a late drain and the resume overlap on a loaded machine.
+     */
     @Override
-    public void suspend() {
+    public synchronized void suspend() {
         engine.suspend().await().atMost(Duration.ofSeconds(30));
     }
 
     @Override
-    public void resume() {
+    public synchronized void resume() {
         engine.resume();
     }
 

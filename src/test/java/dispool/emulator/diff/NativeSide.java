@@ -106,13 +106,13 @@ final class NativeSide implements Side {
     }
 
     @Override
-    public void suspend() {
+    public synchronized void suspend() {
         qubesd.suspend();
         dispool.suspend();
     }
 
     @Override
-    public void resume() {
+    public synchronized void resume() {
         qubesd.resume();
         dispool.resume();
     }

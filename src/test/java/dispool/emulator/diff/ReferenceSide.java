@@ -122,13 +122,18 @@ final class ReferenceSide implements Side {
     }
 
 
+    /**
+     * Before the host sleeps; {@link #resume} waits for it (both synchronized): systemd runs the
+     * post-sleep hooks only after the pre-sleep ones returned, while the workload's timed steps
+     * would otherwise let a late drain and the resume overlap on a loaded machine.
+     */
     @Override
-    public void suspend() {
+    public synchronized void suspend() {
         qubesd.suspendPre();
     }
 
     @Override
-    public void resume() {
+    public synchronized void resume() {
         qubesd.suspendPost();
     }
 

@@ -107,7 +107,7 @@ record Workload(String name, Integer bootMax, String bootDelay, boolean subjectI
         /**
          * Not exact, and why: a request lands within a host second or so of a refill, a knob change
          * or a restart, so which side finds a preload ready moves with the threads' timing (host
-         * time runs {@link DifferentialTest#SCALE} times faster than real time: 10 ms of scheduling
+         * time runs {@link DifferentialTest#scale} times faster than real time: 10 ms of scheduling
          * on a loaded machine is a quarter of a host second).
          */
         Builder racy(String why) {
