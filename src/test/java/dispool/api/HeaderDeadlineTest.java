@@ -82,7 +82,9 @@ class HeaderDeadlineTest {
         try (SocketChannel ch = RawHttp.unix(Path.of(socket)).open()) {
             ch.write(ascii("GET /api/v1/events HTTP/1.1\r\nHost: localhost\r\nAccept: text/event-stream\r\n\r\n"));
             ch.configureBlocking(false);
-            Awaitility.await().during(DEADLINE.multipliedBy(2)).atMost(DEADLINE.multipliedBy(3))
+            // The assertion is during(): open for twice the deadline. atMost only bounds the wait, with
+            // room for a starved poller (it was 1.5 s over during(): one GC-and-scheduler stall away)
+            Awaitility.await().during(DEADLINE.multipliedBy(2)).atMost(DEADLINE.multipliedBy(6))
                     .until(() -> !closedByPeer(ch));
         }
     }

@@ -9,6 +9,7 @@ import dispool.host.PowerState;
 import dispool.host.sim.SimHost;
 import dispool.host.sim.SimOp;
 import java.util.List;
+import java.util.Objects;
 import org.junit.jupiter.api.Test;
 
 /** Restart reconciliation: a new engine on a host where an old one left its marks. */
@@ -31,9 +32,11 @@ class RecoveryTest extends EngineFixture {
         List<String> ready = names(WEB);
         sim.faults().hang(SimOp.RUN_SERVICE);
         engine.setMax(WEB, "3");
-        await().until(() -> pool(WEB).preloads().stream().anyMatch(p -> p.state() == PreloadState.WAITING_OPERATIONAL));
-        String interrupted = pool(WEB).preloads().stream()
-                .filter(p -> p.state() == PreloadState.WAITING_OPERATIONAL).findFirst().orElseThrow().name();
+        // Named in the same read that finds it waiting: read again later, a starved test thread could find
+        // it failed already (its hung readiness call times out after qrexec_timeout, 300 ms of wall time)
+        String interrupted = await().until(() -> pool(WEB).preloads().stream()
+                .filter(p -> p.state() == PreloadState.WAITING_OPERATIONAL).findFirst()
+                .map(PoolView.PreloadView::name).orElse(null), Objects::nonNull);
         engine.close();
         sim.faults().clear();
         start(sim);

@@ -28,7 +28,7 @@ record Workload(String name, Integer bootMax, String bootDelay, boolean subjectI
 
     /**
      * What happens at {@code at} host seconds. {@code outdates}: the step makes every preload held
-     * at that moment outdated (none of them may be handed out afterwards).
+     * at that moment outdated (none of them may be handed out to a request made afterwards).
      */
     record Step(double at, String what, Consumer<Side> action, boolean outdates) {
     }

@@ -46,6 +46,11 @@ final class WorkloadRunner {
             List<Integer> heldAtRequests = Collections.synchronizedList(new ArrayList<>());
             Map<Integer, Side.Served> served = new ConcurrentSkipListMap<>();
             Set<String> outdated = ConcurrentHashMap.newKeySet();
+            // Requests already made when a step outdated the pool: qubesd takes a preload off its list
+            // at the request, so one claimed before the change may be handed out (dispool's claimed
+            // preload still starting is still "held" at that instant, the reference's is not)
+            Set<Integer> begun = ConcurrentHashMap.newKeySet();
+            Set<Integer> madeBeforeOutdating = ConcurrentHashMap.newKeySet();
             int request = 0;
             List<CompletableFuture<?>> pending = Collections.synchronizedList(new ArrayList<>());
             for (Workload.Step step : w.steps()) {
@@ -56,10 +61,12 @@ final class WorkloadRunner {
                     try {
                         if (step.action() != null) {
                             if (step.outdates()) {
+                                madeBeforeOutdating.addAll(begun);
                                 outdated.addAll(side.heldNames(side.dvm()));
                             }
                             step.action().accept(side);
                         } else {
+                            begun.add(number);
                             heldAtRequests.add(side.held(side.dvm()));
                             Side.Served s = side.request(side.dvm());
                             served.put(number, s);
@@ -75,7 +82,8 @@ final class WorkloadRunner {
                     .pollInterval(Duration.ofMillis(10)).until(() -> List.copyOf(pending).stream().allMatch(CompletableFuture::isDone));
             List.copyOf(pending).forEach(CompletableFuture::join);
             List<Integer> cold = served.entrySet().stream().filter(e -> !e.getValue().preloaded()).map(Map.Entry::getKey).toList();
-            int outdatedHandOuts = (int) served.values().stream().filter(x -> outdated.contains(x.name())).count();
+            int outdatedHandOuts = (int) served.entrySet().stream()
+                    .filter(e -> !madeBeforeOutdating.contains(e.getKey()) && outdated.contains(e.getValue().name())).count();
             return new Outcome(served.size() - cold.size(), cold, maxHeld.get(), List.copyOf(heldAtRequests), side.discards(),
                     outdatedHandOuts);
         } finally {
