@@ -7,7 +7,8 @@
 # Unix socket (10 s warm-up, 30 s measured each). Run from the repository's root:
 #   sh docs/benchmarks/2026-12-06-rest-tail/run.sh [extra JVM options for the service, e.g. a JFR recording]
 # DISPOOL_HOME: another build of the service (default target/quarkus-app); BENCH_CP: where RestLoad is;
-# BENCH_ARGS: more RestLoad options (--seconds 20, --pace-ms 50); SKIP_TCP=1: the socket only.
+# BENCH_ARGS: more RestLoad options (--seconds 20, --pace-ms 50); SKIP_TCP=1: the socket only; SKIP_SOCKET=1:
+# TCP only.
 # SERVICE_JVM: the service's JVM options instead of the dom0 unit's (deploy/dispool.service's first
 # ExecStart line, read from the checkout this is run in), e.g. another collector for an A/B.
 # The simulator draws freed disposable ids again (dispool.sim.reuse-disp-ids): at this time scale
@@ -44,5 +45,5 @@ sleep 3
 # shellcheck disable=SC2086
 [ "${SKIP_TCP:-}" ] || java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --tcp 18080 --token-file "$dir/token" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
 # shellcheck disable=SC2086
-java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --socket "$dir/api.sock" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
+[ "${SKIP_SOCKET:-}" ] || java -cp "${BENCH_CP:-target/classes}" dispool.bench.RestLoad --socket "$dir/api.sock" --clients 16 --pid "$pid" ${BENCH_ARGS:-}
 echo "end: $(uptime)"

@@ -38,12 +38,14 @@ import java.util.regex.Pattern;
  * huge time scale) so that the figures are dispool's REST path, not the host.
  *
  * <pre>java -cp target/classes dispool.bench.RestLoad (--socket PATH | --tcp PORT --token-file F)
- *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]</pre>
+ *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
+ *     [--time-scale S]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated.
  * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part and its
  * resident memory at the end (and peak);
- * always the callers' own (they share the cores). Answers other than 201/204 are counted by status,
+ * always the callers' own (they share the cores). With {@code --time-scale} (the simulator's), also where
+ * the hand-out's mean goes: the caller, the service and the engine ({@link RestServerTimes}). Answers other than 201/204 are counted by status,
  * and the first of each status is printed with its body: what went wrong, not only how often.
  */
 public final class RestLoad {
@@ -57,16 +59,19 @@ public final class RestLoad {
     private final String auth;
     private final String template;
     private final long paceNanos;
+    /** The simulator's time scale, to read each answer's usableAfterMs (host time) in wall time; 0: not read. */
+    private final double timeScale;
     /** The first answer of each status other than 201/204, with its request's method: what the errors were. */
     private final Map<Integer, String> firstErrors = new ConcurrentHashMap<>();
 
     /** @param paceNanos each client starts a hand-out at most this often (0: as soon as its last one was returned) */
-    RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos) {
+    RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos, double timeScale) {
         this.address = address;
         this.host = host;
         this.auth = auth;
         this.template = template;
         this.paceNanos = paceNanos;
+        this.timeScale = timeScale;
     }
 
     public static void main(String[] args) throws Exception {
@@ -84,7 +89,7 @@ public final class RestLoad {
             auth = "Authorization: Bearer " + Files.readString(Path.of(a.get("--token-file"))).trim() + "\r\n";
         }
         RestLoad load = new RestLoad(address, host, auth, a.getOr("--template", "bench-dvm"),
-                Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L);
+                Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L, Double.parseDouble(a.getOr("--time-scale", "0")));
         int clients = Integer.parseInt(a.getOr("--clients", "16"));
         Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
         String pid = a.get("--pid");
@@ -93,22 +98,41 @@ public final class RestLoad {
         // the callers share the machine's cores with the service: their own CPU is part of the budget
         String self = String.valueOf(ProcessHandle.current().pid());
         double clientBefore = cpuSeconds(self);
+        double[] timerBefore = load.timeScale > 0 ? load.handOutTimer() : null;
         long from = System.currentTimeMillis();
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
         long to = System.currentTimeMillis();
+        double[] timerAfter = load.timeScale > 0 ? load.handOutTimer() : null;
         int pairs = Math.max(1, r.handOut().length);
         String cpu = (pid == null ? "" : String.format(Locale.ROOT, "; service CPU %.3f ms per hand-out and return",
                 (cpuSeconds(pid) - cpuBefore) * 1000 / pairs) + gcLine(pid, gcBefore, (to - from) / 1000.0) + memory(pid))
                 + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
+        if (timerAfter != null) {
+            System.out.println(RestServerTimes.line(r.handOut(), timerBefore, timerAfter, r.engine()));
+        }
         System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
         // wall-clock ms, as -Xlog's timemillis decoration: which of the service's GC pauses fell in the measured part
         System.out.println("  measured from " + from + " to " + to + " ms since the epoch");
         load.firstErrors.forEach((status, answer) -> System.out.println("  first " + status + " answer: " + answer));
     }
 
-    /** Hand-out and return latencies (ns), and the answers that were not 201/204 by status. */
-    record Result(long[] handOut, long[] giveBack, Map<Integer, Long> errors, double seconds) {
+    /** Quarkus' hand-out timer (count, sum in s), read from the service's /q/metrics on a connection of its own. */
+    private double[] handOutTimer() throws IOException {
+        try (Connection c = new Connection(address)) {
+            Answer a = c.exchange("GET /q/metrics HTTP/1.1\r\nHost: " + host + "\r\n" + auth + "\r\n");
+            if (a.status() != 200) {
+                throw new IllegalStateException("GET /q/metrics answered " + a.status() + ": " + a.body());
+            }
+            return RestServerTimes.handOutTimer(a.body());
+        }
+    }
+
+    /**
+     * Hand-out and return latencies (ns), the engine's part of each hand-out (ns, with a time scale), and the
+     * answers that were not 201/204 by status.
+     */
+    record Result(long[] handOut, long[] giveBack, long[] engine, Map<Integer, Long> errors, double seconds) {
         String line(String transport, int clients) {
             return String.format(Locale.ROOT, "%s, %d clients, %.0f s: %d hand-outs (%.0f/s), errors by status %s; hand-out ms p50 "
                     + "%.3f p99 %.3f p99.9 %.3f; return ms p50 %.3f p99 %.3f p99.9 %.3f", transport, clients, seconds,
@@ -182,11 +206,13 @@ public final class RestLoad {
         }
         List<Long> handOut = new ArrayList<>();
         List<Long> giveBack = new ArrayList<>();
+        List<Long> engine = new ArrayList<>();
         Map<Integer, Long> errors = new TreeMap<>();
         for (Future<long[][]> f : parts) {
             long[][] p = f.get();
             Arrays.stream(p[0]).forEach(handOut::add);
             Arrays.stream(p[1]).forEach(giveBack::add);
+            Arrays.stream(p[3]).forEach(engine::add);
             for (int status = 0; status < p[2].length; status++) {
                 if (p[2][status] > 0) {
                     errors.merge(status, p[2][status], Long::sum);
@@ -194,7 +220,7 @@ public final class RestLoad {
             }
         }
         pool.shutdown();
-        return new Result(sorted(handOut), sorted(giveBack), errors, nanos / 1e9);
+        return new Result(sorted(handOut), sorted(giveBack), sorted(engine), errors, nanos / 1e9);
     }
 
     private static long[] sorted(List<Long> values) {
@@ -206,6 +232,7 @@ public final class RestLoad {
     private long[][] client(long end) throws IOException {
         long[] handOut = new long[1 << 16];
         long[] giveBack = new long[1 << 16];
+        long[] engine = new long[1 << 16];
         int n = 0;
         int m = 0;
         long[] errors = new long[600]; // by HTTP status
@@ -224,6 +251,7 @@ public final class RestLoad {
                     firstErrors.putIfAbsent(a.status(), "POST " + a.body());
                     continue;
                 }
+                engine[n] = timeScale > 0 ? RestServerTimes.engineNanos(a.body(), timeScale) : 0;
                 handOut[n++] = t1 - t0;
                 Answer r = c.exchange("DELETE /api/v1/dispvms/" + name.group(1) + " HTTP/1.1\r\nHost: " + host + "\r\n" + auth
                         + "\r\n");
@@ -235,7 +263,8 @@ public final class RestLoad {
                 }
             }
         }
-        return new long[][] {Arrays.copyOf(handOut, n), Arrays.copyOf(giveBack, m), errors};
+        return new long[][] {Arrays.copyOf(handOut, n), Arrays.copyOf(giveBack, m), errors,
+            timeScale > 0 ? Arrays.copyOf(engine, n) : new long[0]};
     }
 
     record Answer(int status, String body) {
