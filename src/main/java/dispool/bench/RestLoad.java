@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -39,9 +40,11 @@ import java.util.regex.Pattern;
  *
  * <pre>java -cp target/classes dispool.bench.RestLoad (--socket PATH | --tcp PORT --token-file F)
  *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
- *     [--time-scale S]</pre>
+ *     [--stagger] [--time-scale S]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
- * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated.
+ * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated. The callers
+ * start together, so paced they send in step: every pace period a burst of {@code clients} hand-outs at once.
+ * {@code --stagger} spreads their starts evenly over one period: the same rate, one hand-out at a time.
  * With {@code --pid}, also the service's CPU time per hand-out and return over the measured part and its
  * resident memory at the end (and peak);
  * always the callers' own (they share the cores). With {@code --time-scale} (the simulator's), also where
@@ -61,17 +64,23 @@ public final class RestLoad {
     private final long paceNanos;
     /** The simulator's time scale, to read each answer's usableAfterMs (host time) in wall time; 0: not read. */
     private final double timeScale;
+    /** Whether paced callers start evenly spread over one pace period rather than together. */
+    private final boolean stagger;
     /** The first answer of each status other than 201/204, with its request's method: what the errors were. */
     private final Map<Integer, String> firstErrors = new ConcurrentHashMap<>();
+    /** Hand-outs of the current run that waited for a preload still starting (the pool had none ready). */
+    private final LongAdder waitedForStart = new LongAdder();
 
     /** @param paceNanos each client starts a hand-out at most this often (0: as soon as its last one was returned) */
-    RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos, double timeScale) {
+    RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos, double timeScale,
+            boolean stagger) {
         this.address = address;
         this.host = host;
         this.auth = auth;
         this.template = template;
         this.paceNanos = paceNanos;
         this.timeScale = timeScale;
+        this.stagger = stagger;
     }
 
     public static void main(String[] args) throws Exception {
@@ -89,7 +98,8 @@ public final class RestLoad {
             auth = "Authorization: Bearer " + Files.readString(Path.of(a.get("--token-file"))).trim() + "\r\n";
         }
         RestLoad load = new RestLoad(address, host, auth, a.getOr("--template", "bench-dvm"),
-                Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L, Double.parseDouble(a.getOr("--time-scale", "0")));
+                Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L, Double.parseDouble(a.getOr("--time-scale", "0")),
+                Arrays.asList(args).contains("--stagger"));
         int clients = Integer.parseInt(a.getOr("--clients", "16"));
         Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
         String pid = a.get("--pid");
@@ -109,7 +119,8 @@ public final class RestLoad {
                 + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
         if (timerAfter != null) {
-            System.out.println(RestServerTimes.line(r.handOut(), timerBefore, timerAfter, r.engine()));
+            System.out.println(RestServerTimes.line(r.handOut(), timerBefore, timerAfter, r.engine())
+                    + "; " + load.waitedForStart.sum() + " hand-outs waited for a preload still starting");
         }
         System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
         // wall-clock ms, as -Xlog's timemillis decoration: which of the service's GC pauses fell in the measured part
@@ -198,11 +209,13 @@ public final class RestLoad {
     }
 
     Result run(int clients, long nanos) throws Exception {
+        waitedForStart.reset();
         ExecutorService pool = Executors.newFixedThreadPool(clients);
         List<Future<long[][]>> parts = new ArrayList<>();
         long end = System.nanoTime() + nanos;
         for (int c = 0; c < clients; c++) {
-            parts.add(pool.submit(() -> client(end)));
+            long phase = stagger ? c * paceNanos / clients : 0;
+            parts.add(pool.submit(() -> client(end, phase)));
         }
         List<Long> handOut = new ArrayList<>();
         List<Long> giveBack = new ArrayList<>();
@@ -229,7 +242,8 @@ public final class RestLoad {
         return out;
     }
 
-    private long[][] client(long end) throws IOException {
+    /** @param phase how long after the others' start this caller's pace begins (ns) */
+    private long[][] client(long end, long phase) throws IOException {
         long[] handOut = new long[1 << 16];
         long[] giveBack = new long[1 << 16];
         long[] engine = new long[1 << 16];
@@ -237,7 +251,7 @@ public final class RestLoad {
         int m = 0;
         long[] errors = new long[600]; // by HTTP status
         try (Connection c = new Connection(address)) {
-            long next = System.nanoTime();
+            long next = System.nanoTime() + phase;
             while (System.nanoTime() < end && n < handOut.length) {
                 next += paceNanos;
                 LockSupport.parkNanos(next - System.nanoTime()); // paced callers: the offered rate, not the service, sets it
@@ -252,6 +266,9 @@ public final class RestLoad {
                     continue;
                 }
                 engine[n] = timeScale > 0 ? RestServerTimes.engineNanos(a.body(), timeScale) : 0;
+                if (RestServerTimes.waitedForStart(a.body())) {
+                    waitedForStart.increment();
+                }
                 handOut[n++] = t1 - t0;
                 Answer r = c.exchange("DELETE /api/v1/dispvms/" + name.group(1) + " HTTP/1.1\r\nHost: " + host + "\r\n" + auth
                         + "\r\n");

@@ -30,6 +30,11 @@ final class RestServerTimes {
         return m.find() ? (long) (Double.parseDouble(m.group(1)) * 1e6 / timeScale) : -1;
     }
 
+    /** Whether a hand-out's answer says it waited for a preload still starting (its timings' stage). */
+    static boolean waitedForStart(String body) {
+        return body.contains("\"wait-operational\"");
+    }
+
     /** Quarkus' count and sum (seconds) of hand-outs answered 201, summed over the timer's tag sets, from a scrape. */
     static double[] handOutTimer(String prometheusText) {
         double[] countAndSum = new double[2];

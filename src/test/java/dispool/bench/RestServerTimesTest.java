@@ -2,6 +2,7 @@ package dispool.bench;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -42,6 +43,12 @@ class RestServerTimesTest {
         // 25,000 host ms at time scale 100,000: 0.25 wall ms
         assertEquals(250_000, RestServerTimes.engineNanos(body, 100_000));
         assertEquals(-1, RestServerTimes.engineNanos("{\"name\":\"disp12\"}", 100_000));
+    }
+
+    @Test
+    void aHandOutThatWaitedForAStartingPreloadSaysSoInItsTimings() {
+        assertTrue(RestServerTimes.waitedForStart("{\"timings\":{\"wait-operational\":900.0,\"unpause\":25.0}}"));
+        assertFalse(RestServerTimes.waitedForStart("{\"timings\":{\"claim\":0.1,\"unpause\":25.0}}"));
     }
 
     @Test
