@@ -14,7 +14,8 @@
 #   NAME CHECKOUT JVM-OPTIONS...      e.g.   parallel2 . -XX:+UseParallelGC -XX:ParallelGCThreads=2 -Xmx128m
 # (the JVM options replace the unit's; "#" starts a comment line). ROUNDS (3), WARMUP (8) and
 # SECONDS_MEASURED (20) per transport; MODES ("closed paced50"); OUT: where the raw files go; BENCH_CP: one
-# RestLoad for every side (default: each side's own, in its checkout's target/classes).
+# RestLoad for every side (default: each side's own, in its checkout's target/classes); BENCH_EXTRA: more
+# RestLoad options for every run (--time-scale 100000, --stagger).
 set -eu
 out=${OUT:?set OUT to a directory for the raw files}
 mkdir -p "$out"
@@ -43,7 +44,7 @@ while [ "$round" -le "${ROUNDS:-3}" ]; do
             old=""
             grep -q reuse-disp-ids "$home/config/application.properties" || old=1
             OLD_BUILD=$old SERVICE_JVM="$jvm" DISPOOL_HOME="$home/target/quarkus-app" BENCH_CP="${BENCH_CP:-$home/target/classes}" \
-                BENCH_ARGS="--warmup-seconds ${WARMUP:-8} --seconds ${SECONDS_MEASURED:-20} $pace" \
+                BENCH_ARGS="--warmup-seconds ${WARMUP:-8} --seconds ${SECONDS_MEASURED:-20} $pace ${BENCH_EXTRA:-}" \
                 sh docs/benchmarks/2026-12-06-rest-tail/run.sh \
                     "-Xlog:gc,safepoint:file=$out/$run.gc.log:timemillis,uptime,level,tags" >"$out/$run.txt" 2>&1 </dev/null \
                     || true # run.sh ends with its trap's status (the service it killed); its output says how the run went
