@@ -2,6 +2,7 @@ package dispool.host;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The one clock of a host and of the engine that drives it: monotonic, in host time.
@@ -82,9 +83,14 @@ public final class Clock {
 
     /** Blocks for {@code hostTime} of host time. */
     public void sleep(Duration hostTime) throws InterruptedException {
-        long wall = toWallNanos(hostTime);
-        if (wall > 0) {
-            TimeUnit.NANOSECONDS.sleep(wall);
+        // parked, not TimeUnit.sleep: on JDK 17 that ends in Thread.sleep(ms, ns), which rounds any nanoseconds up
+        // to a whole millisecond, so a step modelled shorter than a wall-clock millisecond lasted 1.1 ms
+        long deadline = System.nanoTime() + toWallNanos(hostTime);
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            LockSupport.parkNanos(left);
+            if (Thread.interrupted()) {
+                throw new InterruptedException("interrupted in a sleep of " + hostTime + " host time");
+            }
         }
     }
 }
