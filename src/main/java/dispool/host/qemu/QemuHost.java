@@ -39,7 +39,7 @@ import org.jboss.logging.Logger;
  * writes and a removed guest's directory run outside it. A start checks memory and takes it
  * (the guest turns {@code Transient}, which counts as using its memory) in one hold of the lock,
  * so two starts never both pass on the same free memory. Boots, pauses, kills and agent calls are
- * {@link GuestRuns}'; what a volume is made of, {@link Volumes}'.
+ * {@link GuestRuns}'; volumes {@link Volumes}'.
  */
 public final class QemuHost implements QubesHost, AutoCloseable {
 
@@ -301,6 +301,11 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         runs.unpause(qube);
     }
 
+    /** {@code listener} is told each unpause's steps (the bench's per-hand-out timeline), on the unpausing thread. */
+    public void onUnpause(Consumer<UnpauseSteps> listener) {
+        runs.onUnpause(listener);
+    }
+
     @Override
     public void kill(String qube) {
         runs.kill(qube);
@@ -310,7 +315,6 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     Consumer<String> qmpListener(String qube, int boot) {
         return runs.qmpListener(qube, boot);
     }
-
 
     @Override
     public void remove(String qube) {
