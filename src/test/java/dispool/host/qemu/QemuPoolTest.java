@@ -84,6 +84,12 @@ class QemuPoolTest {
         double commandMs = (System.nanoTime() - t0) / 1e6;
         assertEquals(0, uname.exitStatus(), uname.stderr());
         assertTrue(uname.stderr().contains("cloud-amd64"), uname.stderr());
+        // printf 'a\n1 0\n\nb' >&2; exit 3: the output exactly (a line like an answer, a blank one, no final
+        // line break), stderr with it, the exit status
+        ServiceResult raw = host.runService(warm.name(), "qubes.VMExec+sh+--c+printf-20-27a-5cn1-200-5cn-5cnb-27-20-3e-262"
+                + "-3b-20exit-203", Duration.ofSeconds(30));
+        assertEquals(3, raw.exitStatus(), raw.stderr());
+        assertEquals("a\n1 0\n\nb", raw.stderr());
 
         HandOut cold = engine.handOut(COLD).await().atMost(Duration.ofSeconds(120));
         assertFalse(cold.preloaded(), cold.toString());
