@@ -76,8 +76,17 @@ class QemuPoolTest {
         List<String> preloads = engine.pool(DVM).preloads().stream().map(PoolView.PreloadView::name).toList();
         preloads.forEach(p -> assertEquals(PowerState.Paused, host.qube(p).state(), p));
 
+        List<UnpauseSteps> unpauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        host.onUnpause(unpauses::add);
         HandOut warm = engine.handOut(DVM).await().atMost(Duration.ofSeconds(60));
         assertTrue(warm.preloaded() && preloads.contains(warm.name()), warm.toString());
+        UnpauseSteps steps = unpauses.get(0);
+        assertEquals(warm.name(), steps.qube());
+        assertTrue(steps.start() <= steps.pingWritten() && steps.pingWritten() <= steps.contSent()
+                && steps.contSent() <= steps.contReply() && steps.contReply() <= steps.awake()
+                && steps.pingWritten() <= steps.answerRead() && steps.answerRead() <= steps.awake(), steps.toString());
+        assertTrue(steps.pausedMs() > 0, "paused since the pool filled: " + steps);
+        assertEquals(0, steps.launching() + steps.booting(), "the pool was full, nothing starting: " + steps);
         assertEquals(PowerState.Running, host.qube(warm.name()).state());
         long t0 = System.nanoTime();
         ServiceResult uname = host.runService(warm.name(), "qubes.VMExec+uname+--r", Duration.ofSeconds(30));
