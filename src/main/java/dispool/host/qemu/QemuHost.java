@@ -295,14 +295,13 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         runs.pause(qube);
     }
 
-    /** QMP {@code cont}, then one agent round trip ({@link GuestRuns#unpause}). */
+    /** QMP {@code cont}, then one agent round trip ({@link GuestRuns#unpause}); its steps go to the listener below. */
     @Override
     public void unpause(String qube) {
         runs.unpause(qube);
     }
 
-    /** {@code listener} is told each unpause's steps (the bench's per-hand-out timeline), on the unpausing thread. */
-    public void onUnpause(Consumer<UnpauseSteps> listener) {
+    public void onUnpause(Consumer<UnpauseSteps> listener) { // the bench's timeline, told on the unpausing thread
         runs.onUnpause(listener);
     }
 
@@ -361,7 +360,6 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     public ServiceResult runService(String qube, String service, Duration timeout) {
         return runs.runService(qube, service, timeout);
     }
-
 
     // ------------------------------------------------------------------ events
 
