@@ -5,9 +5,11 @@ import dispool.host.qemu.QemuHost;
 import dispool.host.qemu.QemuSettings;
 import dispool.pool.DispoolEngine;
 import dispool.pool.EngineSettings;
+import dispool.pool.HandOut;
 import dispool.pool.PreloadFeatures;
 import dispool.pool.RefillPolicies;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +36,7 @@ public final class QemuTarget extends EngineTarget {
     private final Path stateDir;
     private final String description;
     private final Optional<QemuFloor> floor;
+    private final HandOutTimeline timeline = new HandOutTimeline();
 
     /**
      * @param templates DVM templates (name and memory; the boot factor is the simulator's and is ignored)
@@ -77,12 +80,13 @@ public final class QemuTarget extends EngineTarget {
                 Duration.ofSeconds(5), Duration.ofSeconds(60), specs, dom0, Optional.of(specs.get(0).name())));
         try {
             floor = measureFloor ? Optional.of(QemuFloor.measure(host, specs.get(0).name(), QemuFloor.SAMPLES,
-                    Duration.ofSeconds(120))) : Optional.empty();
+                    QemuFloor.PAUSE, Duration.ofSeconds(120))) : Optional.empty();
         } catch (RuntimeException e) {
             host.close();
             removeStateDir();
             throw e;
         }
+        host.onUnpause(timeline::unpaused);
         start(host, new DispoolEngine(host, EngineSettings.defaults()));
         description = String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s, %d CPUs, "
                 + "guest: Debian cloud kernel + busybox initramfs + qcow2 overlay, refill delay %s s, memory budget %s, "
@@ -111,6 +115,26 @@ public final class QemuTarget extends EngineTarget {
     /** The hand-out's floor, timed before the engine started; absent for the traffic scenarios. */
     public Optional<QemuFloor> floor() {
         return floor;
+    }
+
+    /** Times each hand-out as the bench sees it, for the per-hand-out timeline. */
+    @Override
+    public HandOut handOut(String template) {
+        long sent = System.nanoTime();
+        HandOut h = super.handOut(template);
+        timeline.handedOut(h, sent, System.nanoTime());
+        return h;
+    }
+
+    /**
+     * The floor's row of {@code run} (when the floor was measured) and the ready hand-outs'
+     * timeline: printed on {@code out}, written as {@code floor.csv} and {@code timeline.csv} in {@code dir}.
+     */
+    public void report(BenchRun run, Path dir, PrintStream out) throws IOException {
+        if (floor.isPresent()) {
+            QemuFloor.report(floor.get().row(run, timeline.medianPausedSeconds()), dir, out);
+        }
+        timeline.report(dir, out);
     }
 
     @Override

@@ -7,7 +7,6 @@ import dispool.bench.BenchTarget;
 import dispool.bench.CompareTable;
 import dispool.bench.DistributionChart;
 import dispool.bench.EmbeddedTarget;
-import dispool.bench.QemuFloor;
 import dispool.bench.QemuTarget;
 import dispool.bench.RestTarget;
 import dispool.bench.ResultFiles;
@@ -143,8 +142,8 @@ public class BenchCommand implements Callable<Integer> {
     private void report(BenchRun run, BenchTarget target, Path dir, PrintStream stdout) throws IOException {
         Files.createDirectories(dir);
         SummaryTable.print(run, stdout);
-        if (target instanceof QemuTarget q && q.floor().isPresent()) {
-            QemuFloor.report(q.floor().get().row(run), dir, stdout);
+        if (target instanceof QemuTarget q) {
+            q.report(run, dir, stdout);
         }
         if (compare) {
             stdout.println();

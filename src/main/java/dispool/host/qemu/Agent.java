@@ -4,9 +4,14 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -14,9 +19,13 @@ import java.util.regex.Pattern;
 
 /**
  * The host side of the guest's agent (deploy/qemu/guest-init), on the guest's second serial
- * port: requests {@code <id> ping} and {@code <id> exec <base64 command>}, answers
- * {@code <id> <exit status> <base64 output>}. Lines that are not answers (the terminal's echo
- * of requests sent before the agent set its port to raw mode) are skipped.
+ * port. A ping ({@code <id> ping}) is answered {@code <id> 0 run} by an agent that takes
+ * {@code <id> run <command>}: the command as plain text, its output as raw lines, then a line
+ * break and {@code <id> <exit status>} (one fork in the guest). Until an agent has said so, and
+ * for a command with a line break, a command goes as {@code <id> exec <base64 command>}, answered
+ * {@code <id> <exit status> <base64 output>} (five or six forks: guests built before run existed
+ * take only this). Other lines are skipped (the terminal's echo of requests sent before the agent
+ * set its port to raw mode), except within a run, where they are its output.
  */
 final class Agent implements AutoCloseable {
 
@@ -25,11 +34,23 @@ final class Agent implements AutoCloseable {
     }
 
     private static final Pattern ANSWER = Pattern.compile("(\\d+) (\\d+) ?([A-Za-z0-9+/=]*)");
+    /** A ping's answer from an agent that takes plain-text commands. */
+    private static final String RUN = "run";
     /** How often a ping is repeated while the guest is still booting (its port drops what came before). */
     private static final Duration PING_EVERY = Duration.ofMillis(100);
 
-    private final AtomicLong ids = new AtomicLong();
+    /**
+     * Request ids start at random, so a line of a command's output that looks like an answer
+     * ({@code 1 0}) is not taken for the run's own.
+     */
+    private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 32, 1L << 48));
     private final BlockingQueue<Matcher> answers = new LinkedBlockingQueue<>();
+    /** The run in flight (its id), 0 when none: until its answer, every other line is its output. */
+    private volatile long runId;
+    /** Output lines of the run in flight, in order. */
+    private final Queue<String> runOutput = new ConcurrentLinkedQueue<>();
+    /** The agent answered a ping with {@code run}: commands without a line break go as plain text. */
+    private volatile boolean takesRun;
     private final LineChannel channel;
     private volatile boolean closed;
     /** When the last answer was read off the socket (System.nanoTime): splits a round trip from the caller's wake-up. */
@@ -49,8 +70,12 @@ final class Agent implements AutoCloseable {
             answers.add(ANSWER.matcher("0 0 "));
             return;
         }
-        Matcher m = ANSWER.matcher(line.strip());
-        if (m.matches()) {
+        long run = runId;
+        Matcher m = ANSWER.matcher(run != 0 ? line : line.strip());
+        if (run != 0 && !(m.matches() && m.group(3).isEmpty() && m.group(1).equals(Long.toString(run)))) {
+            runOutput.add(line);
+        } else if (m.matches()) {
+            takesRun |= RUN.equals(m.group(3));
             lastAnswerNanos = System.nanoTime();
             answers.add(m);
         }
@@ -119,8 +144,11 @@ final class Agent implements AutoCloseable {
      */
     synchronized long send(String command) throws IOException {
         answers.clear();
+        runOutput.clear();
         long id = ids.incrementAndGet();
-        channel.send(command.isEmpty() ? id + " ping"
+        boolean plain = takesRun && !command.isEmpty() && command.indexOf('\n') < 0 && command.indexOf('\r') < 0;
+        runId = plain ? id : 0;
+        channel.send(command.isEmpty() ? id + " ping" : plain ? id + " run " + command
                 : id + " exec " + Base64.getEncoder().encodeToString(command.getBytes(StandardCharsets.UTF_8)));
         return id;
     }
@@ -132,11 +160,24 @@ final class Agent implements AutoCloseable {
                 m = answers.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
             requireOpen();
             if (Long.parseLong(m.group(1)) == id) {
-                return new Answer(Integer.parseInt(m.group(2)),
-                        new String(Base64.getDecoder().decode(m.group(3)), StandardCharsets.UTF_8));
+                return new Answer(Integer.parseInt(m.group(2)), output(id, m.group(3)));
             }
         }
         return null;
+    }
+
+    /**
+     * What request {@code id} printed: a run's raw lines (the agent ends them with a line break of
+     * its own, so they join back to the output exactly), an exec's base64, nothing for a ping.
+     */
+    private String output(long id, String encoded) {
+        if (id == runId) {
+            runId = 0;
+            List<String> lines = new ArrayList<>(runOutput);
+            runOutput.clear();
+            return String.join("\n", lines);
+        }
+        return RUN.equals(encoded) ? "" : new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
     }
 
     private void requireOpen() throws IOException {

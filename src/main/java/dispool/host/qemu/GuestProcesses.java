@@ -96,19 +96,6 @@ final class GuestProcesses {
         }
     }
 
-    /**
-     * The guest's process named by its pid file, once QEMU has written it and while that process
-     * lives and is the guest; 0 otherwise (not yet written, half written, a pid of an earlier boot).
-     */
-    static long pidFile(Path file, String marker) {
-        try {
-            long pid = Long.parseLong(Files.readString(file).strip());
-            return alive(pid, marker) ? pid : 0;
-        } catch (IOException | NumberFormatException e) {
-            return 0;
-        }
-    }
-
     /** Alive and still the same guest. */
     static boolean alive(long pid, String marker) {
         return find(pid, marker).isPresent();

@@ -27,8 +27,8 @@ final class GuestRuns {
     private static final Logger LOG = Logger.getLogger(GuestRuns.class);
 
     private final QemuHost host;
-    /** Booting guests, stopped for the milliseconds of each hand-out. */
-    final BootThrottle boots = new BootThrottle();
+    /** Told every unpause's steps (the QEMU bench's per-hand-out timeline); none by default. */
+    private volatile Consumer<UnpauseSteps> unpauses = s -> { };
 
     GuestRuns(QemuHost host) {
         this.host = host;
@@ -61,6 +61,8 @@ final class GuestRuns {
                 throw new QubesException(QubesException.MEMORY_ERROR, "Not enough memory to start domain '" + qube + "'");
             }
             q.state = PowerState.Transient; // its memory counts as used from here
+            q.answered = false;
+            q.pausedAt = 0;
             boot = ++q.boot;
             q.launched = true;
             q.rootSnapshot = snapshots[0];
@@ -71,33 +73,23 @@ final class GuestRuns {
         host.emit(List.of(HostEvent.of(qube, "domain-pre-start", "start_guid", "False", "mem_required", "None")));
         QemuVm vm;
         try {
-            boots.awaitNoHandOut();
-            Path dir = host.vmDir(qube);
-            boots.launching(qube, () -> GuestProcesses.pidFile(dir.resolve(QemuVm.PID), QemuVm.marker(dir)));
             vm = QemuVm.launch(host.settings.qemu(), host.accelerator(), qube, host.vmDir(qube), guest, host.settings.callTimeout(),
                     qmpListener(qube, boot));
         } catch (IOException e) {
-            boots.leave(qube);
             killStray(qube);
             halt(qube, boot);
             throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": " + e.getMessage()
                     + " (console: " + host.vmDir(qube).resolve("console.log") + ")", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            halt(qube, boot);
-            throw new QubesException(QubesException.VM_ERROR, "Start failed: " + qube + ": interrupted before its launch");
         }
         synchronized (host.lock) {
             QemuQube q = host.qubes.get(qube);
             if (q != null && q.boot == boot && q.state == PowerState.Transient) {
                 q.vm = vm;
                 q.state = PowerState.Running;
-                boots.booting(qube, vm.pid());
                 vm = null;
             }
         }
         if (vm != null) {
-            boots.leave(qube);
             vm.kill(host.settings.killGrace());
             throw new QubesException(QubesException.VM_ERROR, "Start failed: domain '" + qube + "' was stopped while starting");
         }
@@ -125,8 +117,13 @@ final class GuestRuns {
     void pause(String qube) {
         QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
                 "Domain not running (either powered off or paused): '" + qube + "'");
-        boots.leave(qube); // continued if held still: its QMP answers the stop
         qmp(qube, "stop", vm::stop);
+        synchronized (host.lock) {
+            QemuQube q = host.qubes.get(qube);
+            if (q != null) {
+                q.pausedAt = System.nanoTime();
+            }
+        }
         transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
     }
 
@@ -134,25 +131,63 @@ final class GuestRuns {
      * QMP {@code cont} and one round trip through the guest's agent: a resumed guest counts as
      * usable once it answers, which is what a hand-out's "usable" measures on this host. The ping
      * is written first, so it waits on the paused guest's port and is read as soon as the guest
-     * runs: the round trip overlaps the {@code cont} instead of following its reply. Booting
-     * guests are held still meanwhile ({@link BootThrottle}).
+     * runs: the round trip overlaps the {@code cont} instead of following its reply. Each step's
+     * time goes to the {@link #onUnpause} listener.
      */
     void unpause(String qube) {
+        long start = System.nanoTime();
         QemuVm vm = running(qube, PowerState.Paused, QubesException.NOT_PAUSED, "Domain is not paused: '" + qube + "'");
-        try (BootThrottle.Hold hold = boots.hold()) {
-            if (vm.agent().call("", host.settings.callTimeout(), () -> {
+        int[] starting = starting();
+        long pausedAt = pausedAt(qube);
+        long[] cont = new long[3]; // ping written, cont sent, cont's reply
+        try {
+            Agent agent = vm.agent();
+            Agent.Answer answer = agent.call("", host.settings.callTimeout(), () -> {
+                cont[0] = System.nanoTime();
+                cont[1] = System.nanoTime();
                 qmp(qube, "cont", vm::cont); // a refusal throws QubesException, past the agent's wait
+                cont[2] = System.nanoTime();
                 transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
-            }) == null) {
+            });
+            long awake = System.nanoTime();
+            if (answer == null) {
                 throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent did not answer within "
                         + host.settings.callTimeout().toMillis() + " ms");
             }
+            unpauses.accept(new UnpauseSteps(qube, pausedAt, start, cont[0], cont[1], cont[2], agent.lastAnswerNanos(), awake,
+                    starting[0], starting[1]));
         } catch (IOException e) {
             throw new QubesException(QubesException.VM_ERROR, "unpause of " + qube + ": its agent is unreachable: "
                     + e.getMessage() + " (console: " + host.vmDir(qube).resolve("console.log") + ")", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new QubesException(QubesException.GENERIC, "unpause of " + qube + " interrupted");
+        }
+    }
+
+    void onUnpause(Consumer<UnpauseSteps> listener) {
+        unpauses = listener;
+    }
+
+    /** QEMUs launched and not yet answering QMP, and guests running whose agent has not yet answered. */
+    private int[] starting() {
+        int[] n = new int[2];
+        synchronized (host.lock) {
+            for (QemuQube q : host.qubes.values()) {
+                if (q.state == PowerState.Transient) {
+                    n[0]++;
+                } else if (q.state == PowerState.Running && q.vm != null && !q.answered) {
+                    n[1]++;
+                }
+            }
+        }
+        return n;
+    }
+
+    private long pausedAt(String qube) {
+        synchronized (host.lock) {
+            QemuQube q = host.qubes.get(qube);
+            return q == null ? 0 : q.pausedAt;
         }
     }
 
@@ -233,7 +268,6 @@ final class GuestRuns {
             vm = q.vm;
             boot = q.boot;
         }
-        boots.leave(qube); // continued if held still: its QMP answers the quit
         if (vm != null) {
             vm.kill(host.settings.killGrace());
         }
@@ -254,7 +288,6 @@ final class GuestRuns {
             vm = q.vm;
             q.vm = null;
             q.state = PowerState.Halted;
-            boots.leave(qube);
             q.boot++;
             events.add(HostEvent.of(qube, "domain-shutdown"));
             if (q.isDispVm() && "True".equals(q.properties.get("auto_cleanup"))) {
@@ -292,7 +325,12 @@ final class GuestRuns {
                 if (!vm.agent().awaitReady(timeout)) {
                     throw new ServiceTimeoutException(qube, service, timeout);
                 }
-                boots.leave(qube);
+                synchronized (host.lock) {
+                    QemuQube q = host.qubes.get(qube);
+                    if (q != null && q.vm == vm) {
+                        q.answered = true;
+                    }
+                }
                 return ServiceResult.OK;
             }
             Agent.Answer a = vm.agent().call(command.get(), timeout);

@@ -39,7 +39,7 @@ import org.jboss.logging.Logger;
  * writes and a removed guest's directory run outside it. A start checks memory and takes it
  * (the guest turns {@code Transient}, which counts as using its memory) in one hold of the lock,
  * so two starts never both pass on the same free memory. Boots, pauses, kills and agent calls are
- * {@link GuestRuns}'; what a volume is made of, {@link Volumes}'.
+ * {@link GuestRuns}'; volumes {@link Volumes}'.
  */
 public final class QemuHost implements QubesHost, AutoCloseable {
 
@@ -295,10 +295,14 @@ public final class QemuHost implements QubesHost, AutoCloseable {
         runs.pause(qube);
     }
 
-    /** QMP {@code cont}, then one agent round trip ({@link GuestRuns#unpause}). */
+    /** QMP {@code cont}, then one agent round trip ({@link GuestRuns#unpause}); its steps go to the listener below. */
     @Override
     public void unpause(String qube) {
         runs.unpause(qube);
+    }
+
+    public void onUnpause(Consumer<UnpauseSteps> listener) { // the bench's timeline, told on the unpausing thread
+        runs.onUnpause(listener);
     }
 
     @Override
@@ -310,7 +314,6 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     Consumer<String> qmpListener(String qube, int boot) {
         return runs.qmpListener(qube, boot);
     }
-
 
     @Override
     public void remove(String qube) {
@@ -357,7 +360,6 @@ public final class QemuHost implements QubesHost, AutoCloseable {
     public ServiceResult runService(String qube, String service, Duration timeout) {
         return runs.runService(qube, service, timeout);
     }
-
 
     // ------------------------------------------------------------------ events
 

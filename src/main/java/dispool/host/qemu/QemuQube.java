@@ -22,6 +22,12 @@ final class QemuQube extends ModelQube {
     int boot;
     @JsonIgnore
     QemuVm vm;
+    /** This boot's agent has answered (it no longer boots). */
+    @JsonIgnore
+    boolean answered;
+    /** When this boot was last paused (System.nanoTime), 0 if never: how long a preload waited. */
+    @JsonIgnore
+    long pausedAt;
 
     QemuQube() {
     }

@@ -98,6 +98,59 @@ class AgentTest {
         }
     }
 
+    /**
+     * An agent that answers pings with {@code run} gets commands as plain text and answers with
+     * raw output lines, a line break and {@code <id> <status>}: the output comes back exactly,
+     * with or without a final line break, and a line of it that looks like an answer is output.
+     * One that does not (a guest built before) gets base64, as a command with a line break does.
+     */
+    @Test
+    void commandsGoAsPlainTextOnceTheAgentSaysItTakesThemAndTheirOutputComesBackExactly() throws Exception {
+        Path socket = dir.resolve("agent.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> requests = new java.util.concurrent.CopyOnWriteArrayList<>();
+            Thread t = new Thread(() -> {
+                try (SocketChannel ch = server.accept()) {
+                    BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(ch),
+                            StandardCharsets.UTF_8));
+                    OutputStream out = Channels.newOutputStream(ch);
+                    boolean newAgent = false;
+                    for (String line = in.readLine(); line != null; line = in.readLine()) {
+                        requests.add(line);
+                        String[] f = line.split(" ", 3);
+                        String reply = switch (f[1]) {
+                            case "ping" -> f[0] + " 0 " + (newAgent ? "run" : "") + "\n";
+                            case "run" -> f[2].replace("\\n", "\n") + "\n" + f[0] + " 3\n";
+                            default -> f[0] + " 0 " + f[2] + "\n"; // exec: the command back as its output
+                        };
+                        newAgent = true; // the first ping is an old agent's, the rest a new one's
+                        out.write(reply.getBytes(StandardCharsets.UTF_8));
+                    }
+                } catch (IOException e) {
+                    requests.add("failed: " + e);
+                }
+            }, "fake-guest");
+            t.setDaemon(true);
+            t.start();
+            try (Agent agent = Agent.connect(socket, "fake")) {
+                assertEquals(0, agent.call("", Duration.ofSeconds(10)).exitStatus());
+                assertEquals("echo old", agent.call("echo old", Duration.ofSeconds(10)).output(), "base64 both ways");
+                assertTrue(requests.get(1).matches("\\d+ exec ZWNobyBvbGQ="), requests.toString());
+                assertEquals(0, agent.call("", Duration.ofSeconds(10)).exitStatus());
+                Agent.Answer a = agent.call("a\\n1 0\\n\\nb", Duration.ofSeconds(10));
+                assertTrue(requests.get(3).matches("\\d+ run a\\\\n1 0\\\\n\\\\nb"), requests.toString());
+                assertEquals(3, a.exitStatus());
+                assertEquals("a\n1 0\n\nb", a.output(), "every line, the one that looks like an answer too, no line break added");
+                assertEquals("x\n", agent.call("x\\n", Duration.ofSeconds(10)).output(), "a final line break kept");
+                assertEquals("", agent.call("", Duration.ofSeconds(10)).output());
+                assertEquals("two\nlines", agent.call("two\nlines", Duration.ofSeconds(10)).output(),
+                        "a command with a line break goes as base64");
+                assertTrue(requests.get(requests.size() - 1).matches("\\d+ exec dHdvCmxpbmVz"), requests.toString());
+            }
+        }
+    }
+
     /** Holds the first pings, answers one, then the rest when the next request arrives, then each at once. */
     private static final class FakeGuest {
         final AtomicInteger received = new AtomicInteger();

@@ -27,10 +27,9 @@ import org.junit.jupiter.api.io.TempDir;
  * the first agent ping (sent → answer read by the agent's reader thread → the caller awake), and
  * a second ping at once (the same round trip on a guest already running); over the same span, the
  * CPU time the handed-out guest's QEMU ran and the time it waited for a CPU (its threads'
- * schedstat). A guest paused for no time (the floor's) or for seconds (a preload's); paused by
- * QMP alone or also SIGSTOPped; the ping written before {@code cont} (the host's unpause) or after
- * its reply; beside it nothing, a guest booting, or a QEMU still in its own start; the host's
- * throttle of starting guests off and on. The conditions take turns, round after round, so the
+ * schedstat). A guest paused for no time (the floor's) or for seconds (a preload's); the ping
+ * written before {@code cont} (the host's unpause) or after its reply; beside it nothing, a guest
+ * booting, or a QEMU still in its own start. The conditions take turns, round after round, so the
  * machine's load falls on all alike. Prints a table and writes {@code target/handout-steps.csv}
  * (one row per hand-out).
  *
@@ -66,21 +65,18 @@ class HandOutStepsBench {
     enum Beside { IDLE, BOOTING, LAUNCHING }
 
     /**
-     * One way of handing out: how long the guest was paused, what runs beside it, the throttle,
-     * the ping sent before cont, the paused QEMU also stopped with SIGSTOP (continued before the ping).
+     * One way of handing out: how long the guest was paused, what runs beside it, the ping sent
+     * before cont.
      */
-    record Condition(String name, Duration held, Beside beside, boolean throttled, boolean pingFirst, boolean sigstop) {
+    record Condition(String name, Duration held, Beside beside, boolean pingFirst) {
     }
 
     static final List<Condition> CONDITIONS = List.of(
-            new Condition("paused 0 s, idle", Duration.ZERO, Beside.IDLE, false, true, false),
-            new Condition("paused 2 s, idle", LONG_PAUSE, Beside.IDLE, false, true, false),
-            new Condition("paused 2 s, idle, SIGSTOP too", LONG_PAUSE, Beside.IDLE, false, true, true),
-            new Condition("paused 2 s, idle, ping after cont", LONG_PAUSE, Beside.IDLE, false, false, false),
-            new Condition("paused 2 s, 1 booting", LONG_PAUSE, Beside.BOOTING, false, true, false),
-            new Condition("paused 2 s, 1 booting, throttled", LONG_PAUSE, Beside.BOOTING, true, true, false),
-            new Condition("paused 2 s, 1 launching", LONG_PAUSE, Beside.LAUNCHING, false, true, false),
-            new Condition("paused 2 s, 1 launching, throttled", LONG_PAUSE, Beside.LAUNCHING, true, true, false));
+            new Condition("paused 0 s, idle", Duration.ZERO, Beside.IDLE, true),
+            new Condition("paused 2 s, idle", LONG_PAUSE, Beside.IDLE, true),
+            new Condition("paused 2 s, idle, ping after cont", LONG_PAUSE, Beside.IDLE, false),
+            new Condition("paused 2 s, 1 booting", LONG_PAUSE, Beside.BOOTING, true),
+            new Condition("paused 2 s, 1 launching", LONG_PAUSE, Beside.LAUNCHING, true));
 
     @Test
     void stepsOfAHandOut() throws Exception {
@@ -113,12 +109,8 @@ class HandOutStepsBench {
      * written its pid file (its own start under way, QMP not yet answering). Either is killed after.
      */
     private Steps handOut(String a, Condition c) throws Exception {
-        host.runs.boots.enabled(c.throttled());
         host.pause(a);
         long pid = pid(a);
-        if (c.sigstop()) {
-            Signals.LIBC.stop(pid);
-        }
         String b = c.beside() == Beside.IDLE ? null : host.createDisposable("dvm", Map.of());
         CompletableFuture<Void> started = CompletableFuture.completedFuture(null);
         if (c.beside() == Beside.BOOTING) {
@@ -176,32 +168,27 @@ class HandOutStepsBench {
         long[] contDone = new long[1];
         long[] before = schedstat(pid);
         long t0 = System.nanoTime();
-        try (BootThrottle.Hold hold = host.runs.boots.hold()) {
-            if (c.sigstop()) {
-                Signals.LIBC.cont(pid);
-            }
-            Agent.Answer first;
-            if (c.pingFirst()) {
-                first = agent.call("", TIMEOUT, () -> {
-                    vm.cont();
-                    contDone[0] = System.nanoTime();
-                });
-            } else {
+        Agent.Answer first;
+        if (c.pingFirst()) {
+            first = agent.call("", TIMEOUT, () -> {
                 vm.cont();
                 contDone[0] = System.nanoTime();
-                first = agent.call("", TIMEOUT);
-            }
-            long t2 = System.nanoTime();
-            long[] after = schedstat(pid);
-            long read = agent.lastAnswerNanos();
-            assertTrue(first != null && agent.call("", TIMEOUT) != null);
-            long t3 = System.nanoTime();
-            synchronized (host.lock) {
-                host.require(a).state = PowerState.Running;
-            }
-            return new Steps(c.name(), ms(contDone[0] - t0), ms(read - t0), ms(t2 - t0), ms(t3 - t2), ms(after[0] - before[0]),
-                    ms(after[1] - before[1]));
+            });
+        } else {
+            vm.cont();
+            contDone[0] = System.nanoTime();
+            first = agent.call("", TIMEOUT);
         }
+        long t2 = System.nanoTime();
+        long[] after = schedstat(pid);
+        long read = agent.lastAnswerNanos();
+        assertTrue(first != null && agent.call("", TIMEOUT) != null);
+        long t3 = System.nanoTime();
+        synchronized (host.lock) {
+            host.require(a).state = PowerState.Running;
+        }
+        return new Steps(c.name(), ms(contDone[0] - t0), ms(read - t0), ms(t2 - t0), ms(t3 - t2), ms(after[0] - before[0]),
+                ms(after[1] - before[1]));
     }
 
     private static double ms(long nanos) {

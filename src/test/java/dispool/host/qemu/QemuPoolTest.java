@@ -76,14 +76,29 @@ class QemuPoolTest {
         List<String> preloads = engine.pool(DVM).preloads().stream().map(PoolView.PreloadView::name).toList();
         preloads.forEach(p -> assertEquals(PowerState.Paused, host.qube(p).state(), p));
 
+        List<UnpauseSteps> unpauses = new java.util.concurrent.CopyOnWriteArrayList<>();
+        host.onUnpause(unpauses::add);
         HandOut warm = engine.handOut(DVM).await().atMost(Duration.ofSeconds(60));
         assertTrue(warm.preloaded() && preloads.contains(warm.name()), warm.toString());
+        UnpauseSteps steps = unpauses.get(0);
+        assertEquals(warm.name(), steps.qube());
+        assertTrue(steps.start() <= steps.pingWritten() && steps.pingWritten() <= steps.contSent()
+                && steps.contSent() <= steps.contReply() && steps.contReply() <= steps.awake()
+                && steps.pingWritten() <= steps.answerRead() && steps.answerRead() <= steps.awake(), steps.toString());
+        assertTrue(steps.pausedMs() > 0, "paused since the pool filled: " + steps);
+        assertEquals(0, steps.launching() + steps.booting(), "the pool was full, nothing starting: " + steps);
         assertEquals(PowerState.Running, host.qube(warm.name()).state());
         long t0 = System.nanoTime();
         ServiceResult uname = host.runService(warm.name(), "qubes.VMExec+uname+--r", Duration.ofSeconds(30));
         double commandMs = (System.nanoTime() - t0) / 1e6;
         assertEquals(0, uname.exitStatus(), uname.stderr());
         assertTrue(uname.stderr().contains("cloud-amd64"), uname.stderr());
+        // printf 'a\n1 0\n\nb' >&2; exit 3: the output exactly (a line like an answer, a blank one, no final
+        // line break), stderr with it, the exit status
+        ServiceResult raw = host.runService(warm.name(), "qubes.VMExec+sh+--c+printf-20-27a-5cn1-200-5cn-5cnb-27-20-3e-262"
+                + "-3b-20exit-203", Duration.ofSeconds(30));
+        assertEquals(3, raw.exitStatus(), raw.stderr());
+        assertEquals("a\n1 0\n\nb", raw.stderr());
 
         HandOut cold = engine.handOut(COLD).await().atMost(Duration.ofSeconds(120));
         assertFalse(cold.preloaded(), cold.toString());
