@@ -126,7 +126,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         synchronized (d) {
             long now = Math.max(nowNanos, d.lastNanos());
             int recent = d.recent(now, burstWindow) + 1;
-            boolean burst = recent >= burstThreshold(d.medianPerBin(now, p.window().toNanos(), burstWindow));
+            boolean burst = recent >= burstThreshold(d.backgroundPerBin(now, p.window().toNanos(), burstWindow));
             d.request(now, p.burstMemory().toNanos(), burstWindow, burst);
         }
     }
@@ -212,6 +212,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         BETWEEN_BURSTS,
         /** Steady demand: Erlang C at the calm rate. */
         STEADY,
+        /** Rising demand: Erlang C at the calm rate carried forward by its trend, which wants more than the rate counted. */
+        RISING,
         /** Bursts at random times over calm demand: what a burst's first seconds take ({@link BurstOnset}). */
         BURST_ONSET
     }

@@ -178,7 +178,7 @@ class AdaptiveRefillPolicyTest {
         int want = policy.want(p, now);
         assertEquals(4, want, p.decision);
         assertEquals(3, PoissonDemand.smallestPool(12 / 600.0 * 10, 0.01, 12));
-        assertTrue(p.decision.startsWith("4.0 requests/min outside bursts"), p.decision);
+        assertTrue(p.decision.contains("requests/min outside bursts"), p.decision);
         assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
     }
 
