@@ -17,7 +17,8 @@ import java.util.function.Supplier;
  * <p>The demand model, all parameters in {@link Parameters}:
  * <ul>
  * <li>calm rate λ = the upper bound at {@code rateConfidence} of the rate of the requests outside
- *     bursts in the last {@code window} ({@link CalmWants}); refill time R = the median of the pool's
+ *     bursts in the last {@code window}, or {@code riseWindow}'s rate carried forward by its trend
+ *     when higher ({@link CalmWants}); refill time R = the median of the pool's
  *     measured start → ready times (preload-dispvm-delay added);</li>
  * <li>steady want = the smallest pool whose chance that a request must wait is at most
  *     {@code missTarget} when requests come at random at rate λ and each hand-out refills for R:
@@ -26,8 +27,9 @@ import java.util.function.Supplier;
  * <li>a burst is on while more requests came within {@code burstWindow} than random arrivals at
  *     the background reach with a chance of {@code burstChance} (and at least {@code burstMin}):
  *     the background is the median count per burst window over the demand window, so earlier
- *     bursts do not raise the bar and a burst's own requests are not in it (steady traffic at
- *     6/min, 3 per window, needs 11 in 30 s; a pool that has only had bursts, 3).
+ *     bursts do not raise the bar and a burst's own requests are not in it, never below the mean
+ *     the share of empty windows gives (below 0.69 per window the median is 0) (steady traffic at
+ *     6/min, 3 per window, needs 11 in 30 s; at 0.5/min, 4; a pool that has only had bursts, 3).
  *     While it is on the pool refills at once and wants what the burst still brings: the median
  *     size of the earlier bursts less the requests so far (the first burst seen, whose size is
  *     not known: the steady want at the rate of all requests, the burst's included), never less
@@ -58,7 +60,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
      * The model's parameters.
      *
      * @param window        calm rate window
-     * @param riseWindow    a shorter window whose calm rate counts when higher: demand that rises is seen in it
+     * @param riseWindow    a shorter window whose calm rate, carried forward by its trend against
+     *                      {@code window}'s, counts when higher: demand that rises is seen in it
      * @param burstMemory   how long requests and bursts are remembered
      * @param burstWindow   requests this close together form a burst
      * @param burstMin      requests within the burst window that make a burst, at least
@@ -126,7 +129,7 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         synchronized (d) {
             long now = Math.max(nowNanos, d.lastNanos());
             int recent = d.recent(now, burstWindow) + 1;
-            boolean burst = recent >= burstThreshold(d.medianPerBin(now, p.window().toNanos(), burstWindow));
+            boolean burst = recent >= burstThreshold(d.backgroundPerBin(now, p.window().toNanos(), burstWindow));
             d.request(now, p.burstMemory().toNanos(), burstWindow, burst);
         }
     }
@@ -212,6 +215,8 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         BETWEEN_BURSTS,
         /** Steady demand: Erlang C at the calm rate. */
         STEADY,
+        /** Rising demand: Erlang C at the calm rate carried forward by its trend, which wants more than the rate counted. */
+        RISING,
         /** Bursts at random times over calm demand: what a burst's first seconds take ({@link BurstOnset}). */
         BURST_ONSET
     }

@@ -65,6 +65,15 @@ final class PoissonDemand {
     }
 
     /**
+     * The mean of random (Poisson) counts from the share of them that were 0: P(0) = e^-mean. It
+     * stays true at means far below 1, where the median count is 0; 0 when every count was 0 or
+     * none was (then the counts themselves tell more).
+     */
+    static double meanFromEmptyShare(int empty, int counts) {
+        return empty == 0 || empty >= counts ? 0 : -Math.log((double) empty / counts);
+    }
+
+    /**
      * Requests within a window that make a burst over a background of {@code background} per
      * window: at least {@code atLeast}, and so many that random arrivals at the background reach
      * them with a chance under {@code chance}.

@@ -18,13 +18,18 @@ import org.junit.jupiter.api.Test;
  * no ready preload met: the pool (free preloads, want, reason code) sampled every host second
  * beside the run, per seed. A tool, not a check (it prints; tagged {@code bench}):
  * {@code mvn -B -o test -Dbench.excluded=none -Dtest=TrafficTraceBench -Dtrace.scenario=steady
- * -Dtrace.policy=adaptive -Dtrace.seeds=42,43,44,45,46}.
+ * -Dtrace.policy=adaptive -Dtrace.seeds=42,43,44,45,46}; {@code -Dtrace.timeline=true} adds every change of
+ * reason or want with its host second.
  */
 @Tag("bench")
 class TrafficTraceBench {
 
     /** The pool at one host second of the run (from the scenario's start). */
-    record Tick(long atMs, int free, int want, String reason, String decision) {
+    record Tick(long atMs, int ready, int starting, int want, String reason, String decision) {
+
+        int free() {
+            return ready + starting;
+        }
     }
 
     @Test
@@ -75,15 +80,31 @@ class TrafficTraceBench {
                 Tick at = before(run, (long) m.startMs());
                 System.out.printf(Locale.ROOT, "  request %d at %.0f s %s %.0f ms: %s%n", m.iteration(), m.startMs() / 1000,
                         m.path(), m.usableAfterMs(), at == null ? "before the first tick" : String.format(Locale.ROOT,
-                                "free %d, want %d, %s (%s)", at.free(), at.want(), at.reason(), at.decision()));
+                                "ready %d + starting %d, want %d, %s (%s)", at.ready(), at.starting(), at.want(), at.reason(),
+                                at.decision()));
             }
+        }
+        if (Boolean.getBoolean("trace.timeline")) {
+            timeline(run);
+        }
+    }
+
+    /** Every change of reason or want, with its host second and words: when each rule took over. */
+    private static void timeline(List<Tick> run) {
+        Tick last = null;
+        for (Tick k : run) {
+            if (last == null || k.want() != last.want() || !java.util.Objects.equals(k.reason(), last.reason())) {
+                System.out.printf(Locale.ROOT, "  at %4d s  want %d, %s (%s)%n", k.atMs() / 1000, k.want(), k.reason(),
+                        k.decision());
+            }
+            last = k;
         }
     }
 
     private static void tick(EmbeddedTarget t, String template, long start, List<Tick> ticks) {
         try {
             PoolView v = t.view(template);
-            ticks.add(new Tick(t.hostMillis() - start, v.ready() + v.starting(), v.want(), v.reasonCode(), v.decision()));
+            ticks.add(new Tick(t.hostMillis() - start, v.ready(), v.starting(), v.want(), v.reasonCode(), v.decision()));
         } catch (RuntimeException closed) {
             // the run closed the engine before the sampler was stopped: nothing more to sample
         }
