@@ -106,7 +106,7 @@ final class PreloadHandOut {
         marking.markHandedOut(pool, p.name);
         marking.unmark(pool, p.name);
         timer.lap("unmark");
-        return finishHandOut(pool, p, timer, false);
+        return finishHandOut(pool, p, timer, timer.totalMillis(), false);
     }
 
     /** Wall-clock nanoseconds from now until the host time {@code deadlineNanos} (0 once passed). */
@@ -122,17 +122,20 @@ final class PreloadHandOut {
             return null;
         }
         timer.lap("unpause");
+        // Usable once unpaused: the refill policy's bookkeeping that follows is the engine's, not
+        // the disposable's (on a scaled clock its CPU time would count as host time of hand-out).
+        double usableAfterMs = timer.lappedMillis();
         used.run();
-        return finishHandOut(pool, p, timer, true);
+        return finishHandOut(pool, p, timer, usableAfterMs, true);
     }
 
     /**
      * A ready preload's marks are cleared after the caller has it: listed, completed and running,
      * restart recovery already counts it as handed out.
      */
-    private HandOut finishHandOut(Pool pool, Preload p, StageTimer timer, boolean marksToClear) {
+    private HandOut finishHandOut(Pool pool, Preload p, StageTimer timer, double usableAfterMs, boolean marksToClear) {
         ctx.leave(pool, p, PreloadState.HANDED_OUT);
-        HandOut h = new HandOut(p.name, pool.template, true, timer.stages(), timer.totalMillis());
+        HandOut h = new HandOut(p.name, pool.template, true, timer.stages(), usableAfterMs);
         ctx.publish(PoolEvent.Type.HANDED_OUT, p, "preloaded", Map.of("preloaded", true, "usableAfterMs", h.usableAfterMs()));
         if (marksToClear) {
             ownership.handingOut(p.name);

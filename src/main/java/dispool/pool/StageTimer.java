@@ -32,6 +32,11 @@ final class StageTimer {
         return millis(clock.nanos() - startNanos);
     }
 
+    /** From the start to the last lap: what the stages took, without what ran after them. */
+    double lappedMillis() {
+        return millis(lapNanos - startNanos);
+    }
+
     private static double millis(long nanos) {
         return Math.round(nanos / 100_000.0) / 10.0;
     }

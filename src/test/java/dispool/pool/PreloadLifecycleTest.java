@@ -51,6 +51,17 @@ class PreloadLifecycleTest extends EngineFixture {
     }
 
     @Test
+    void aReadyHandOutIsUsableOnceUnpausedWhateverThePolicyDoesAfter() {
+        start(host().feature(WEB, "preload-dispvm-max", "2").feature(WEB, RefillPolicies.FEATURE, RefillPolicies.ADAPTIVE).build());
+        awaitReady(WEB, 2);
+        HandOut h = handOut(WEB);
+        assertTrue(h.preloaded());
+        double stages = h.timings().get("claim") + h.timings().get("unpause");
+        // at scale 200 the adaptive policy's bookkeeping after the unpause is host milliseconds
+        assertEquals(stages, h.usableAfterMs(), 0.15, "usable after the claim and the unpause, nothing later: " + h.timings());
+    }
+
+    @Test
     void emptyPoolFallsBackToCold() {
         start(host().build());
         HandOut cold = handOut(WEB);
