@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 /** qubesd R4.3 preloading by itself: the reference model on the simulated host; dispool is not there. */
@@ -20,6 +21,8 @@ final class ReferenceSide implements Side {
     private final String dvm;
     private volatile QubesdPreloading qubesd;
     private final List<QubesdPreloading> earlier = new ArrayList<>();
+    /** Disposables handed out cold because of a qubesd restart (see {@link #createDisposable}). */
+    private final Set<String> lostToRestart = ConcurrentHashMap.newKeySet();
 
     ReferenceSide(SimHost host, String dvm) {
         this.host = host;
@@ -54,20 +57,40 @@ final class ReferenceSide implements Side {
         if (host.qube(d.name()).state() == PowerState.Halted) {
             host.start(d.name());
         }
-        return new Served(d.name(), d.preloaded());
+        return new Served(d.name(), d.preloaded(), lostToRestart.contains(d.name()));
     }
 
-    /** A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. */
+    /**
+     * A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. A cold
+     * answer from a restarted qubesd that has begun no preload yet, after its {@code domain-load}
+     * removed interrupted ones, is a request lost to the restart ({@link Served#lostToRestart}).
+     */
     QubesdPreloading.Disposable createDisposable(String template) {
         QubesdPreloading current = current();
+        boolean recovering = recovering(current);
+        QubesdPreloading.Disposable d;
         try {
-            return current.createDisposable(template);
+            d = current.createDisposable(template);
         } catch (RejectedExecutionException | CompletionException e) {
             if (current == current() && !(e.getCause() instanceof RejectedExecutionException)) {
                 throw e;
             }
-            return current().createDisposable(template);
+            QubesdPreloading next = current();
+            recovering = recovering(next);
+            d = next.createDisposable(template);
         }
+        if (recovering && !d.preloaded()) {
+            lostToRestart.add(d.name());
+        }
+        return d;
+    }
+
+    /**
+     * {@code qubesd} was started by a restart that interrupted preloads, and has begun none since:
+     * without the restart those preloads and the refill timers it dropped would be there.
+     */
+    private boolean recovering(QubesdPreloading qubesd) {
+        return !qubesd.interrupted().isEmpty() && qubesd.preloadsBegun() == 0;
     }
 
     private synchronized QubesdPreloading current() {
