@@ -35,11 +35,8 @@ final class DifferentialTable {
         Map<String, Map<Long, Row>> byLine = new LinkedHashMap<>();
         all.forEach(r -> byLine.computeIfAbsent(r.workload().name() + " | " + r.profile().name(), k -> new LinkedHashMap<>())
                 .put(r.seed(), r));
-        StringBuilder out = new StringBuilder("| workload | DVM template |");
-        seeds.forEach(s -> out.append(" seed ").append(s).append(" |"));
-        out.append(" differences |\n| --- | --- |");
-        seeds.forEach(s -> out.append(" --- |"));
-        out.append(" --- |\n");
+        StringBuilder out = header("| workload | DVM template |", "| --- | --- |", seeds.stream().map(s -> "seed " + s).toList(),
+                "---", "differences");
         byLine.forEach((line, bySeed) -> {
             out.append("| ").append(line).append(" |");
             seeds.forEach(s -> out.append(' ').append(bySeed.containsKey(s) ? cell(bySeed.get(s)) : "").append(" |"));
@@ -101,17 +98,22 @@ final class DifferentialTable {
             double race = Math.min(r.reference().closestRace(), Math.min(r.managed().closestRace(), r.nativeMode().closestRace()));
             closest.computeIfAbsent(r.workload().name(), k -> new LinkedHashMap<>()).merge(r.profile().name(), race, Math::min);
         }
-        StringBuilder out = new StringBuilder("| workload |");
-        templates.forEach(t -> out.append(' ').append(t).append(" |"));
-        out.append(" compared |\n| --- |");
-        templates.forEach(t -> out.append(" ---: |"));
-        out.append(" --- |\n");
+        StringBuilder out = header("| workload |", "| --- |", templates, "---:", "compared");
         closest.forEach((w, byTemplate) -> {
             out.append("| ").append(w).append(" |");
             templates.forEach(t -> out.append(' ').append(seconds(byTemplate.get(t))).append(" |"));
             out.append(' ').append(workloads.get(w).exact() ? "exact" : "within max(2, 20 %)").append(" |\n");
         });
         return out.toString();
+    }
+
+    /** A Markdown table's head: the {@code lead} cells, one per column, then {@code last}; the rule row aligns the columns. */
+    private static StringBuilder header(String lead, String leadRule, List<String> columns, String align, String last) {
+        StringBuilder out = new StringBuilder(lead);
+        columns.forEach(c -> out.append(' ').append(c).append(" |"));
+        out.append(' ').append(last).append(" |\n").append(leadRule);
+        columns.forEach(c -> out.append(' ').append(align).append(" |"));
+        return out.append(" --- |\n");
     }
 
     private static String seconds(Double hostSeconds) {

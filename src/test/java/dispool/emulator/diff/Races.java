@@ -28,6 +28,8 @@ final class Races implements AutoCloseable {
     private final Map<String, Long> begun = new ConcurrentHashMap<>();
     private final Map<Integer, Request> requests = new ConcurrentHashMap<>();
     private final Cancellable events;
+    /** When the script began (host nanos): a preload begun before it, at boot, raced no request. */
+    private volatile long scriptBegan = Long.MAX_VALUE;
 
     Races(SimHost host) {
         this.clock = host.clock();
@@ -41,6 +43,11 @@ final class Races implements AutoCloseable {
         }
     }
 
+    /** The pool is full and the script begins. */
+    void scriptBegins() {
+        scriptBegan = clock.nanos();
+    }
+
     long now() {
         return clock.nanos();
     }
@@ -52,7 +59,7 @@ final class Races implements AutoCloseable {
     /** The smallest margin of any request, in host seconds; infinite when no preload raced any. */
     double closest() {
         Set<String> cold = requests.values().stream().filter(r -> !r.preloaded()).map(Request::disposable).collect(Collectors.toSet());
-        Map<String, Long> preloads = begun.entrySet().stream().filter(e -> !cold.contains(e.getKey()))
+        Map<String, Long> preloads = begun.entrySet().stream().filter(e -> !cold.contains(e.getKey()) && e.getValue() >= scriptBegan)
                 .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue));
         return requests.values().stream().mapToDouble(r -> margin(r, preloads)).min().orElse(Double.POSITIVE_INFINITY);
     }
@@ -60,7 +67,7 @@ final class Races implements AutoCloseable {
     private static double margin(Request r, Map<String, Long> preloads) {
         if (r.preloaded()) {
             Long began = preloads.get(r.disposable());
-            // begun before the run was watched (at boot): as far from the request as the run allows
+            // begun at boot, before the script: no request raced it
             return began == null ? Double.POSITIVE_INFINITY : Math.abs(r.at() - began) / 1e9;
         }
         return preloads.values().stream().filter(b -> b >= r.at()).mapToDouble(b -> (b - r.at()) / 1e9).min()

@@ -40,6 +40,7 @@ final class WorkloadRunner {
             side.boot();
             Awaitility.await(w.name() + ": " + side.label() + " fills the pool at boot").atMost(30, TimeUnit.SECONDS)
                     .pollInterval(Duration.ofMillis(5)).until(() -> side.ready(side.dvm()) == w.bootFill());
+            races.scriptBegins();
             AtomicInteger maxHeld = new AtomicInteger(w.bootFill());
             long sample = clock.toWallNanos(SAMPLE);
             timers.scheduleAtFixedRate(() -> maxHeld.accumulateAndGet(side.held(side.dvm()), Math::max), sample, sample,
