@@ -69,9 +69,10 @@ final class Differences {
      */
     static final Map<String, String> UNTOUCHED_IN_MANAGED = Map.of(
             "restart of qubesd", "qubesd R4.2 does not own dispool's preloads, so its restart takes none of them: dispool "
-                    + "managed serves what the reference served plus every request the reference answered cold after its "
-                    + "domain-load removed interrupted preloads and before it began a new one (the refill timers die with "
-                    + "qubesd, so the pool stays short until a request's gap refill, 5 s later)");
+                    + "managed serves what the reference served plus every request a restarted qubesd answered cold before "
+                    + "it began a new preload (its domain-load removed the interrupted ones, a cut call's preload with "
+                    + "them, and the refill timers died with it, so the pool stays short until a request's gap refill, "
+                    + "5 s later)");
 
     /** The reference workload {@code workload} stands for on dispool's side, and why. */
     record Analogue(String workload, String why) {

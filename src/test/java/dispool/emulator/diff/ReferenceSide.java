@@ -20,6 +20,8 @@ final class ReferenceSide implements Side {
     private final SimHost host;
     private final String dvm;
     private volatile QubesdPreloading qubesd;
+    /** The qubesd the host booted with; any other was started by a restart. */
+    private final QubesdPreloading first;
     private final List<QubesdPreloading> earlier = new ArrayList<>();
     /** Disposables handed out cold because of a qubesd restart (see {@link #createDisposable}). */
     private final Set<String> lostToRestart = ConcurrentHashMap.newKeySet();
@@ -28,6 +30,7 @@ final class ReferenceSide implements Side {
         this.host = host;
         this.dvm = dvm;
         this.qubesd = new QubesdPreloading(host);
+        this.first = qubesd;
     }
 
     @Override
@@ -62,8 +65,8 @@ final class ReferenceSide implements Side {
 
     /**
      * A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. A cold
-     * answer from a restarted qubesd that has begun no preload yet, after its {@code domain-load}
-     * removed interrupted ones, is a request lost to the restart ({@link Served#lostToRestart}).
+     * answer from a restarted qubesd that has begun no preload yet is a request lost to the restart
+     * ({@link Served#lostToRestart}).
      */
     QubesdPreloading.Disposable createDisposable(String template) {
         QubesdPreloading current = current();
@@ -86,11 +89,12 @@ final class ReferenceSide implements Side {
     }
 
     /**
-     * {@code qubesd} was started by a restart that interrupted preloads, and has begun none since:
-     * without the restart those preloads and the refill timers it dropped would be there.
+     * {@code qubesd} was started by a restart and has begun no preload since: without the restart
+     * the preloads its {@code domain-load} removed as interrupted, the preload a cut call was
+     * waiting for and the refill timers it dropped would be there.
      */
     private boolean recovering(QubesdPreloading qubesd) {
-        return !qubesd.interrupted().isEmpty() && qubesd.preloadsBegun() == 0;
+        return qubesd != first && qubesd.preloadsBegun() == 0;
     }
 
     private synchronized QubesdPreloading current() {
