@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A reference model of qubesd R4.3's own preloading (qubes-core-admin release4.3, v4.3.50), run
@@ -42,6 +43,8 @@ public final class QubesdPreloading implements AutoCloseable {
     final DvmTemplates templates;
     private final Map<String, DispVm> dispvms = new HashMap<>();
     private final List<Removal> removals = new CopyOnWriteArrayList<>();
+    private final List<String> interruptedAtLoad = new CopyOnWriteArrayList<>();
+    private final AtomicInteger preloadsBegun = new AtomicInteger();
     private final Cancellable events;
 
     /** Starts the model of {@code release4.3} on {@code host} (see {@link #QubesdPreloading(SimHost, Release)}). */
@@ -172,6 +175,21 @@ public final class QubesdPreloading implements AutoCloseable {
         return List.copyOf(removals);
     }
 
+    /**
+     * Every disposable this qubesd's {@code domain-load} removed because its preloading was
+     * interrupted: those still listed (also in {@link #removals}, qubesd's log line) and those a
+     * request had already taken off the list but not yet received, which qubesd removes without a
+     * log line of the list.
+     */
+    public List<String> interrupted() {
+        return List.copyOf(interruptedAtLoad);
+    }
+
+    /** How many preloads this qubesd has begun to create (the boot service's, the refills'). */
+    public int preloadsBegun() {
+        return preloadsBegun.get();
+    }
+
     @Override
     public void close() {
         events.cancel();
@@ -229,6 +247,7 @@ public final class QubesdPreloading implements AutoCloseable {
         }
         Creation creation = new Creation();
         templates.creatingOf(appvm).add(creation);
+        preloadsBegun.incrementAndGet();
         return loop.await(() -> host.createDisposable(appvm, Map.of("preload-dispvm-in-progress", "1", "internal", "1")))
                 .whenComplete((n, e) -> {
                     templates.creatingOf(appvm).remove(creation);
@@ -275,6 +294,7 @@ public final class QubesdPreloading implements AutoCloseable {
             return !running && isTrue(q, "preload-dispvm-completed") || isTrue(q, "preload-dispvm-in-progress");
         }).toList();
         if (!interrupted.isEmpty()) {
+            interruptedAtLoad.addAll(interrupted);
             templates.removePreloadFromList(appvm, interrupted, "their progress was interrupted");
             interrupted.forEach(q -> loop.ensureFuture(() -> dispvm(q).cleanup(true)));
         }

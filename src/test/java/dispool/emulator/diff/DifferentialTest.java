@@ -131,7 +131,8 @@ class DifferentialTest {
     @AfterAll
     static void printAndWriteTable() throws IOException {
         SIDES.shutdownNow();
-        System.out.println("\nDifferential (time scale " + scale() + "):\n" + TABLE.grid() + "\n" + TABLE.detail());
+        System.out.println("\nDifferential (time scale " + scale() + "):\n" + TABLE.grid() + "\nClosest race, host s:\n" + TABLE.races()
+                + "\n" + TABLE.detail());
         String doc = System.getProperty("diff.table");
         if (doc != null) {
             FidelityDoc.write(Path.of(doc), TABLE, scale());

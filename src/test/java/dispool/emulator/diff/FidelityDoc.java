@@ -38,11 +38,15 @@ final class FidelityDoc {
                         + "read by every side.\n\n");
         out.append("Each cell: requests served from the pool by the reference (qubesd R4.3's preloading, ported) / dispool "
                 + "managed (its engine preloads; the host does not, as R4.2) / dispool native (on top of the reference's "
-                + "preloads) of all requests; a dispool figure that differs from the reference's is bold.\n\n");
+                + "preloads) of all requests; a dispool figure that differs from the reference's is bold. (+N) after the reference's "
+                + "figure: requests the reference lost to a restart of qubesd, which managed mode, untouched by it, is expected "
+                + "to serve (its figure is bold when it differs from the sum).\n\n");
         out.append(table.grid()).append('\n');
         out.append("### Every difference, named\n\n");
         Differences.NAMED.forEach(n -> out.append("- **").append(n.workload()).append("**, ").append(n.mode().name().toLowerCase())
                 .append(" (").append(n.aspects().toString().toLowerCase()).append("): ").append(n.why()).append('\n'));
+        Differences.UNTOUCHED_IN_MANAGED.forEach((w, why) -> out.append("- **").append(w).append("**, managed ([served]): ")
+                .append(why).append('\n'));
         Differences.ANALOGUES.forEach((w, a) -> out.append("- **").append(w).append("**, managed, compared with the reference's ")
                 .append(a.workload()).append(": ").append(a.why()).append('\n'));
         out.append("- Elsewhere, workloads marked exact agree to the request on every side. The others agree within "
@@ -52,6 +56,13 @@ final class FidelityDoc {
         Workloads.all().stream().filter(w -> !w.exact())
                 .forEach(w -> out.append("  - ").append(w.name()).append(": ").append(w.racy()).append('\n'));
         out.append('\n');
+        out.append("### How close each workload came to another count\n\n");
+        out.append("Every side hands out a preload still starting, so a request is served from the pool exactly when a "
+                + "preload had begun before it and no one else took it. Each cell: the smallest margin, in host seconds, "
+                + "between a request and the preload whose beginning decided it (for a cold request, the next preload to "
+                + "begin), over every seed and side (`Races`). Host time runs ").append(scale).append(" times faster than "
+                + "real time here, so a margin of m host s is lost by m / ").append(scale).append(" s of thread scheduling; "
+                + "none: no preload began near any request.\n\n").append(table.races()).append('\n');
         out.append("### One run in detail (").append(table.detailProfile().name()).append(", seed ").append(table.detailSeed())
                 .append(")\n\n").append(table.detail());
         return out.append(END).toString();

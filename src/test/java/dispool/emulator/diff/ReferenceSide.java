@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 
 /** qubesd R4.3 preloading by itself: the reference model on the simulated host; dispool is not there. */
@@ -19,12 +20,17 @@ final class ReferenceSide implements Side {
     private final SimHost host;
     private final String dvm;
     private volatile QubesdPreloading qubesd;
+    /** The qubesd the host booted with; any other was started by a restart. */
+    private final QubesdPreloading first;
     private final List<QubesdPreloading> earlier = new ArrayList<>();
+    /** Disposables handed out cold because of a qubesd restart (see {@link #createDisposable}). */
+    private final Set<String> lostToRestart = ConcurrentHashMap.newKeySet();
 
     ReferenceSide(SimHost host, String dvm) {
         this.host = host;
         this.dvm = dvm;
         this.qubesd = new QubesdPreloading(host);
+        this.first = qubesd;
     }
 
     @Override
@@ -54,20 +60,41 @@ final class ReferenceSide implements Side {
         if (host.qube(d.name()).state() == PowerState.Halted) {
             host.start(d.name());
         }
-        return new Served(d.name(), d.preloaded());
+        return new Served(d.name(), d.preloaded(), lostToRestart.contains(d.name()));
     }
 
-    /** A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. */
+    /**
+     * A call cut by a qubesd restart fails; the user runs qvm-run again, on the new qubesd. A cold
+     * answer from a restarted qubesd that has begun no preload yet is a request lost to the restart
+     * ({@link Served#lostToRestart}).
+     */
     QubesdPreloading.Disposable createDisposable(String template) {
         QubesdPreloading current = current();
+        boolean recovering = recovering(current);
+        QubesdPreloading.Disposable d;
         try {
-            return current.createDisposable(template);
+            d = current.createDisposable(template);
         } catch (RejectedExecutionException | CompletionException e) {
             if (current == current() && !(e.getCause() instanceof RejectedExecutionException)) {
                 throw e;
             }
-            return current().createDisposable(template);
+            QubesdPreloading next = current();
+            recovering = recovering(next);
+            d = next.createDisposable(template);
         }
+        if (recovering && !d.preloaded()) {
+            lostToRestart.add(d.name());
+        }
+        return d;
+    }
+
+    /**
+     * {@code qubesd} was started by a restart and has begun no preload since: without the restart
+     * the preloads its {@code domain-load} removed as interrupted, the preload a cut call was
+     * waiting for and the refill timers it dropped would be there.
+     */
+    private boolean recovering(QubesdPreloading qubesd) {
+        return qubesd != first && qubesd.preloadsBegun() == 0;
     }
 
     private synchronized QubesdPreloading current() {

@@ -9,8 +9,15 @@ import java.util.List;
  */
 interface Side extends AutoCloseable {
 
-    /** A disposable the user got, and whether it came from the pool. */
-    record Served(String name, boolean preloaded) {
+    /**
+     * A disposable the user got, whether it came from the pool, and whether it came cold only
+     * because qubesd's restart had just interrupted the preloads (the reference's own record).
+     */
+    record Served(String name, boolean preloaded, boolean lostToRestart) {
+
+        Served(String name, boolean preloaded) {
+            this(name, preloaded, false);
+        }
     }
 
     String label();

@@ -35,10 +35,12 @@ final class WorkloadRunner {
         Clock clock = side.host().clock();
         ScheduledExecutorService timers = Executors.newScheduledThreadPool(1);
         ExecutorService users = Executors.newCachedThreadPool();
+        Races races = new Races(side.host());
         try {
             side.boot();
             Awaitility.await(w.name() + ": " + side.label() + " fills the pool at boot").atMost(30, TimeUnit.SECONDS)
                     .pollInterval(Duration.ofMillis(5)).until(() -> side.ready(side.dvm()) == w.bootFill());
+            races.scriptBegins();
             AtomicInteger maxHeld = new AtomicInteger(w.bootFill());
             long sample = clock.toWallNanos(SAMPLE);
             timers.scheduleAtFixedRate(() -> maxHeld.accumulateAndGet(side.held(side.dvm()), Math::max), sample, sample,
@@ -68,7 +70,9 @@ final class WorkloadRunner {
                         } else {
                             begun.add(number);
                             heldAtRequests.add(side.held(side.dvm()));
+                            long at = races.now();
                             Side.Served s = side.request(side.dvm());
+                            races.request(number, at, s);
                             served.put(number, s);
                             pending.add(closeLater(side, s.name(), timers, users));
                         }
@@ -84,9 +88,11 @@ final class WorkloadRunner {
             List<Integer> cold = served.entrySet().stream().filter(e -> !e.getValue().preloaded()).map(Map.Entry::getKey).toList();
             int outdatedHandOuts = (int) served.entrySet().stream()
                     .filter(e -> !madeBeforeOutdating.contains(e.getKey()) && outdated.contains(e.getValue().name())).count();
+            List<Integer> lost = served.entrySet().stream().filter(e -> e.getValue().lostToRestart()).map(Map.Entry::getKey).toList();
             return new Outcome(served.size() - cold.size(), cold, maxHeld.get(), List.copyOf(heldAtRequests), side.discards(),
-                    outdatedHandOuts);
+                    outdatedHandOuts, lost, races.closest());
         } finally {
+            races.close();
             timers.shutdownNow();
             users.shutdownNow();
             side.close();

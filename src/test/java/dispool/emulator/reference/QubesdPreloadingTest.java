@@ -10,6 +10,7 @@ import dispool.host.sim.SimHost;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionFactory;
@@ -109,6 +110,26 @@ class QubesdPreloadingTest {
         qubesd = new QubesdPreloading(host);
         await().until(() -> host.listQubes().stream().noneMatch(q -> q.name().equals(interrupted)));
         assertEquals("their progress was interrupted", qubesd.removals().get(0).reason());
+    }
+
+    @Test
+    void aRestartedQubesdRecordsEveryInterruptedPreloadAlsoOneARequestHadTakenOffTheList() {
+        start("2", "3");
+        qubesd.bootService();
+        awaitPaused(2);
+        assertEquals(2, qubesd.preloadsBegun());
+        String requested = listed().get(0);
+        String listedOne = listed().get(1);
+        // qubesd's state while a request waits for a preload still starting: off the list, in progress
+        host.setFeature(DVM, "preload-dispvm", listedOne);
+        host.setFeature(requested, "preload-dispvm-in-progress", "1");
+        host.setFeature(listedOne, "preload-dispvm-in-progress", "1");
+        qubesd.close();
+        qubesd = new QubesdPreloading(host);
+        assertEquals(Set.of(requested, listedOne), Set.copyOf(qubesd.interrupted()));
+        assertEquals(List.of(listedOne), qubesd.removals().stream().map(QubesdPreloading.Removal::qube).toList(),
+                "only a listed one is in qubesd's log line of the list");
+        assertEquals(0, qubesd.preloadsBegun(), "a restarted qubesd begins no preload by itself (no boot service)");
     }
 
     @Test
