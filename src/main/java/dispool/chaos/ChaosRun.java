@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * invariants are checked:
  * <ul>
  * <li>none handed out twice (the same creation of a qube given to two callers), none before it was
- *     operational, none outdated (its template changed before the hand-out began);</li>
+ *     operational, none outdated (its template's change read from the event stream before the hand-out
+ *     began, {@link KnownGenerations});</li>
  * <li>no leaked qube: every disposable created ends handed out, pooled, or removed;</li>
  * <li>max never exceeded ({@link MaxWatch}: free preloads, starting or ready, ≤ the highest max of the pool
  *     in the last {@link #MAX_GRACE}, while a lowered max's excess is being discarded);
@@ -76,7 +77,8 @@ public final class ChaosRun {
     private final ChaosPlan plan;
     private final List<String> templates = new ArrayList<>();
     private final Map<String, Long> memoryOf = new HashMap<>();
-    private final Map<String, AtomicInteger> generation = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> issued = new ConcurrentHashMap<>(); // the knob's last value set
+    private KnownGenerations known;
     private final Map<String, Long> held = new ConcurrentHashMap<>(); // name → creation serial
     private final Set<String> removalTried = ConcurrentHashMap.newKeySet();
     private final Set<String> handedOutCreations = ConcurrentHashMap.newKeySet();
@@ -99,7 +101,7 @@ public final class ChaosRun {
             String t = "chaos" + i + "-dvm";
             templates.add(t);
             memoryOf.put(t, i % 2 == 0 ? 300L : 250L);
-            generation.put(t, new AtomicInteger());
+            issued.put(t, new AtomicInteger());
         }
         long spare = TOTAL_MIB - DOM0_MIB - 50 - THRESHOLDS[THRESHOLDS.length - 1];
         this.maxKnob = (int) Math.max(1, Math.min(3, spare / (plan.templates() * 300L)));
@@ -124,6 +126,8 @@ public final class ChaosRun {
                 Duration.ofSeconds(5), settings.suspendTimeout(), settings.owner(), settings.limits()));
         try {
             engine.start();
+            known = new KnownGenerations(sim, templates, KNOB_PROPERTY);
+            known.subscribe();
             faultsOn();
             runOperations();
             long faultsOff = faultsOff();
@@ -132,6 +136,9 @@ public final class ChaosRun {
             long leaked = checkNoLeak();
             return report(wallStart, refill, leaked);
         } finally {
+            if (known != null) {
+                known.close();
+            }
             engine.close();
         }
     }
@@ -195,7 +202,7 @@ public final class ChaosRun {
             knob(r, template);
         } else if (pick < 41) {
             count(operations, "template-change");
-            sim.setProperty(template, KNOB_PROPERTY, "gen-" + generation.get(template).incrementAndGet());
+            sim.setProperty(template, KNOB_PROPERTY, "gen-" + issued.get(template).incrementAndGet());
         } else {
             handOut(template);
         }
@@ -244,7 +251,7 @@ public final class ChaosRun {
 
     private void handOut(String template) {
         count(operations, "hand-out");
-        int genBefore = generation.get(template).get();
+        int genBefore = known.get(template);
         HandOut h;
         try {
             h = engine.handOut(template).await().atMost(Duration.ofMinutes(2));
@@ -256,7 +263,7 @@ public final class ChaosRun {
             return;
         }
         (h.preloaded() ? preloaded : cold).incrementAndGet();
-        checkHandOut(h, genBefore == generation.get(template).get() ? genBefore : -1);
+        checkHandOut(h, genBefore == known.get(template) ? genBefore : -1);
     }
 
     private void checkHandOut(HandOut h, int generationThroughout) {
@@ -269,7 +276,7 @@ public final class ChaosRun {
         String has = sim.peekProperty(h.name(), KNOB_PROPERTY).orElse("gen-?");
         if (generationThroughout >= 0 && !want.equals(has)) {
             violations.add("handed out outdated: " + h.name() + " of " + h.template() + " has " + KNOB_PROPERTY + "=" + has
-                    + ", its template " + want + " since before the hand-out began");
+                    + ", its template " + want + " (read from the events) since before the hand-out began");
         }
         if (!handedOutCreations.add(h.name() + "#" + serial) || held.putIfAbsent(h.name(), serial) != null) {
             violations.add("handed out twice: " + h.name() + " (creation " + serial + ")");
