@@ -41,9 +41,13 @@ final class Agent implements AutoCloseable {
 
     /**
      * Request ids start at random, so a line of a command's output that looks like an answer
-     * ({@code 1 0}) is not taken for the run's own.
+     * ({@code 1 0}) is not taken for the run's own. They have ten digits (for the next 5·10⁹
+     * requests), which makes a ping {@code <id> ping\n} 16 bytes: twice the 8 bytes at which the
+     * guest's emulated UART raises its receive interrupt at once. The bytes of a request short of
+     * that wait 4 characters' time on the line first (0.35 ms at the agent's 115200 baud; the
+     * request's length, 16 bytes against 21, measured in docs/benchmarks/2026-12-09-qemu-floor).
      */
-    private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1L << 32, 1L << 48));
+    private final AtomicLong ids = new AtomicLong(ThreadLocalRandom.current().nextLong(1_000_000_000L, 5_000_000_000L));
     private final BlockingQueue<Matcher> answers = new LinkedBlockingQueue<>();
     /** The run in flight (its id), 0 when none: until its answer, every other line is its output. */
     private volatile long runId;

@@ -93,6 +93,8 @@ class AgentTest {
                 });
                 assertTrue(seenByCont.get(0) != null && seenByCont.get(0).endsWith(" ping"),
                         "the ping was on the port when the cont ran: " + seenByCont);
+                assertEquals(16, seenByCont.get(0).length() + 1,
+                        "a ping with its line break is two of the guest UART's 8-byte receive triggers: " + seenByCont);
                 assertEquals(0, a.exitStatus(), "the answer given after the cont is the call's");
             }
         }
