@@ -1,5 +1,6 @@
 package dispool.host.qemu;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
@@ -16,12 +17,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The guest for QEMU tests, built once per machine by deploy/qemu/build-guest.sh into
- * target/qemu-guest (as root it also installs QEMU from Debian's registry). Tests skip, saying
- * why, where QEMU or the guest cannot be had.
+ * target/qemu-guest (as root it also installs QEMU from Debian's registry), or one built
+ * elsewhere, named by the system property {@value #GUEST_DIR} (a guest to compare, used as it is).
+ * Tests skip, saying why, where QEMU or the guest cannot be had.
  */
 final class QemuGuest {
 
-    static final Path DIR = Path.of("target", "qemu-guest").toAbsolutePath();
+    static final String GUEST_DIR = "dispool.qemu.guest-dir";
+    static final Path DIR = Optional.ofNullable(System.getProperty(GUEST_DIR)).filter(d -> !d.isBlank())
+            .map(d -> Path.of(d).toAbsolutePath()).orElse(Path.of("target", "qemu-guest").toAbsolutePath());
     private static String failure;
     private static boolean built;
 
@@ -39,6 +43,11 @@ final class QemuGuest {
     }
 
     private static String build() {
+        if (System.getProperty(GUEST_DIR) != null) {
+            return Files.isRegularFile(DIR.resolve("vmlinuz")) && Files.isRegularFile(DIR.resolve("initramfs.img")) ? null
+                    : GUEST_DIR + "=" + DIR + " holds no built guest (vmlinuz, initramfs.img): build one there with "
+                    + "deploy/qemu/build-guest.sh " + DIR;
+        }
         try {
             Process p = new ProcessBuilder("bash", "deploy/qemu/build-guest.sh", DIR.toString()).redirectErrorStream(true)
                     .start();
@@ -74,6 +83,28 @@ final class QemuGuest {
             Files.copy(guest.resolve(f), dir.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         return dir;
+    }
+
+    /** A host in {@code stateDir} with one DVM template, {@code dvm} (192 MiB, a disk), on the test guest. */
+    static QemuHost openOneTemplate(Path stateDir) {
+        return QemuHost.open(settings(stateDir, OptionalLong.empty(), Map.of(),
+                template(require(), "dvm", "tpl", 192, true, Map.of())));
+    }
+
+    /** A disposable of {@code dvm} booted until its agent answers; its name. */
+    static String bootReady(QemuHost host, Duration timeout) {
+        String name = host.createDisposable("dvm", Map.of());
+        host.start(name);
+        assertTrue(host.runService(name, "qubes.WaitForRunningSystem", timeout).succeeded(), name + " never answered");
+        return name;
+    }
+
+    /** A QEMU test's teardown: kills the host's running disposables (auto_cleanup removes them) and closes it. */
+    static void stopAll(QemuHost host) {
+        if (host != null) {
+            host.listQubes().stream().filter(q -> q.isDispVm() && q.state().isActive()).forEach(q -> host.kill(q.name()));
+            host.close();
+        }
     }
 
     /** Settings for a host in {@code stateDir} with one DVM template on {@code guest}. */
