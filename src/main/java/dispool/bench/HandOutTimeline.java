@@ -13,55 +13,52 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.ToDoubleFunction;
+import java.util.function.ToLongFunction;
+import java.util.stream.Collectors;
 
 /**
  * Each QEMU hand-out that found a ready preload, step by step, in ms from the bench's request:
- * the engine's claim (until the host's unpause begins), the agent's ping written, QMP {@code cont}
- * sent and answered, the ping's answer read, the unpausing thread awake, the bench's caller
- * awake; beside them how long the preload had been paused and how many QEMUs were launching or
- * booting as it began. Written as {@code timeline.csv}; printed as medians with and without a
- * QEMU starting beside, which is where back-to-back hand-outs meet their refills. The qube names
- * match {@code results.csv}'s, which says each one's scenario.
+ * the engine's claim (until the host's unpause begins), the agent's ping written (QMP {@code cont}
+ * goes out next), {@code cont}'s reply, the ping's answer read, the unpausing thread awake, the
+ * bench's caller awake; beside them how long the preload had been paused and how many QEMUs were
+ * launching or booting as it began. Written as {@code timeline.csv}; printed as medians with and
+ * without a QEMU starting beside, which is where back-to-back hand-outs meet their refills. The
+ * qube names match {@code results.csv}'s, which says each one's scenario.
  */
 final class HandOutTimeline {
+
+    /** The steps of a ready hand-out, in order: each a stamp of the host's unpause or the bench's reply. */
+    enum Stage {
+        CLAIM("claim", e -> e.steps().start()),
+        PING_WRITTEN("ping written", e -> e.steps().pingWritten()),
+        CONT_REPLY("cont reply", e -> e.steps().contReply()),
+        ANSWER_READ("answer read", e -> e.steps().answerRead()),
+        UNPAUSE_RETURNED("unpause returned", e -> e.steps().awake()),
+        CALLER_AWAKE("caller awake", Entry::replied);
+
+        final String label;
+        private final ToLongFunction<Entry> stamp;
+
+        Stage(String label, ToLongFunction<Entry> stamp) {
+            this.label = label;
+            this.stamp = stamp;
+        }
+    }
 
     /** One ready hand-out: the bench's request sent and its reply back (nanoTime), and the host's steps. */
     record Entry(long sent, long replied, UnpauseSteps steps) {
 
-        double claim() {
-            return ms(steps.start());
+        /** When {@code stage} was reached, ms after the bench's request. */
+        double ms(Stage stage) {
+            return UnpauseSteps.since(sent, stage.stamp.applyAsLong(this));
         }
 
-        double pingWritten() {
-            return ms(steps.pingWritten());
-        }
-
-        double contSent() {
-            return ms(steps.contSent());
-        }
-
-        double contReply() {
-            return ms(steps.contReply());
-        }
-
-        double answerRead() {
-            return ms(steps.answerRead());
-        }
-
-        double unpaused() {
-            return ms(steps.awake());
-        }
-
-        double callerAwake() {
-            return ms(replied);
+        double pausedSeconds() {
+            return steps.pausedMs() / 1000;
         }
 
         boolean besideStarting() {
             return steps.launching() + steps.booting() > 0;
-        }
-
-        private double ms(long stamp) {
-            return UnpauseSteps.since(sent, stamp);
         }
     }
 
@@ -88,36 +85,42 @@ final class HandOutTimeline {
 
     /** The median time the ready preloads had been paused, seconds; NaN without any. */
     double medianPausedSeconds() {
-        double[] v = entries().stream().mapToDouble(e -> e.steps().pausedMs() / 1000).filter(d -> !Double.isNaN(d)).toArray();
-        return median(v);
+        return median(entries().stream().mapToDouble(Entry::pausedSeconds).filter(d -> !Double.isNaN(d)).toArray());
     }
 
-    static final String HEADER = "qube,paused s,launching,booting,claim ms,ping written ms,cont sent ms,"
-            + "cont reply ms,answer read ms,unpause returned ms,caller awake ms";
+    static final String HEADER = "qube,paused s,launching,booting,"
+            + Arrays.stream(Stage.values()).map(s -> s.label + " ms").collect(Collectors.joining(","));
 
     /** {@code timeline.csv} in {@code dir}, and the medians on {@code out}. */
     void report(Path dir, PrintStream out) throws IOException {
         List<Entry> all = entries();
         StringBuilder csv = new StringBuilder(HEADER).append('\n');
-        all.forEach(e -> csv.append(String.format(Locale.ROOT, "%s,%.2f,%d,%d,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f,%.3f%n",
-                e.steps().qube(), e.steps().pausedMs() / 1000, e.steps().launching(), e.steps().booting(),
-                e.claim(), e.pingWritten(), e.contSent(), e.contReply(), e.answerRead(), e.unpaused(), e.callerAwake())));
+        for (Entry e : all) {
+            csv.append(String.format(Locale.ROOT, "%s,%.2f,%d,%d", e.steps().qube(), e.pausedSeconds(), e.steps().launching(),
+                    e.steps().booting()));
+            for (Stage s : Stage.values()) {
+                csv.append(String.format(Locale.ROOT, ",%.3f", e.ms(s)));
+            }
+            csv.append('\n');
+        }
         Files.writeString(dir.resolve("timeline.csv"), csv);
         out.println();
         out.println("Ready hand-outs step by step (QEMU): medians, ms from the bench's request; 'starting' = a QEMU "
                 + "launching or booting as the unpause began (timeline.csv has every hand-out)");
-        out.println(String.format(Locale.ROOT, "%-18s %4s %7s %7s %7s %9s %9s %9s %9s", "", "n", "paused", "claim",
-                "ping", "cont rep", "answer", "unpaused", "caller"));
+        out.println(String.format(Locale.ROOT, "%-18s %4s %7s", "", "n", "paused")
+                + Arrays.stream(Stage.values()).map(s -> String.format(Locale.ROOT, " %16s", s.label)).collect(Collectors.joining()));
         line(out, "nothing starting", all.stream().filter(e -> !e.besideStarting()).toList());
         line(out, "QEMU starting", all.stream().filter(Entry::besideStarting).toList());
         line(out, "all", all);
     }
 
     private static void line(PrintStream out, String label, List<Entry> rows) {
-        out.println(String.format(Locale.ROOT, "%-18s %4d %6.1fs %7.2f %7.2f %9.2f %9.2f %9.2f %9.2f", label, rows.size(),
-                median(rows, e -> e.steps().pausedMs() / 1000), median(rows, Entry::claim), median(rows, Entry::pingWritten),
-                median(rows, Entry::contReply), median(rows, Entry::answerRead), median(rows, Entry::unpaused),
-                median(rows, Entry::callerAwake)));
+        StringBuilder l = new StringBuilder(String.format(Locale.ROOT, "%-18s %4d %6.1fs", label, rows.size(),
+                median(rows, Entry::pausedSeconds)));
+        for (Stage s : Stage.values()) {
+            l.append(String.format(Locale.ROOT, " %16.2f", median(rows, e -> e.ms(s))));
+        }
+        out.println(l);
     }
 
     private static double median(List<Entry> rows, ToDoubleFunction<Entry> f) {

@@ -3,6 +3,7 @@ package dispool.bench;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dispool.bench.HandOutTimeline.Stage;
 import dispool.host.qemu.UnpauseSteps;
 import dispool.pool.HandOut;
 import java.io.ByteArrayOutputStream;
@@ -30,7 +31,7 @@ class HandOutTimelineTest {
     /** Steps of an unpause that began {@code at} ms after t=0, paused {@code pausedS} s, with {@code booting} boots beside. */
     private static UnpauseSteps steps(String name, long at, long pausedS, int booting) {
         long t = at * MS;
-        return new UnpauseSteps(name, t - pausedS * 1000 * MS, t, t + MS, t + MS, t + 3 * MS, t + 4 * MS, t + 5 * MS, 0, booting);
+        return new UnpauseSteps(name, t - pausedS * 1000 * MS, t, t + MS, t + 3 * MS, t + 4 * MS, t + 5 * MS, 0, booting);
     }
 
     @Test
@@ -44,11 +45,13 @@ class HandOutTimelineTest {
 
         List<HandOutTimeline.Entry> all = timeline.entries();
         assertEquals(2, all.size(), "the cold hand-out has no unpause and is left out");
-        assertEquals(1, all.get(0).claim(), 1e-9);
-        assertEquals(4, all.get(0).contReply(), 1e-9);
-        assertEquals(5, all.get(0).answerRead(), 1e-9);
-        assertEquals(7, all.get(0).callerAwake(), 1e-9);
-        assertEquals(2, all.get(1).claim(), 1e-9);
+        assertEquals(1, all.get(0).ms(Stage.CLAIM), 1e-9);
+        assertEquals(2, all.get(0).ms(Stage.PING_WRITTEN), 1e-9);
+        assertEquals(4, all.get(0).ms(Stage.CONT_REPLY), 1e-9);
+        assertEquals(5, all.get(0).ms(Stage.ANSWER_READ), 1e-9);
+        assertEquals(6, all.get(0).ms(Stage.UNPAUSE_RETURNED), 1e-9);
+        assertEquals(7, all.get(0).ms(Stage.CALLER_AWAKE), 1e-9);
+        assertEquals(2, all.get(1).ms(Stage.CLAIM), 1e-9);
         assertTrue(all.get(1).besideStarting() && !all.get(0).besideStarting());
         assertEquals(15, timeline.medianPausedSeconds(), 1e-9);
 
@@ -57,7 +60,8 @@ class HandOutTimelineTest {
         String table = out.toString(StandardCharsets.UTF_8);
         assertTrue(table.contains("nothing starting") && table.contains("QEMU starting"), table);
         List<String> csv = Files.readAllLines(dir.resolve("timeline.csv"));
-        assertEquals(HandOutTimeline.HEADER, csv.get(0));
-        assertEquals("disp2,20.00,0,2,2.000,3.000,3.000,5.000,6.000,7.000,9.000", csv.get(2));
+        assertEquals("qube,paused s,launching,booting,claim ms,ping written ms,cont reply ms,answer read ms,"
+                + "unpause returned ms,caller awake ms", csv.get(0));
+        assertEquals("disp2,20.00,0,2,2.000,3.000,5.000,6.000,7.000,9.000", csv.get(2));
     }
 }

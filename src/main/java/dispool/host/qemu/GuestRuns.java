@@ -27,8 +27,8 @@ final class GuestRuns {
     private static final Logger LOG = Logger.getLogger(GuestRuns.class);
 
     private final QemuHost host;
-    /** Told every unpause's steps (the QEMU bench's per-hand-out timeline); none by default. */
-    private volatile Consumer<UnpauseSteps> unpauses = s -> { };
+    /** Told every unpause's steps (the QEMU bench's per-hand-out timeline); null (nothing counted) by default. */
+    private volatile Consumer<UnpauseSteps> unpauses;
 
     GuestRuns(QemuHost host) {
         this.host = host;
@@ -118,10 +118,12 @@ final class GuestRuns {
         QemuVm vm = running(qube, PowerState.Running, QubesException.NOT_RUNNING,
                 "Domain not running (either powered off or paused): '" + qube + "'");
         qmp(qube, "stop", vm::stop);
-        synchronized (host.lock) {
-            QemuQube q = host.qubes.get(qube);
-            if (q != null) {
-                q.pausedAt = System.nanoTime();
+        if (unpauses != null) { // how long a preload waited: the bench's timeline alone asks
+            synchronized (host.lock) {
+                QemuQube q = host.qubes.get(qube);
+                if (q != null) {
+                    q.pausedAt = System.nanoTime();
+                }
             }
         }
         transition(qube, PowerState.Running, PowerState.Paused, "domain-paused");
@@ -131,22 +133,22 @@ final class GuestRuns {
      * QMP {@code cont} and one round trip through the guest's agent: a resumed guest counts as
      * usable once it answers, which is what a hand-out's "usable" measures on this host. The ping
      * is written first, so it waits on the paused guest's port and is read as soon as the guest
-     * runs: the round trip overlaps the {@code cont} instead of following its reply. Each step's
-     * time goes to the {@link #onUnpause} listener.
+     * runs: the round trip overlaps the {@code cont} instead of following its reply. With an
+     * {@link #onUnpause} listener (the QEMU bench's), each step's time goes to it; without one
+     * (the service), nothing is counted.
      */
     void unpause(String qube) {
         long start = System.nanoTime();
         QemuVm vm = running(qube, PowerState.Paused, QubesException.NOT_PAUSED, "Domain is not paused: '" + qube + "'");
-        int[] starting = starting();
-        long pausedAt = pausedAt(qube);
-        long[] cont = new long[3]; // ping written, cont sent, cont's reply
+        Consumer<UnpauseSteps> listener = unpauses;
+        int[] starting = listener == null ? null : starting();
+        long[] cont = new long[2]; // the ping written (cont goes out next), cont's reply
         try {
             Agent agent = vm.agent();
             Agent.Answer answer = agent.call("", host.settings.callTimeout(), () -> {
                 cont[0] = System.nanoTime();
-                cont[1] = System.nanoTime();
                 qmp(qube, "cont", vm::cont); // a refusal throws QubesException, past the agent's wait
-                cont[2] = System.nanoTime();
+                cont[1] = System.nanoTime();
                 transition(qube, PowerState.Paused, PowerState.Running, "domain-unpaused");
             });
             long awake = System.nanoTime();
@@ -154,8 +156,10 @@ final class GuestRuns {
                 throw new QubesException(QubesException.VM_ERROR, qube + " resumed but its agent did not answer within "
                         + host.settings.callTimeout().toMillis() + " ms");
             }
-            unpauses.accept(new UnpauseSteps(qube, pausedAt, start, cont[0], cont[1], cont[2], agent.lastAnswerNanos(), awake,
-                    starting[0], starting[1]));
+            if (listener != null) {
+                listener.accept(new UnpauseSteps(qube, pausedAt(qube), start, cont[0], cont[1], agent.lastAnswerNanos(), awake,
+                        starting[0], starting[1]));
+            }
         } catch (IOException e) {
             throw new QubesException(QubesException.VM_ERROR, "unpause of " + qube + ": its agent is unreachable: "
                     + e.getMessage() + " (console: " + host.vmDir(qube).resolve("console.log") + ")", e);

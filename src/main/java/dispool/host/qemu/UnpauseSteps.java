@@ -7,17 +7,18 @@ package dispool.host.qemu;
  * before {@code contReply}.
  *
  * @param qube        the disposable resumed
- * @param pausedAt    when its pause ended (QMP {@code stop} answered); 0 when it never was paused here
+ * @param pausedAt    when its pause ended (QMP {@code stop} answered); 0 when unknown (paused before the
+ *                    listener was set, or never)
  * @param start       the unpause begins (the engine has claimed the preload)
- * @param pingWritten the agent's ping is on the guest's port
- * @param contSent    QMP {@code cont} written
+ * @param pingWritten the agent's ping is on the guest's port; QMP {@code cont} is written next, on the
+ *                    same thread, so this is also when the {@code cont} goes out
  * @param contReply   QMP's reply to it read
  * @param answerRead  the agent's answer read by its reader thread
  * @param awake       the unpausing thread has the answer: the unpause returns
  * @param launching   QEMU processes of this host launched and not yet answering QMP, at the start
  * @param booting     guests running whose agent had not yet answered (booting), at the start
  */
-public record UnpauseSteps(String qube, long pausedAt, long start, long pingWritten, long contSent, long contReply,
+public record UnpauseSteps(String qube, long pausedAt, long start, long pingWritten, long contReply,
         long answerRead, long awake, int launching, int booting) {
 
     /** How long the guest had been paused, ms; NaN when unknown. */
