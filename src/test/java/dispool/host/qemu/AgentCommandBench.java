@@ -10,8 +10,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -40,20 +38,13 @@ class AgentCommandBench {
 
     @AfterEach
     void stop() {
-        if (host != null) {
-            host.listQubes().stream().filter(q -> q.isDispVm() && q.state().isActive()).forEach(q -> host.kill(q.name()));
-            host.close();
-        }
+        QemuGuest.stopAll(host);
     }
 
     @Test
     void aCommandAsPlainTextForksLessThanOneInBase64() throws Exception {
-        Path guest = QemuGuest.require();
-        host = QemuHost.open(QemuGuest.settings(tmp.resolve("state"), OptionalLong.empty(), Map.of(),
-                QemuGuest.template(guest, "dvm", "tpl", 192, true, Map.of())));
-        String name = host.createDisposable("dvm", Map.of());
-        host.start(name);
-        assertTrue(host.runService(name, "qubes.WaitForRunningSystem", TIMEOUT).succeeded(), name + " never answered");
+        host = QemuGuest.openOneTemplate(tmp.resolve("state"));
+        String name = QemuGuest.bootReady(host, TIMEOUT);
         Agent agent;
         synchronized (host.lock) {
             agent = host.require(name).vm.agent();

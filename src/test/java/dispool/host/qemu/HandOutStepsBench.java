@@ -12,7 +12,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
@@ -55,10 +54,7 @@ class HandOutStepsBench {
 
     @AfterEach
     void stop() {
-        if (host != null) {
-            host.listQubes().stream().filter(q -> q.isDispVm() && q.state().isActive()).forEach(q -> host.kill(q.name()));
-            host.close();
-        }
+        QemuGuest.stopAll(host);
     }
 
     /** What stands beside the hand-out: nothing, a guest booting (300 ms in), or a QEMU still in its own start. */
@@ -80,10 +76,8 @@ class HandOutStepsBench {
 
     @Test
     void stepsOfAHandOut() throws Exception {
-        Path guest = QemuGuest.require();
-        host = QemuHost.open(QemuGuest.settings(tmp.resolve("state"), OptionalLong.empty(), Map.of(),
-                QemuGuest.template(guest, "dvm", "tpl", 192, true, Map.of())));
-        String a = bootReady();
+        host = QemuGuest.openOneTemplate(tmp.resolve("state"));
+        String a = QemuGuest.bootReady(host, TIMEOUT);
         double loadAtStart = load();
         List<Steps> all = new ArrayList<>();
         // Round after round of every condition, so that the machine's changing load falls on all alike.
@@ -94,13 +88,6 @@ class HandOutStepsBench {
         }
         report(all, loadAtStart);
         assertTrue(all.stream().allMatch(s -> s.ping1() > 0));
-    }
-
-    private String bootReady() {
-        String name = host.createDisposable("dvm", Map.of());
-        host.start(name);
-        assertTrue(host.runService(name, "qubes.WaitForRunningSystem", TIMEOUT).succeeded(), name + " never answered");
-        return name;
     }
 
     /**

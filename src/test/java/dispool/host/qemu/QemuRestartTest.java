@@ -51,10 +51,7 @@ class QemuRestartTest {
         if (engine != null) {
             engine.close();
         }
-        if (host != null) {
-            host.listQubes().stream().filter(q -> q.isDispVm() && q.state().isActive()).forEach(q -> host.kill(q.name()));
-            host.close();
-        }
+        QemuGuest.stopAll(host);
     }
 
     @Test
