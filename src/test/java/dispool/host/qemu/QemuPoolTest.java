@@ -40,6 +40,8 @@ class QemuPoolTest {
     Path tmp;
     private QemuHost host;
     private DispoolEngine engine;
+    /** Every unpause's steps, told from the start as the bench's are: a pause is stamped only while someone listens. */
+    private final List<UnpauseSteps> unpauses = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     private static ConditionFactory await() {
         return Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(50));
@@ -50,6 +52,7 @@ class QemuPoolTest {
         host = QemuHost.open(QemuGuest.settings(tmp.resolve("state"), budgetMiB, dom0,
                 QemuGuest.template(guest, DVM, TPL, GUEST_MIB, true, dvmFeatures),
                 QemuGuest.template(guest, COLD, TPL, GUEST_MIB, false, Map.of())));
+        host.onUnpause(unpauses::add);
         engine = new DispoolEngine(host, EngineSettings.defaults());
         engine.start();
     }
@@ -73,8 +76,6 @@ class QemuPoolTest {
         List<String> preloads = engine.pool(DVM).preloads().stream().map(PoolView.PreloadView::name).toList();
         preloads.forEach(p -> assertEquals(PowerState.Paused, host.qube(p).state(), p));
 
-        List<UnpauseSteps> unpauses = new java.util.concurrent.CopyOnWriteArrayList<>();
-        host.onUnpause(unpauses::add);
         HandOut warm = engine.handOut(DVM).await().atMost(Duration.ofSeconds(60));
         assertTrue(warm.preloaded() && preloads.contains(warm.name()), warm.toString());
         UnpauseSteps steps = unpauses.get(0);
