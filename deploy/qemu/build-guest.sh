@@ -8,7 +8,8 @@
 #   deploy/qemu/build-guest.sh [OUTPUT_DIR]     (default ${XDG_CACHE_HOME:-~/.cache}/dispool/guest)
 #
 # Prints the output directory; it holds vmlinuz, initramfs.img, disk.qcow2 (a small empty disk for
-# DVM templates that want one) and guest.properties (the kernel's package version).
+# DVM templates that want one) and guest.properties (the kernel's package and version, the agent's
+# checksum), which the QEMU bench prints with its figures.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 out="${1:-${XDG_CACHE_HOME:-$HOME/.cache}/dispool/guest}"
@@ -75,6 +76,7 @@ chmod 0755 "$root/init" "$root/bin/busybox"
 [[ -f "$out/disk.qcow2" ]] || qemu-img create -q -f qcow2 "$out/disk.qcow2" 64M
 mv "$out/vmlinuz.tmp" "$out/vmlinuz"
 mv "$out/initramfs.img.tmp" "$out/initramfs.img"
-printf 'kernel-package=%s\nagent=%s\n' "$kpkg" "$agent_sum" > "$stamp"
+kver=$(dpkg-deb -f "$work"/debs/"$kpkg"_*.deb Version)
+printf 'kernel-package=%s\nkernel-version=%s\nagent=%s\n' "$kpkg" "$kver" "$agent_sum" > "$stamp"
 rm -rf "$work"
 echo "$out"

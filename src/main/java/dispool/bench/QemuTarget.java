@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Properties;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -89,11 +90,28 @@ public final class QemuTarget extends EngineTarget {
         host.onUnpause(timeline::unpaused);
         start(host, new DispoolEngine(host, EngineSettings.defaults()));
         description = String.format(Locale.ROOT, "QEMU micro-VMs on this machine, accelerator %s, %d CPUs, "
-                + "guest: Debian cloud kernel + busybox initramfs + qcow2 overlay, refill delay %s s, memory budget %s, "
-                + "threshold %d MiB, templates: %s", accelerator(), Runtime.getRuntime().availableProcessors(),
+                + "guest: %s + busybox initramfs + qcow2 overlay, refill delay %s s, memory budget %s, "
+                + "threshold %d MiB, templates: %s", accelerator(), Runtime.getRuntime().availableProcessors(), guest(guestDir),
                 EmbeddedTarget.number(refillDelaySeconds), memoryBudgetMiB.isPresent()
                         ? memoryBudgetMiB.getAsLong() + " MiB" : "none (MemAvailable)", thresholdMiB,
                 templates.stream().map(t -> t.name() + " (" + t.memoryMiB() + " MiB, 1 vCPU)").collect(Collectors.joining(", ")));
+    }
+
+    /**
+     * The guest as build-guest.sh recorded it in {@code guest.properties}: its kernel package and
+     * version and its agent's checksum, which the figures depend on; "Debian cloud kernel" where
+     * the file is missing (a guest built elsewhere).
+     */
+    static String guest(Path guestDir) {
+        Properties p = new Properties();
+        try (var in = Files.newBufferedReader(guestDir.resolve("guest.properties"))) {
+            p.load(in);
+        } catch (IOException e) {
+            return "Debian cloud kernel";
+        }
+        return p.getProperty("kernel-package", "Debian cloud kernel")
+                + Optional.ofNullable(p.getProperty("kernel-version")).map(v -> " " + v).orElse("")
+                + Optional.ofNullable(p.getProperty("agent")).map(a -> " (agent " + a + ")").orElse("");
     }
 
     /** Refuses a guest directory without a built guest, saying the command that builds one. */
