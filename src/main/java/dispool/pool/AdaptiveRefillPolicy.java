@@ -218,7 +218,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         /** Rising demand: Erlang C at the calm rate carried forward by its trend, which wants more than the rate counted. */
         RISING,
         /** Bursts at random times over calm demand: what a burst's first seconds take ({@link BurstOnset}). */
-        BURST_ONSET
+        BURST_ONSET,
+        /** Requests only in bursts, none forecast: Erlang C at the rate of all requests, at most the bursts' size. */
+        BURSTS_UNFORECAST
     }
 
     /** A want before memory shares, the least it may be, why (code and words). */
