@@ -40,9 +40,13 @@ public final class TrafficRunner {
         this.warmUp = warmUp;
     }
 
-    /** The result, the history the run recorded (for live advice on it) and the pool at each burst's start. */
+    /**
+     * The result, the history the run recorded (for live advice on it), the pool at each burst's
+     * start, and the target's host time when the first request was due (samples' {@code startMs}
+     * count from it).
+     */
     public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs,
-            List<BurstLog.Row> bursts) {
+            List<BurstLog.Row> bursts, long startHostMs) {
     }
 
     public Run run(Traffic traffic, String policy, Supplier<? extends EngineTarget> targets) {
@@ -61,7 +65,7 @@ public final class TrafficRunner {
             long from = recorder.toHistoryMillis(start);
             long to = recorder.toHistoryMillis(end);
             return new Run(result(traffic, policy, samples, history, target, from, to, refused.get()), history, from,
-                    to, BurstLog.served(traffic, bursts, samples));
+                    to, BurstLog.served(traffic, bursts, samples), start);
         }
     }
 
