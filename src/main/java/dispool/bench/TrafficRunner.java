@@ -23,7 +23,8 @@ import java.util.function.Supplier;
 /**
  * Runs a {@link Traffic} scenario on a fresh in-process engine and its host (the simulator at its
  * time scale, or QEMU in real time): sets the pools' maxes, lets them fill for a warm-up of host
- * time, then sends each request at its time (no more than the scenario's in-flight limit at
+ * time (longer while a pool is still starting preloads toward its want, up to {@link #FILL_MORE_MS}),
+ * then sends each request at its time (no more than the scenario's in-flight limit at
  * once), removes each disposable as soon as it is handed out (Qubes' {@code clean}), and records
  * the engine's events into a hand-out history, from which the memory held by preloads over the
  * run (MiB·s) is computed as the live advice does.
@@ -40,9 +41,13 @@ public final class TrafficRunner {
         this.warmUp = warmUp;
     }
 
-    /** The result, the history the run recorded (for live advice on it) and the pool at each burst's start. */
+    /**
+     * The result, the history the run recorded (for live advice on it), the pool at each burst's
+     * start, and the target's host time when the first request was due (samples' {@code startMs}
+     * count from it).
+     */
     public record Run(TrafficResult result, HistoryStore history, long startHistoryMs, long endHistoryMs,
-            List<BurstLog.Row> bursts) {
+            List<BurstLog.Row> bursts, long startHostMs) {
     }
 
     public Run run(Traffic traffic, String policy, Supplier<? extends EngineTarget> targets) {
@@ -52,6 +57,7 @@ public final class TrafficRunner {
             target.events().addListener(recorder);
             traffic.maxesFor(policy).forEach(target::setMax);
             sleepHost(target, warmUp.toMillis());
+            fillFirst(target, traffic.maxesFor(policy).keySet());
             long start = target.hostMillis();
             AtomicInteger refused = new AtomicInteger();
             List<BurstLog.Row> bursts = new ArrayList<>();
@@ -61,7 +67,7 @@ public final class TrafficRunner {
             long from = recorder.toHistoryMillis(start);
             long to = recorder.toHistoryMillis(end);
             return new Run(result(traffic, policy, samples, history, target, from, to, refused.get()), history, from,
-                    to, BurstLog.served(traffic, bursts, samples));
+                    to, BurstLog.served(traffic, bursts, samples), start);
         }
     }
 
@@ -159,6 +165,25 @@ public final class TrafficRunner {
                 samples.size()), samples, end - start);
         return new TrafficResult(traffic, policy, samples, r.stats(), r.ready(), r.waited(), r.cold(), end - start,
                 mibSeconds, heldMean, perTemplate, refused);
+    }
+
+    /**
+     * Host time the warm-up goes on past {@code warmUp} while a pool still starts preloads toward its
+     * want. A pool that has seen no request wants its max, and the adaptive policy's first fill
+     * starts only what the host has been measured to sustain (from 2 at once): 12 preloads took
+     * about the 60 s warm-up, and whether bench traffic's first burst met 12 ready or 7 was a draw
+     * of the seed and the machine's load, the same build's first burst 0 of 12 not ready at one
+     * run and 5–8 at the next.
+     */
+    static final long FILL_MORE_MS = 60_000;
+
+    /** Waits, at most {@link #FILL_MORE_MS}, while a pool has fewer ready than it wants and starts under way. */
+    private static void fillFirst(EngineTarget target, java.util.Set<String> templates) {
+        long until = target.hostMillis() + FILL_MORE_MS;
+        while (target.hostMillis() < until && templates.stream().map(target::view)
+                .anyMatch(v -> v.ready() < v.want() && v.starting() > 0)) {
+            sleepHost(target, 1_000);
+        }
     }
 
     private static void sleepHost(EngineTarget target, long hostMs) {

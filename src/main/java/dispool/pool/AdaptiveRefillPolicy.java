@@ -43,7 +43,9 @@ import java.util.function.Supplier;
  *     to one preload (the first request after a quiet spell still finds one ready); one whose
  *     requests all came in bursts, the next of them forecast, holds none between them (the
  *     steady want at a calm rate of 0; the pre-warm brings the burst's preloads in, and a
- *     request outside a burst brings the steady want back);</li>
+ *     request outside a burst brings the steady want back); none forecast, the steady want at
+ *     the rate of all requests, at most the bursts' size, as a fixed pool holds between them
+ *     ({@link CalmWants});</li>
  * <li>bursts at random times over calm demand, no period confirmed, leave a floor that serves a
  *     burst's first seconds ({@link BurstOnset}); the calm rate is the higher of {@code window}'s
  *     and {@code riseWindow}'s; memory too short for every want is shared ({@link MemoryShares}).</li>
@@ -218,7 +220,9 @@ final class AdaptiveRefillPolicy implements RefillPolicy {
         /** Rising demand: Erlang C at the calm rate carried forward by its trend, which wants more than the rate counted. */
         RISING,
         /** Bursts at random times over calm demand: what a burst's first seconds take ({@link BurstOnset}). */
-        BURST_ONSET
+        BURST_ONSET,
+        /** Requests only in bursts, none forecast: Erlang C at the rate of all requests, at most the bursts' size. */
+        BURSTS_UNFORECAST
     }
 
     /** A want before memory shares, the least it may be, why (code and words). */

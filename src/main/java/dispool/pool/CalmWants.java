@@ -61,20 +61,44 @@ final class CalmWants {
     /**
      * No burst on or due: the steady want (1 when idle), the max before any request, 0 between
      * forecast bursts; never below the onset of the bursts that came at random times over calm
-     * demand ({@link BurstOnset}: held until they leave the memory, {@code burstMemory}). Not when
-     * nothing calm came (bursts alone, a script's batches, wait for their period), nor once two
-     * gaps agree on a period (the pre-warm brings them in; one gap fits any two bursts).
+     * demand ({@link BurstOnset}: held until they leave the memory, {@code burstMemory}). Not once two
+     * gaps agree on a period (the pre-warm brings them in; one gap fits any two bursts). When
+     * nothing calm came (bursts alone, a script's batches) and no burst is forecast, the steady
+     * want at the rate of all requests instead ({@link #burstsUnforecast}).
      */
     static Want calm(Parameters p, DemandNow demand, BurstForecast next, BurstOnset onset) {
         Want w = calmAlone(p, demand, next);
         if (onset == null || w.reason() == Reason.NO_REQUEST_YET || w.reason() == Reason.BETWEEN_BURSTS
-                || onset.cover() <= w.count() || next != null && next.confirmed()
-                || demand.requests().calmRatePerSecond(demand.nowNanos(), p.burstMemory().toNanos()) == 0) {
+                || onset.cover() <= w.count() || next != null && next.confirmed()) {
             return w;
+        }
+        if (demand.requests().calmRatePerSecond(demand.nowNanos(), p.burstMemory().toNanos()) == 0) {
+            return next == null && w.reason() == Reason.STEADY ? burstsUnforecast(p, demand, onset, w) : w;
         }
         return new Want(onset.cover(), Reason.BURST_ONSET, String.format(Locale.ROOT, "bursts of %d at %.1f requests/s in "
                 + "the last %d min, no period confirmed: hold %d, what a burst takes until its first refill is ready",
                 onset.size(), onset.perSecond(), p.burstMemory().toMinutes(), Math.min(onset.cover(), demand.max())));
+    }
+
+    /**
+     * Requests came only in bursts and none is forecast (one burst seen, or the period lost): the
+     * steady want at the rate of all requests, bursts included, at most the bursts' size (not
+     * their onset: a burst served cold trickles in as its boots finish, and the onset measured on
+     * it is the starved one's). A fixed pool holds its max between bursts; the steady want at a calm rate of
+     * 0 held 1, so the second burst of {@code bench traffic}'s bursts found 1 ready where
+     * {@code qubes} had 4, and once a late pre-warm stretched a burst past the burst window its
+     * pieces broke the period and every later burst found 1 ({@code BurstsUnforecastTest}).
+     */
+    private static Want burstsUnforecast(Parameters p, DemandNow demand, BurstOnset onset, Want steady) {
+        double perSecond = demand.requests().ratePerSecond(demand.nowNanos(), p.window().toNanos());
+        int all = PoissonDemand.smallestPool(perSecond * demand.refillSeconds(), p.missTarget(), demand.max());
+        int want = Math.min(onset.size(), all);
+        if (want <= steady.count()) {
+            return steady;
+        }
+        return new Want(want, Reason.BURSTS_UNFORECAST, String.format(Locale.ROOT, "requests only in bursts (of %d), none"
+                + " forecast: %.1f requests/min in all x %.1f s refill: want %d", onset.size(), perSecond * 60,
+                demand.refillSeconds(), Math.min(want, demand.max())));
     }
 
     private static Want calmAlone(Parameters p, DemandNow demand, BurstForecast next) {

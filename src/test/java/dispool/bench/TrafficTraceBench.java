@@ -30,6 +30,10 @@ class TrafficTraceBench {
         int free() {
             return ready + starting;
         }
+
+        Tick from(long startMs) {
+            return new Tick(atMs - startMs, ready, starting, want, reason, decision);
+        }
     }
 
     @Test
@@ -51,33 +55,34 @@ class TrafficTraceBench {
         String template = c.traffic().maxes().keySet().stream().sorted().findFirst().orElseThrow();
         List<Tick> ticks = java.util.Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
-        TrafficResult r;
+        TrafficRunner.Run run;
         try {
-            r = new TrafficRunner(warmUp).run(c.traffic(), policy, () -> {
+            run = new TrafficRunner(warmUp).run(c.traffic(), policy, () -> {
                 EmbeddedTarget t = c.target(timeScale, seed, policy);
-                long start = t.hostMillis() + warmUp.toMillis();
-                sampler.scheduleAtFixedRate(() -> tick(t, template, start, ticks), 0, (long) (1e9 / timeScale),
+                sampler.scheduleAtFixedRate(() -> tick(t, template, ticks), 0, (long) (1e9 / timeScale),
                         TimeUnit.NANOSECONDS);
                 return t;
-            }).result();
+            });
         } finally {
             sampler.shutdownNow();
         }
+        TrafficResult r = run.result();
         int max = r.maxes().get(template);
         Map<String, Integer> seconds = new TreeMap<>();
         int below = 0;
-        List<Tick> run = ticks.stream().filter(k -> k.atMs() >= 0).toList();
-        for (Tick k : run) {
+        // ticks in the host time the samples count from: the first request's due time, after the warm-up and the engine's start
+        List<Tick> sampled = ticks.stream().map(k -> k.from(run.startHostMs())).filter(k -> k.atMs() >= 0).toList();
+        for (Tick k : sampled) {
             seconds.merge(k.reason() + " want " + k.want(), 1, Integer::sum);
             below += k.free() < max ? 1 : 0;
         }
         System.out.printf(Locale.ROOT, "%n%s under %s, seed %d: mean %.0f ms, p95 %.0f ms, ready/wait/cold %d/%d/%d, "
                 + "%.0f MiB·s; %d of %d s with fewer than %d free%n", scenario, policy, seed, r.stats().mean(),
-                r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), below, run.size(), max);
+                r.stats().p95(), r.ready(), r.waited(), r.cold(), r.mibSeconds(), below, sampled.size(), max);
         seconds.forEach((k, v) -> System.out.printf(Locale.ROOT, "  %5d s  %s%n", v, k));
         for (Sample m : r.samples()) {
             if (!m.path().equals(Sample.READY)) {
-                Tick at = before(run, (long) m.startMs());
+                Tick at = before(sampled, (long) m.startMs());
                 System.out.printf(Locale.ROOT, "  request %d at %.0f s %s %.0f ms: %s%n", m.iteration(), m.startMs() / 1000,
                         m.path(), m.usableAfterMs(), at == null ? "before the first tick" : String.format(Locale.ROOT,
                                 "ready %d + starting %d, want %d, %s (%s)", at.ready(), at.starting(), at.want(), at.reason(),
@@ -85,7 +90,7 @@ class TrafficTraceBench {
             }
         }
         if (Boolean.getBoolean("trace.timeline")) {
-            timeline(run);
+            timeline(sampled);
         }
     }
 
@@ -101,10 +106,10 @@ class TrafficTraceBench {
         }
     }
 
-    private static void tick(EmbeddedTarget t, String template, long start, List<Tick> ticks) {
+    private static void tick(EmbeddedTarget t, String template, List<Tick> ticks) {
         try {
             PoolView v = t.view(template);
-            ticks.add(new Tick(t.hostMillis() - start, v.ready(), v.starting(), v.want(), v.reasonCode(), v.decision()));
+            ticks.add(new Tick(t.hostMillis(), v.ready(), v.starting(), v.want(), v.reasonCode(), v.decision()));
         } catch (RuntimeException closed) {
             // the run closed the engine before the sampler was stopped: nothing more to sample
         }

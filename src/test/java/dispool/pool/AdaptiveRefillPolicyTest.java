@@ -161,11 +161,12 @@ class AdaptiveRefillPolicyTest {
     }
 
     @Test
-    void burstsAloneWaitForTheirPeriodInsteadOfAFloor() {
+    void burstsAloneWithoutAPeriodHoldWhatTheirRateWantsNotTheOnset() {
         Pool p = pool("a", 12);
-        requests(p, 0, 12, 2 * S); // one burst, nothing calm
-        assertEquals(1, policy.want(p, 200 * S), p.decision);
-        assertEquals(AdaptiveRefillPolicy.Reason.STEADY, p.adaptiveReason, p.decision);
+        requests(p, 0, 12, 2 * S); // one burst, nothing calm: its onset (1 + 0.5/s x 7 s) would be 5
+        // 12 in 200 s = 3.6/min x (7 s + 3 s delay) = load 0.6: Erlang C wants 4
+        assertEquals(4, policy.want(p, 200 * S), p.decision);
+        assertEquals(AdaptiveRefillPolicy.Reason.BURSTS_UNFORECAST, p.adaptiveReason, p.decision);
     }
 
     @Test

@@ -59,5 +59,7 @@ class RampDemandTest {
         Replay r = replay(seed);
         assertTrue(r.riseBelowFour() <= 90, "seconds of the rise above 3/min at a want below 4: " + r);
         assertEquals(4, PoissonDemand.smallestPool(3.0 / 60 * 10, 0.01, 4), "3/min wants 4");
+        // calm demand all along: the rule for pools of bursts alone never sizes it
+        assertTrue(!r.seconds().containsKey(AdaptiveRefillPolicy.Reason.BURSTS_UNFORECAST), "bursts alone on the ramp: " + r);
     }
 }
