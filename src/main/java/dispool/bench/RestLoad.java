@@ -40,7 +40,7 @@ import java.util.regex.Pattern;
  *
  * <pre>java -cp target/classes dispool.bench.RestLoad (--socket PATH | --tcp PORT --token-file F)
  *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
- *     [--stagger] [--time-scale S]</pre>
+ *     [--stagger] [--time-scale S] [--trace FILE]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated. The callers
  * start together, so paced they send in step: every pace period a burst of {@code clients} hand-outs at once.
@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
  * always the callers' own (they share the cores). With {@code --time-scale} (the simulator's), also where
  * the hand-out's mean goes: the caller, the service and the engine ({@link RestServerTimes}). Answers other than 201/204 are counted by status,
  * and the first of each status is printed with its body: what went wrong, not only how often.
+ * With {@code --trace}, each measured hand-out's send and receive time and disposable go to FILE ({@link RestLoadTrace}).
  */
 public final class RestLoad {
 
@@ -70,6 +71,8 @@ public final class RestLoad {
     private final Map<Integer, String> firstErrors = new ConcurrentHashMap<>();
     /** Hand-outs of the current run that waited for a preload still starting (the pool had none ready). */
     private final LongAdder waitedForStart = new LongAdder();
+    /** The measured part's hand-outs, each with its send and receive time, with {@code --trace}; null: not kept. */
+    private volatile RestLoadTrace trace;
 
     /** @param paceNanos each client starts a hand-out at most this often (0: as soon as its last one was returned) */
     RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos, double timeScale,
@@ -102,6 +105,7 @@ public final class RestLoad {
                 Arrays.asList(args).contains("--stagger"));
         int clients = Integer.parseInt(a.getOr("--clients", "16"));
         Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
+        load.trace = a.get("--trace") == null ? null : new RestLoadTrace();
         String pid = a.get("--pid");
         double cpuBefore = pid == null ? 0 : cpuSeconds(pid);
         long gcBefore = pid == null ? 0 : gcThreadsNanos(pid);
@@ -125,6 +129,10 @@ public final class RestLoad {
         System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
         // wall-clock ms, as -Xlog's timemillis decoration: which of the service's GC pauses fell in the measured part
         System.out.println("  measured from " + from + " to " + to + " ms since the epoch");
+        if (load.trace != null) {
+            load.trace.write(Path.of(a.get("--trace")));
+            System.out.println("  " + load.trace.size() + " hand-outs traced in " + a.get("--trace"));
+        }
         load.firstErrors.forEach((status, answer) -> System.out.println("  first " + status + " answer: " + answer));
     }
 
@@ -270,6 +278,10 @@ public final class RestLoad {
                     waitedForStart.increment();
                 }
                 handOut[n++] = t1 - t0;
+                RestLoadTrace kept = trace;
+                if (kept != null) {
+                    kept.add(t0, t1, name.group(1));
+                }
                 Answer r = c.exchange("DELETE /api/v1/dispvms/" + name.group(1) + " HTTP/1.1\r\nHost: " + host + "\r\n" + auth
                         + "\r\n");
                 if (r.status() == 204 || r.status() == 200) {
