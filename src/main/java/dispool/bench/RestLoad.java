@@ -112,6 +112,8 @@ public final class RestLoad {
         // the callers share the machine's cores with the service: their own CPU is part of the budget
         String self = String.valueOf(ProcessHandle.current().pid());
         double clientBefore = cpuSeconds(self);
+        Map<String, ThreadWaits.Times> serviceWaits = pid == null ? null : ThreadWaits.read(pid);
+        Map<String, ThreadWaits.Times> clientWaits = ThreadWaits.read(self);
         double[] timerBefore = load.timeScale > 0 ? load.handOutTimer() : null;
         long from = System.currentTimeMillis();
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
@@ -122,6 +124,10 @@ public final class RestLoad {
                 (cpuSeconds(pid) - cpuBefore) * 1000 / pairs) + gcLine(pid, gcBefore, (to - from) / 1000.0) + memory(pid))
                 + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
+        if (pid != null) {
+            System.out.println("  service threads, ms per pair: " + ThreadWaits.perPair(serviceWaits, ThreadWaits.read(pid), pairs));
+        }
+        System.out.println("  bench threads, ms per pair: " + ThreadWaits.perPair(clientWaits, ThreadWaits.read(self), pairs));
         if (timerAfter != null) {
             System.out.println(RestServerTimes.line(r.handOut(), timerBefore, timerAfter, r.engine())
                     + "; " + load.waitedForStart.sum() + " hand-outs waited for a preload still starting");
