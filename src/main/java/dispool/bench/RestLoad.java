@@ -113,7 +113,6 @@ public final class RestLoad {
         String self = String.valueOf(ProcessHandle.current().pid());
         double clientBefore = cpuSeconds(self);
         Map<String, ThreadWaits.Times> serviceWaits = pid == null ? null : ThreadWaits.read(pid);
-        Map<String, ThreadWaits.Times> clientWaits = ThreadWaits.read(self);
         double[] timerBefore = load.timeScale > 0 ? load.handOutTimer() : null;
         long from = System.currentTimeMillis();
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
@@ -127,7 +126,6 @@ public final class RestLoad {
         if (pid != null) {
             System.out.println("  service threads, ms per pair: " + ThreadWaits.perPair(serviceWaits, ThreadWaits.read(pid), pairs));
         }
-        System.out.println("  bench threads, ms per pair: " + ThreadWaits.perPair(clientWaits, ThreadWaits.read(self), pairs));
         if (timerAfter != null) {
             System.out.println(RestServerTimes.line(r.handOut(), timerBefore, timerAfter, r.engine())
                     + "; " + load.waitedForStart.sum() + " hand-outs waited for a preload still starting");

@@ -36,8 +36,14 @@ final class ThreadWaits {
         if (comm.startsWith("dispool-worker")) {
             return "engine workers";
         }
-        if (comm.startsWith("pool-") || comm.startsWith("rest-load")) {
-            return "callers";
+        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
+            return "JIT";
+        }
+        if (comm.startsWith("sim-")) {
+            return "simulator";
+        }
+        if (comm.startsWith("executor-thread")) {
+            return "Quarkus workers";
         }
         if (comm.startsWith("GC Thread") || comm.equals("VM Thread")) {
             return "GC and VM";
