@@ -39,7 +39,7 @@ import java.util.regex.Pattern;
  * huge time scale) so that the figures are dispool's REST path, not the host.
  *
  * <pre>java -cp target/classes dispool.bench.RestLoad (--socket PATH | --tcp PORT --token-file F)
- *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
+ *     [--template T] [--clients 16] [--warmup-seconds 60] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
  *     [--stagger] [--time-scale S] [--trace FILE]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated. The callers
@@ -104,7 +104,9 @@ public final class RestLoad {
                 Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L, Double.parseDouble(a.getOr("--time-scale", "0")),
                 Arrays.asList(args).contains("--stagger"));
         int clients = Integer.parseInt(a.getOr("--clients", "16"));
-        Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
+        // 60 s: after 10 the JIT still compiles, a third of the service's CPU in the measured part, where the service
+        // runs for days (docs/benchmarks/2026-12-09-rest-tail/warmup)
+        Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "60")) * 1_000_000_000L);
         load.trace = a.get("--trace") == null ? null : new RestLoadTrace();
         String pid = a.get("--pid");
         double cpuBefore = pid == null ? 0 : cpuSeconds(pid);
