@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -28,27 +29,15 @@ final class ThreadWaits {
     private ThreadWaits() {
     }
 
-    /** The kind of a thread by its name as /proc's comm has it (15 characters). */
+    /** Thread name prefixes as /proc's comm has them (15 characters), with their kind; the first that matches. */
+    private static final List<Map.Entry<String, String>> KINDS = List.of(Map.entry("vert.x-eventloo", "event loops"),
+            Map.entry("dispool-worker", "engine workers"), Map.entry("C1 CompilerThre", "JIT"), Map.entry("C2 CompilerThre", "JIT"),
+            Map.entry("sim-", "simulator"), Map.entry("executor-thread", "Quarkus workers"), Map.entry("GC Thread", "GC and VM"),
+            Map.entry("VM Thread", "GC and VM"));
+
+    /** The kind of a thread by its name as /proc's comm has it. */
     static String kind(String comm) {
-        if (comm.startsWith("vert.x-eventloo")) {
-            return "event loops";
-        }
-        if (comm.startsWith("dispool-worker")) {
-            return "engine workers";
-        }
-        if (comm.startsWith("C1 CompilerThre") || comm.startsWith("C2 CompilerThre")) {
-            return "JIT";
-        }
-        if (comm.startsWith("sim-")) {
-            return "simulator";
-        }
-        if (comm.startsWith("executor-thread")) {
-            return "Quarkus workers";
-        }
-        if (comm.startsWith("GC Thread") || comm.equals("VM Thread")) {
-            return "GC and VM";
-        }
-        return "other";
+        return KINDS.stream().filter(k -> comm.startsWith(k.getKey())).map(Map.Entry::getValue).findFirst().orElse("other");
     }
 
     /** Times so far by kind, of the threads alive now (an ended thread's time is gone with it). */
