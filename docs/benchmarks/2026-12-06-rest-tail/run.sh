@@ -4,7 +4,7 @@
 # retry stretched to a minute and more of wall time, or at that scale they would run every millisecond),
 # one DVM template whose pool
 # holds 32 preloads with no refill delay; then dispool.bench.RestLoad, 16 clients, over TCP and over the
-# Unix socket (10 s warm-up, 30 s measured each). Run from the repository's root:
+# Unix socket (RestLoad's 60 s warm-up, 30 s measured each). Run from the repository's root:
 #   sh docs/benchmarks/2026-12-06-rest-tail/run.sh [extra JVM options for the service, e.g. a JFR recording]
 # DISPOOL_HOME: another build of the service (default target/quarkus-app); BENCH_CP: where RestLoad is;
 # BENCH_ARGS: more RestLoad options (--seconds 20, --pace-ms 50); SKIP_TCP=1: the socket only; SKIP_SOCKET=1:

@@ -40,7 +40,7 @@ def runs(directory):
         all_stops = stops(path[:-4] + ".gc.log")
         for i, line in enumerate(lines):
             m = LINE.match(line)
-            window = next((w for l in lines[i + 1:i + 4] if (w := WINDOW.match(l))), None)
+            window = next((w for l in lines[i + 1:i + 7] if (w := WINDOW.match(l))), None)
             if not m or not window:
                 continue
             start, end = int(window.group(1)), int(window.group(2))

@@ -12,7 +12,8 @@
 # BEFORE, AFTER: checkouts whose target/quarkus-app and target/classes to run (AFTER: this one), both on
 # the JVM options of this checkout's deploy/dispool.service. Or SIDES: a file with one side a line,
 #   NAME CHECKOUT JVM-OPTIONS...      e.g.   parallel2 . -XX:+UseParallelGC -XX:ParallelGCThreads=2 -Xmx128m
-# (the JVM options replace the unit's; "#" starts a comment line). ROUNDS (3), WARMUP (8) and
+# (the JVM options replace the unit's; "#" starts a comment line). ROUNDS (3), WARMUP (60: after 8 s the JIT still takes a
+# third of the service's CPU, ../2026-12-09-rest-tail/warmup) and
 # SECONDS_MEASURED (20) per transport; MODES ("closed paced50"); OUT: where the raw files go; BENCH_CP: one
 # RestLoad for every side (default: each side's own, in its checkout's target/classes); BENCH_EXTRA: more
 # RestLoad options for every run (--time-scale 100000, --stagger).
@@ -44,7 +45,7 @@ while [ "$round" -le "${ROUNDS:-3}" ]; do
             old=""
             grep -q reuse-disp-ids "$home/config/application.properties" || old=1
             OLD_BUILD=$old SERVICE_JVM="$jvm" DISPOOL_HOME="$home/target/quarkus-app" BENCH_CP="${BENCH_CP:-$home/target/classes}" \
-                BENCH_ARGS="--warmup-seconds ${WARMUP:-8} --seconds ${SECONDS_MEASURED:-20} $pace ${BENCH_EXTRA:-}" \
+                BENCH_ARGS="--warmup-seconds ${WARMUP:-60} --seconds ${SECONDS_MEASURED:-20} $pace ${BENCH_EXTRA:-}" \
                 sh docs/benchmarks/2026-12-06-rest-tail/run.sh \
                     "-Xlog:gc,safepoint:file=$out/$run.gc.log:timemillis,uptime,level,tags" >"$out/$run.txt" 2>&1 </dev/null \
                     || true # run.sh ends with its trap's status (the service it killed); its output says how the run went

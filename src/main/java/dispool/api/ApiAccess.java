@@ -120,7 +120,9 @@ public class ApiAccess {
         // the one comparison with the token a request costs: it decides both the door and the audit's "who"
         boolean tokenShown = !caller.socket() && token != null && token.matches(bearer(request));
         String who = caller.who(tokenShown);
+        HandOutStages.atDoor(ctx);
         ctx.addEndHandler(done -> {
+            HandOutStages.answered(ctx);
             guard.requestDone(request);
             if (!readOnly && ctx.get(AuditLog.REFUSED_AT_DOOR) == null) {
                 audit.record(ctx, caller, who);

@@ -142,6 +142,14 @@ public class PoolResource {
                     schema = @Schema(implementation = HandOut.class)))
     public Uni<HandOut> handOut(@PathParam("template") String template) {
         RoutingContext ctx = audit.context();
-        return engine.handOut(template).invoke(h -> AuditNotes.qube(ctx, h.name()));
+        HandOutStages stages = HandOutStages.of(ctx);
+        if (stages == null) {
+            return engine.handOut(template).invoke(h -> AuditNotes.qube(ctx, h.name()));
+        }
+        stages.routed();
+        return engine.handOut(template).invoke(h -> {
+            stages.engineDone(h);
+            AuditNotes.qube(ctx, h.name());
+        });
     }
 }

@@ -39,8 +39,8 @@ import java.util.regex.Pattern;
  * huge time scale) so that the figures are dispool's REST path, not the host.
  *
  * <pre>java -cp target/classes dispool.bench.RestLoad (--socket PATH | --tcp PORT --token-file F)
- *     [--template T] [--clients 16] [--warmup-seconds 10] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
- *     [--stagger] [--time-scale S]</pre>
+ *     [--template T] [--clients 16] [--warmup-seconds 60] [--seconds 30] [--pid SERVICE_PID] [--pace-ms 0]
+ *     [--stagger] [--time-scale S] [--trace FILE]</pre>
  * With {@code --pace-ms}, each client starts a hand-out at most every so many ms: the latency at an
  * offered rate below the service's capacity, where without it 16 callers keep 2 cores saturated. The callers
  * start together, so paced they send in step: every pace period a burst of {@code clients} hand-outs at once.
@@ -50,6 +50,7 @@ import java.util.regex.Pattern;
  * always the callers' own (they share the cores). With {@code --time-scale} (the simulator's), also where
  * the hand-out's mean goes: the caller, the service and the engine ({@link RestServerTimes}). Answers other than 201/204 are counted by status,
  * and the first of each status is printed with its body: what went wrong, not only how often.
+ * With {@code --trace}, each measured hand-out's send and receive time and disposable go to FILE ({@link RestLoadTrace}).
  */
 public final class RestLoad {
 
@@ -70,6 +71,8 @@ public final class RestLoad {
     private final Map<Integer, String> firstErrors = new ConcurrentHashMap<>();
     /** Hand-outs of the current run that waited for a preload still starting (the pool had none ready). */
     private final LongAdder waitedForStart = new LongAdder();
+    /** The measured part's hand-outs, each with its send and receive time, with {@code --trace}; null: not kept. */
+    private volatile RestLoadTrace trace;
 
     /** @param paceNanos each client starts a hand-out at most this often (0: as soon as its last one was returned) */
     RestLoad(SocketAddress address, String host, String auth, String template, long paceNanos, double timeScale,
@@ -101,13 +104,17 @@ public final class RestLoad {
                 Long.parseLong(a.getOr("--pace-ms", "0")) * 1_000_000L, Double.parseDouble(a.getOr("--time-scale", "0")),
                 Arrays.asList(args).contains("--stagger"));
         int clients = Integer.parseInt(a.getOr("--clients", "16"));
-        Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "10")) * 1_000_000_000L);
+        // 60 s: after 10 the JIT still compiles, a third of the service's CPU in the measured part, where the service
+        // runs for days (docs/benchmarks/2026-12-09-rest-tail/warmup)
+        Result warmUp = load.run(clients, Long.parseLong(a.getOr("--warmup-seconds", "60")) * 1_000_000_000L);
+        load.trace = a.get("--trace") == null ? null : new RestLoadTrace();
         String pid = a.get("--pid");
         double cpuBefore = pid == null ? 0 : cpuSeconds(pid);
         long gcBefore = pid == null ? 0 : gcThreadsNanos(pid);
         // the callers share the machine's cores with the service: their own CPU is part of the budget
         String self = String.valueOf(ProcessHandle.current().pid());
         double clientBefore = cpuSeconds(self);
+        Map<String, ThreadWaits.Times> serviceWaits = pid == null ? null : ThreadWaits.read(pid);
         double[] timerBefore = load.timeScale > 0 ? load.handOutTimer() : null;
         long from = System.currentTimeMillis();
         Result r = load.run(clients, Long.parseLong(a.getOr("--seconds", "30")) * 1_000_000_000L);
@@ -118,6 +125,9 @@ public final class RestLoad {
                 (cpuSeconds(pid) - cpuBefore) * 1000 / pairs) + gcLine(pid, gcBefore, (to - from) / 1000.0) + memory(pid))
                 + String.format(Locale.ROOT, "; client CPU %.3f ms per pair", (cpuSeconds(self) - clientBefore) * 1000 / pairs);
         System.out.println(r.line(address instanceof UnixDomainSocketAddress ? "unix socket" : "tcp", clients) + cpu);
+        if (pid != null) {
+            System.out.println("  service threads, ms per pair: " + ThreadWaits.perPair(serviceWaits, ThreadWaits.read(pid), pairs));
+        }
         if (timerAfter != null) {
             System.out.println(RestServerTimes.line(r.handOut(), timerBefore, timerAfter, r.engine())
                     + "; " + load.waitedForStart.sum() + " hand-outs waited for a preload still starting");
@@ -125,6 +135,10 @@ public final class RestLoad {
         System.out.println("  warm-up before it: " + warmUp.handOut().length + " hand-outs"); // a profile's per-pair figures count both
         // wall-clock ms, as -Xlog's timemillis decoration: which of the service's GC pauses fell in the measured part
         System.out.println("  measured from " + from + " to " + to + " ms since the epoch");
+        if (load.trace != null) {
+            load.trace.write(Path.of(a.get("--trace")));
+            System.out.println("  " + load.trace.size() + " hand-outs traced in " + a.get("--trace"));
+        }
         load.firstErrors.forEach((status, answer) -> System.out.println("  first " + status + " answer: " + answer));
     }
 
@@ -270,6 +284,10 @@ public final class RestLoad {
                     waitedForStart.increment();
                 }
                 handOut[n++] = t1 - t0;
+                RestLoadTrace kept = trace;
+                if (kept != null) {
+                    kept.add(t0, t1, name.group(1));
+                }
                 Answer r = c.exchange("DELETE /api/v1/dispvms/" + name.group(1) + " HTTP/1.1\r\nHost: " + host + "\r\n" + auth
                         + "\r\n");
                 if (r.status() == 204 || r.status() == 200) {
