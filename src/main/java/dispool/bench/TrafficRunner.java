@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -178,7 +179,7 @@ public final class TrafficRunner {
     static final long FILL_MORE_MS = 60_000;
 
     /** Waits, at most {@link #FILL_MORE_MS}, while a pool has fewer ready than it wants and starts under way. */
-    private static void fillFirst(EngineTarget target, java.util.Set<String> templates) {
+    private static void fillFirst(EngineTarget target, Set<String> templates) {
         long until = target.hostMillis() + FILL_MORE_MS;
         while (target.hostMillis() < until && templates.stream().map(target::view)
                 .anyMatch(v -> v.ready() < v.want() && v.starting() > 0)) {

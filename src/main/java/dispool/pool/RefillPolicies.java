@@ -89,14 +89,26 @@ public final class RefillPolicies implements RefillPolicy {
         return settings.max();
     }
 
-    /** Picks the pool's policy from its feature (read with the settings, at each reconcile), then asks it. */
+    /**
+     * Picks the pool's policy from its feature (read with the settings, at each reconcile), then asks
+     * it. The pool's decision is written once per policy's answer, never cleared on the way: views
+     * read it without a lock (a tick of {@code dispool top} showed no decision beside the adaptive
+     * policy's reason code while it was cleared here).
+     */
     @Override
     public int want(Pool pool, long nowNanos) {
-        pool.policy = choose(pool);
-        if (!ADAPTIVE.equals(pool.policy)) {
+        Choice c = choose(pool);
+        pool.policy = c.policy();
+        if (!ADAPTIVE.equals(c.policy())) {
             adaptive.forget(pool.template);
+            pool.decision = c.note(); // R4.3's policy has no decision of its own to show
+            return qubes.want(pool, nowNanos);
         }
-        return of(pool).want(pool, nowNanos);
+        int want = adaptive.want(pool, nowNanos);
+        if (c.note() != null) {
+            pool.decision = c.note() + "; " + pool.decision;
+        }
+        return want;
     }
 
     @Override
@@ -104,19 +116,20 @@ public final class RefillPolicies implements RefillPolicy {
         return of(pool).plan(pool, nowNanos);
     }
 
-    private String choose(Pool pool) {
+    /** The policy a pool runs, and why when it is not the one its feature names (null when it is). */
+    private record Choice(String policy, String note) {
+    }
+
+    private Choice choose(Pool pool) {
         Optional<String> feature = pool.settings.dvmTemplate() ? host.feature(pool.template, FEATURE) : Optional.empty();
         String v = feature.map(String::trim).orElse("");
         if (v.isEmpty()) {
-            pool.decision = null;
-            return defaultPolicy;
+            return new Choice(defaultPolicy, null);
         }
         if (!NAMES.contains(v)) {
-            pool.decision = pool.template + ": " + FEATURE + " '" + feature.get() + "' is not a policy (one of " + NAMES
-                    + "): running " + defaultPolicy;
-            return defaultPolicy;
+            return new Choice(defaultPolicy, pool.template + ": " + FEATURE + " '" + feature.get() + "' is not a policy (one of "
+                    + NAMES + "): running " + defaultPolicy);
         }
-        pool.decision = null;
-        return v;
+        return new Choice(v, null);
     }
 }

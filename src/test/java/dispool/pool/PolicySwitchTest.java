@@ -105,4 +105,16 @@ class PolicySwitchTest extends EngineFixture {
         await().until(() -> pool(WEB).decision() != null && pool(WEB).decision().contains("'fastest' is not a policy"));
         assertEquals(RefillPolicies.QUBES, pool(WEB).policy());
     }
+
+    @Test
+    void aBadPolicyUnderTheAdaptiveDefaultIsNamedBesideTheAdaptiveDecision() {
+        start(host().build());
+        engine.setDefaultPolicy(RefillPolicies.ADAPTIVE);
+        sim.setFeature(WEB, RefillPolicies.FEATURE, "fastest");
+        await().until(() -> pool(WEB).decision() != null && pool(WEB).decision().contains("'fastest' is not a policy"));
+        assertEquals(RefillPolicies.ADAPTIVE, pool(WEB).policy());
+        String decision = pool(WEB).decision();
+        assertTrue(decision.contains("running adaptive; "), "the note, then the adaptive policy's own why: " + decision);
+        assertTrue(pool(WEB).reasonCode() != null, "the adaptive policy's reason code beside it");
+    }
 }
