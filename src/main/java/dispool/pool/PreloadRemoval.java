@@ -87,8 +87,13 @@ final class PreloadRemoval {
             Duration delay = retry.delay(attempt + 1);
             ctx.warn(pool, "could not remove " + name + " (" + reason + "): " + PreloadLifecycle.describe(e)
                     + "; trying again in " + delay.toMillis() + " ms");
-            ctx.timers.schedule(() -> ctx.workers.execute(() -> removeRetrying(pool, name, reason, attempt + 1, removed)),
-                    ctx.clock.toWallNanos(delay), TimeUnit.NANOSECONDS);
+            try {
+                ctx.timers.schedule(() -> ctx.workers.execute(() -> removeRetrying(pool, name, reason, attempt + 1, removed)),
+                        ctx.clock.toWallNanos(delay), TimeUnit.NANOSECONDS);
+            } catch (RejectedExecutionException closing) { // the engine stopped between the try and its retry
+                ctx.warn(pool, "could not remove " + name + " (" + reason + ") as dispool stops: " + PreloadLifecycle.describe(e)
+                        + "; if it is still there once dispool runs again, remove it with qvm-kill " + name);
+            }
             return;
         }
         ctx.events.publish(new PoolEvent(PoolEvent.Type.QUBE_REMOVED, pool.template, name, reason, ctx.clock.millis(),
